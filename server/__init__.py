@@ -1,0 +1,5 @@
+"""Waypoint: a self-hostable field-sales CRM."""
+
+from server.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,1 @@
+"""Accounts: the customers and prospects reps visit."""

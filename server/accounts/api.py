@@ -1,0 +1,141 @@
+"""HTTP edge for accounts: parse, call a query or operation, dump. No SQL here."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, Response, request, stream_with_context
+
+from server.accounts import imports, operations, queries
+from server.accounts.schemas import (
+    AccountCreate,
+    AccountFilters,
+    AccountList,
+    AccountListQuery,
+    AccountMap,
+    AccountPatch,
+    AccountSearch,
+)
+from server.config import current_settings
+from server.core.auth import current_principal, require_login
+from server.core.errors import ApiError, invalid
+from server.core.http import json_response
+from server.core.transaction import unit_of_work
+from server.core.validation import parse_body, parse_query
+from server.geo.geojson import Point
+from server.geo.queries import BBox, parse_bbox, zoom_for
+
+blueprint = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts")
+
+
+@blueprint.post("")
+@require_login
+def create_account() -> Response:
+    """Add an account; an address without a location is geocoded."""
+    data = parse_body(AccountCreate)
+    with unit_of_work():
+        account = operations.create_account(current_principal(), data)
+        body = queries.account_by_id(account.id)
+    return json_response(body, 201)
+
+
+@blueprint.get("")
+@require_login
+def list_accounts() -> Response:
+    """Accounts by name, nearest first (lat, lng, radius_m) or for a map viewport (bbox)."""
+    args = parse_query(AccountListQuery)
+    principal = current_principal()
+    if args.bbox is not None:
+        return _map_viewport(args, _bbox(args.bbox))
+    if args.lat is not None and args.lng is not None:
+        center = Point.at(args.lng, args.lat)
+        page = queries.list_nearby(principal, args, center, args.radius_m, args.limit, args.cursor)
+    else:
+        page = queries.list_accounts(principal, args, args.limit, args.cursor)
+    return json_response(AccountList(items=page.items, next_cursor=page.next_cursor))
+
+
+def _bbox(text: str) -> BBox:
+    try:
+        return parse_bbox(text)
+    except ValueError as error:
+        raise invalid({"bbox": str(error)}) from None
+
+
+def _map_viewport(args: AccountListQuery, bbox: BBox) -> Response:
+    principal = current_principal()
+    threshold = current_settings().clusters_above
+    if queries.count_in_bbox(principal, args, bbox, threshold + 1) > threshold:
+        zoom = args.zoom if args.zoom is not None else zoom_for(bbox)
+        clusters = queries.clusters_in_bbox(principal, args, bbox, zoom)
+        return json_response(AccountMap(clusters=clusters, items=[]))
+    page = queries.list_in_bbox(principal, args, bbox, args.limit, args.cursor)
+    return json_response(AccountMap(clusters=[], items=page.items, next_cursor=page.next_cursor))
+
+
+@blueprint.post("/search")
+@require_login
+def search_accounts() -> Response:
+    """Accounts inside a polygon, multipolygon, circle or territory, with filters."""
+    data = parse_body(AccountSearch)
+    page = queries.search_in_area(
+        current_principal(), data.area, data.filters.as_filters(), data.limit, data.cursor
+    )
+    return json_response(AccountList(items=page.items, next_cursor=page.next_cursor))
+
+
+@blueprint.get("/<uuid:account_id>")
+@require_login
+def get_account(account_id: uuid.UUID) -> Response:
+    """One account."""
+    return json_response(queries.get_account(current_principal(), account_id))
+
+
+@blueprint.patch("/<uuid:account_id>")
+@require_login
+def update_account(account_id: uuid.UUID) -> Response:
+    """Change an account; send `version` to be told (409) when someone changed it first."""
+    patch = parse_body(AccountPatch)
+    with unit_of_work():
+        operations.update_account(current_principal(), account_id, patch)
+        body = queries.account_by_id(account_id)
+    return json_response(body)
+
+
+@blueprint.delete("/<uuid:account_id>")
+@require_login
+def archive_account(account_id: uuid.UUID) -> Response:
+    """Archive an account (it leaves every list)."""
+    with unit_of_work():
+        operations.archive_account(current_principal(), account_id)
+    return Response(status=204)
+
+
+@blueprint.post("/import")
+@require_login
+def import_accounts() -> Response:
+    """Create accounts from a CSV file (multipart field `file`, or a text/csv body)."""
+    upload = request.files.get("file")
+    if upload is not None:
+        raw = upload.read()
+    elif request.mimetype == "text/csv":
+        raw = request.get_data()
+    else:
+        raise ApiError(
+            415, "unsupported_media_type", "send a CSV as multipart field `file` or text/csv"
+        )
+    with unit_of_work():
+        report = imports.import_accounts(current_principal(), raw)
+    return json_response(report, 201)
+
+
+@blueprint.get("/export.csv")
+@require_login
+def export_accounts() -> Response:
+    """The accounts you can see, with the list filters, as a CSV download."""
+    filters = parse_query(AccountFilters)
+    chunks = imports.export_accounts(current_principal(), filters)
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="accounts.csv"'
+    return response

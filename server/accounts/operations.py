@@ -1,0 +1,176 @@
+"""Writing accounts: create (geocoding the address when no location is given), update, archive."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from server.accounts.models import Account
+from server.accounts.queries import load_account_for_update
+from server.accounts.schemas import AccountCreate, AccountPatch
+from server.core.auth import Principal
+from server.core.clock import new_id, now_utc
+from server.core.errors import ApiError, conflict, invalid
+from server.extensions import db
+from server.geo import queries as geo
+from server.geo.geojson import Point
+from server.geocoding import GeocodingUnavailableError, get_geocoder
+from server.users.queries import user_in_org
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STATUS = {"customer": "active", "prospect": "new"}
+MANAGING_ROLES = ("admin", "manager")
+
+
+def geocode_address(address: str) -> tuple[Any, str]:
+    """A location value and geocode_status for an address: ok, failed (no match) or pending."""
+    try:
+        found = get_geocoder().geocode(address)
+    except GeocodingUnavailableError as error:
+        log.info("geocoder unavailable, account left pending: %s", error)
+        return None, "pending"
+    if found is None:
+        return None, "failed"
+    return geo.point_to_store(Point.at(found.lng, found.lat)), "ok"
+
+
+def _locate(location: Point | None, address: str | None) -> tuple[Any, str]:
+    if location is not None:
+        return geo.point_to_store(location), "manual"
+    if address and address.strip():
+        return geocode_address(address)
+    return None, "failed"
+
+
+def _check_owner(principal: Principal, owner_id: uuid.UUID | None) -> None:
+    if owner_id is None:
+        return
+    if principal.role not in MANAGING_ROLES and owner_id != principal.id:
+        raise invalid({"owner_id": "reps can only own accounts themselves"})
+    if not user_in_org(principal, owner_id):
+        raise invalid({"owner_id": "no such active user in this organisation"})
+
+
+def create_account(principal: Principal, data: AccountCreate) -> Account:
+    """Add an account to the caller's organisation; reps own what they create."""
+    owner_id = data.owner_id
+    if owner_id is None and principal.role == "rep":
+        owner_id = principal.id
+    _check_owner(principal, owner_id)
+    if data.id is not None and db.session.get(Account, data.id) is not None:
+        raise conflict("an account with this id already exists", {"id": "already in use"})
+    account = build_account(principal, data, owner_id, *_locate(data.location, data.address))
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def build_account(
+    principal: Principal,
+    data: AccountCreate,
+    owner_id: uuid.UUID | None,
+    location: Any,
+    geocode_status: str,
+) -> Account:
+    """A new, unsaved account of the caller's organisation from checked input."""
+    now = now_utc()
+    return Account(
+        id=data.id or new_id(),
+        org_id=principal.org_id,
+        kind=data.kind,
+        name=data.name.strip(),
+        address=data.address,
+        location=location,
+        geocode_status=geocode_status,
+        status=data.status or DEFAULT_STATUS[data.kind],
+        industry=data.industry,
+        phone=data.phone,
+        email=data.email,
+        owner_id=owner_id,
+        tags=list(dict.fromkeys(data.tags)),
+        custom=data.custom,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+
+
+def location_without_geocoding(data: AccountCreate) -> tuple[Any, str]:
+    """Location and status for bulk input: an address alone waits as pending for the geocoder."""
+    if data.location is not None:
+        return geo.point_to_store(data.location), "manual"
+    if data.address and data.address.strip():
+        return None, "pending"
+    return None, "failed"
+
+
+def update_account(principal: Principal, account_id: uuid.UUID, patch: AccountPatch) -> Account:
+    """Change the fields sent; 409 when `version` is stale; re-geocode a changed address."""
+    account = load_account_for_update(principal, account_id)
+    if patch.version is not None and patch.version != account.version:
+        raise conflict(
+            "the account changed since you read it", {"version": f"current is {account.version}"}
+        )
+    changes = patch.model_dump(exclude_unset=True, exclude={"version", "location"})
+    if "owner_id" in changes:
+        _check_owner(principal, patch.owner_id)
+    if "tags" in changes:
+        changes["tags"] = list(dict.fromkeys(changes["tags"]))
+    for name, value in changes.items():
+        setattr(account, name, value)
+    _relocate(account, patch)
+    account.updated_at = now_utc()
+    account.version += 1
+    db.session.flush()
+    return account
+
+
+def _relocate(account: Account, patch: AccountPatch) -> None:
+    if "location" in patch.model_fields_set:
+        if patch.location is not None:
+            account.location, account.geocode_status = geo.point_to_store(patch.location), "manual"
+        else:
+            account.location, account.geocode_status = _locate(None, account.address)
+    elif "address" in patch.model_fields_set and account.geocode_status != "manual":
+        account.location, account.geocode_status = _locate(None, account.address)
+
+
+def archive_account(principal: Principal, account_id: uuid.UUID) -> None:
+    """Archive an account: it leaves every list; only admins and managers may."""
+    if principal.role not in MANAGING_ROLES:
+        raise ApiError(403, "forbidden", "only admins and managers archive accounts")
+    account = load_account_for_update(principal, account_id)
+    account.archived_at = now_utc()
+    account.updated_at = account.archived_at
+    account.version += 1
+    db.session.flush()
+
+
+def geocode_pending(batch_size: int = 100) -> tuple[int, int, int]:
+    """Retry accounts left pending: (located, not found, still pending after this run).
+
+    Stops at the first account the geocoder cannot answer for: it is down, so the rest wait.
+    """
+    accounts = db.session.scalars(
+        select(Account)
+        .where(Account.geocode_status == "pending", Account.archived_at.is_(None))
+        .order_by(Account.created_at)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    ).all()
+    outcomes = {"ok": 0, "failed": 0, "pending": 0}
+    for position, account in enumerate(accounts):
+        location, status = _locate(None, account.address)
+        if status == "pending":
+            outcomes["pending"] = len(accounts) - position
+            break
+        account.location, account.geocode_status = location, status
+        account.updated_at = now_utc()
+        account.version += 1
+        outcomes[status] += 1
+    db.session.flush()
+    return outcomes["ok"], outcomes["failed"], outcomes["pending"]

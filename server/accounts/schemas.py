@@ -1,0 +1,183 @@
+"""What clients send and receive about accounts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, EmailStr, Field, field_validator, model_validator
+
+from server.core.validation import PageQuery, Schema
+from server.geo.geojson import MAX_RADIUS_M, Area, Point
+
+Kind = Literal["customer", "prospect"]
+Status = Literal["active", "at_risk", "inactive", "new", "contacted", "qualified", "lost"]
+GeocodeStatus = Literal["ok", "pending", "failed", "manual"]
+Tag = Annotated[str, Field(min_length=1, max_length=50)]
+MAX_CUSTOM_BYTES = 16_384
+
+
+def _check_custom(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is not None and len(repr(value)) > MAX_CUSTOM_BYTES:
+        raise ValueError(f"custom fields may take at most {MAX_CUSTOM_BYTES} bytes")
+    return value
+
+
+class AccountCreate(Schema):
+    """POST /accounts. A client may choose the id (offline creation needs it)."""
+
+    id: uuid.UUID | None = None
+    kind: Kind
+    name: str = Field(min_length=1, max_length=200)
+    address: str | None = Field(default=None, max_length=500)
+    location: Point | None = None
+    status: Status | None = None
+    industry: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=50)
+    email: EmailStr | None = Field(default=None, max_length=254)
+    owner_id: uuid.UUID | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=50)
+    custom: dict[str, Any] = Field(default_factory=dict)
+
+    _custom = field_validator("custom")(_check_custom)
+
+
+class AccountPatch(Schema):
+    """PATCH /accounts/{id}: only the fields sent change; `version` guards against lost updates."""
+
+    kind: Kind | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    address: str | None = Field(default=None, max_length=500)
+    location: Point | None = None
+    status: Status | None = None
+    industry: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=50)
+    email: EmailStr | None = Field(default=None, max_length=254)
+    owner_id: uuid.UUID | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=50)
+    custom: dict[str, Any] | None = None
+    version: int | None = Field(default=None, ge=1)
+
+    _custom = field_validator("custom")(_check_custom)
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> AccountPatch:
+        for name in ("kind", "name", "status", "tags", "custom"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class AccountOut(BaseModel):
+    """An account as the API shows it; `distance_m` only in nearby answers."""
+
+    id: uuid.UUID
+    kind: Kind
+    name: str
+    address: str | None
+    location: Point | None
+    geocode_status: GeocodeStatus
+    status: Status
+    industry: str | None
+    phone: str | None
+    email: str | None
+    owner_id: uuid.UUID | None
+    territory_id: uuid.UUID | None
+    tags: list[str]
+    custom: dict[str, Any]
+    last_visit_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    distance_m: float | None = None
+
+
+class AccountFilters(Schema):
+    """Filters every account list accepts; they combine with each other and with any area."""
+
+    kind: Kind | None = None
+    status: Status | None = None
+    industry: str | None = Field(default=None, max_length=100)
+    tag: list[Tag] | None = None
+    q: str | None = Field(default=None, min_length=1, max_length=200)
+    owner_id: uuid.UUID | None = None
+    not_visited_days: int | None = Field(default=None, ge=0, le=36_500)
+
+
+class AccountListQuery(PageQuery, AccountFilters):
+    """GET /accounts: plain list, nearby (lat, lng, radius_m) or map viewport (bbox, zoom)."""
+
+    lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
+    lng: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
+    radius_m: float | None = Field(default=None, gt=0, le=MAX_RADIUS_M, allow_inf_nan=False)
+    bbox: str | None = Field(default=None, max_length=200)
+    zoom: int | None = Field(default=None, ge=0, le=22)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> AccountListQuery:
+        if (self.lat is None) != (self.lng is None):
+            raise ValueError("lat and lng go together")
+        if self.radius_m is not None and self.lat is None:
+            raise ValueError("radius_m needs lat and lng")
+        if self.bbox is not None and self.lat is not None:
+            raise ValueError("use either bbox or lat/lng, not both")
+        if self.zoom is not None and self.bbox is None:
+            raise ValueError("zoom goes with bbox")
+        return self
+
+
+class SearchFilters(Schema):
+    """Filters in the body of POST /accounts/search (tags as a list)."""
+
+    kind: Kind | None = None
+    status: Status | None = None
+    industry: str | None = Field(default=None, max_length=100)
+    tags: list[Tag] | None = None
+    q: str | None = Field(default=None, min_length=1, max_length=200)
+    owner_id: uuid.UUID | None = None
+    not_visited_days: int | None = Field(default=None, ge=0, le=36_500)
+
+    def as_filters(self) -> AccountFilters:
+        """The same filters in the shape the query functions take."""
+        data = self.model_dump(exclude={"tags"})
+        return AccountFilters(**data, tag=self.tags)
+
+
+class AccountSearch(Schema):
+    """POST /accounts/search: accounts inside an area, with filters; paging in the body."""
+
+    area: Area
+    filters: SearchFilters = Field(default_factory=SearchFilters)
+    limit: int = Field(default=50, ge=1, le=500)
+    cursor: str | None = Field(default=None, max_length=2000)
+
+
+class AccountList(BaseModel):
+    """A page of accounts."""
+
+    items: list[AccountOut]
+    next_cursor: str | None
+
+
+class Cluster(BaseModel):
+    """Several accounts drawn as one marker: where, how many, and the box to zoom into."""
+
+    location: Point
+    count: int
+    bbox: list[float]
+
+
+class AccountMap(BaseModel):
+    """GET /accounts?bbox=: clusters when the viewport holds too many accounts, else items."""
+
+    clusters: list[Cluster]
+    items: list[AccountOut]
+    next_cursor: str | None = None
+
+
+class ImportReport(BaseModel):
+    """The answer to a CSV import: how many accounts were created, how many wait for geocoding."""
+
+    created: int
+    geocode_pending: int

@@ -1,0 +1,94 @@
+"""create_app(): wiring only. Extensions, blueprints, socket handlers, errors, CLI."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+from server.config import Settings
+from server.core.auth import init_auth
+from server.core.errors import register_error_handlers
+from server.core.http import install_security_headers
+from server.core.transaction import unit_of_work
+from server.extensions import db, migrate, socketio
+
+# Short spatial queries get several times slower with parallel workers on a small machine,
+# and JIT compilation costs more than it saves on them.
+CONNECTION_OPTIONS = "-c max_parallel_workers_per_gather=0 -c jit=off"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build a configured Waypoint app; settings default to the environment's."""
+    settings = settings or Settings.from_environment()
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        WAYPOINT_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={
+            # No pre-ping: it costs a round trip per request. A connection that died with a
+            # database restart fails once (503, Retry-After) and the pool replaces it.
+            "pool_pre_ping": False,
+            "pool_recycle": 1800,
+            "pool_size": settings.db_pool_size,
+            "connect_args": {"options": CONNECTION_OPTIONS, "connect_timeout": 5},
+        },
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    _register_extensions(app, settings)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    install_security_headers(app, _origin(settings.tile_url))
+    _register_cli(app)
+    return app
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.replace("{s}", "a"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+def _register_extensions(app: Flask, settings: Settings) -> None:
+    from server import models  # noqa: F401  (every table known to metadata and migrations)
+    from server.users.operations import resolve_session, resolve_token
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_directory(), compare_type=True)
+    socketio.init_app(
+        app,
+        message_queue=settings.redis_url,
+        async_mode="threading",
+        cors_allowed_origins=[],
+    )
+
+    def load_session(secret: str):  # type: ignore[no-untyped-def]
+        with unit_of_work():
+            return resolve_session(secret)
+
+    init_auth(app, load_session, resolve_token)
+    import server.realtime.handlers  # noqa: F401  (registers the connect handler)
+
+
+def _migrations_directory() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from server.accounts.api import blueprint as accounts
+    from server.health import blueprint as health
+    from server.openapi.api import blueprint as openapi
+    from server.users.api import blueprint as users
+    from server.web.api import blueprint as web
+
+    for blueprint in (health, users, accounts, openapi, web):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from server.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,117 @@
+"""Typed settings, read once from the environment.
+
+Names in the public contract (DATABASE_URL, REDIS_URL, SECRET_KEY, HOST, PORT, GEOCODER_URL,
+ROUTING_URL, TILE_URL) are spelled exactly as documented; the rest are Waypoint's own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/waypoint"
+PUBLIC_NOMINATIM = "https://nominatim.openstreetmap.org"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain postgres URLs at the psycopg 3 driver SQLAlchemy should use."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    host: str = "127.0.0.1"
+    port: int = 8000
+    environment: str = "development"
+    geocoder_url: str = PUBLIC_NOMINATIM
+    geocoder_user_agent: str = "waypoint-crm/0.1 (self-hosted)"
+    geocoder_timeout_s: float = 5.0
+    geocoder_min_interval_s: float = 1.0
+    routing_url: str | None = None
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "&copy; OpenStreetMap contributors"
+    session_idle_timeout_s: int = 8 * 3600
+    session_absolute_lifetime_s: int = 14 * 24 * 3600
+    login_failures_per_minute: int = 5
+    cookie_secure: bool = False
+    db_pool_size: int = 10
+    # CSV imports take up to 5 MB; JSON bodies have their own, tighter limit (core.validation).
+    max_request_bytes: int = 6 * 1024 * 1024
+    clusters_above: int = 500
+    pwa_dist_dir: str = str(Path(__file__).resolve().parent.parent / "pwa" / "dist")
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        """Read the settings from os.environ, with development defaults."""
+        environment = os.environ.get("WAYPOINT_ENV", "development")
+        public_geocoder = os.environ.get("GEOCODER_URL", PUBLIC_NOMINATIM) == PUBLIC_NOMINATIM
+        return cls(
+            database_url=normalise_database_url(
+                os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+            ),
+            redis_url=os.environ.get("REDIS_URL") or None,
+            secret_key=os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+            host=os.environ.get("HOST", "127.0.0.1"),
+            port=_env_int("PORT", 8000),
+            environment=environment,
+            geocoder_url=os.environ.get("GEOCODER_URL", PUBLIC_NOMINATIM),
+            geocoder_user_agent=os.environ.get(
+                "GEOCODER_USER_AGENT", "waypoint-crm/0.1 (self-hosted)"
+            ),
+            geocoder_timeout_s=_env_float("GEOCODER_TIMEOUT_S", 5.0),
+            # The public Nominatim service allows at most one request a second.
+            geocoder_min_interval_s=_env_float(
+                "GEOCODER_MIN_INTERVAL_S", 1.0 if public_geocoder else 0.0
+            ),
+            routing_url=os.environ.get("ROUTING_URL") or None,
+            tile_url=os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            tile_attribution=os.environ.get(
+                "TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+            ),
+            session_idle_timeout_s=_env_int("SESSION_IDLE_TIMEOUT_S", 8 * 3600),
+            session_absolute_lifetime_s=_env_int("SESSION_ABSOLUTE_LIFETIME_S", 14 * 24 * 3600),
+            login_failures_per_minute=_env_int("LOGIN_FAILURES_PER_MINUTE", 5),
+            cookie_secure=_env_bool("COOKIE_SECURE", environment != "development"),
+            db_pool_size=_env_int("DB_POOL_SIZE", 10),
+            pwa_dist_dir=os.environ.get("PWA_DIST_DIR") or cls.pwa_dist_dir,
+        )
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (tests use it to point at fake services)."""
+        return Settings(**{**asdict(self), **changes})
+
+
+def current_settings() -> Settings:
+    """The settings of the app handling the current request or CLI command."""
+    from flask import current_app
+
+    settings: Settings = current_app.config["WAYPOINT_SETTINGS"]
+    return settings

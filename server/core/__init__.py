@@ -1,0 +1,1 @@
+"""Plumbing with no business words: errors, transactions, auth, tenancy, paging, validation."""

@@ -1,0 +1,57 @@
+"""Response headers every answer carries: no caching of API data, a strict CSP, and friends."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from pydantic import BaseModel
+
+from server.config import current_settings
+
+# A year, subdomains included: the common recommendation for an HTTPS-only site.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def content_security_policy(tile_origin: str) -> str:
+    """A CSP with no inline script; map tiles may come from the configured tile server."""
+    images = "'self' data: blob:" + (f" {tile_origin}" if tile_origin else "")
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {images}",
+            "connect-src 'self' ws: wss:",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def install_security_headers(app: Flask, tile_origin: str) -> None:
+    """Add the security headers to every response, and no-store to API answers."""
+    policy = content_security_policy(tile_origin)
+
+    @app.after_request
+    def _secure(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", policy)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+        if request.path.startswith("/api/"):
+            headers["Cache-Control"] = "no-store"
+        # Secure cookies mean the deployment speaks HTTPS: tell browsers never to try plain HTTP.
+        if current_settings().cookie_secure:
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        return response
+
+
+def json_response(model: BaseModel, status: int = 200) -> Response:
+    """A schema instance as a JSON response (serialised by pydantic-core, the fast path)."""
+    return Response(model.model_dump_json(), status=status, mimetype="application/json")

@@ -1,0 +1,93 @@
+"""Parse request bodies and query strings into typed schemas, or fail with the error envelope."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from server.core.errors import ApiError, from_validation_error
+
+SchemaT = TypeVar("SchemaT", bound=BaseModel)
+
+MAX_JSON_BYTES = 1024 * 1024
+
+# Query-string names that may repeat (?tag=a&tag=b); everything else takes its last value.
+REPEATABLE_QUERY_NAMES = frozenset({"tag"})
+
+
+class Schema(BaseModel):
+    """Base for every input schema: unknown fields, non-finite numbers and NUL bytes are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul_characters(cls, data: Any) -> Any:
+        # PostgreSQL cannot store U+0000 in text; refuse it here rather than fail at INSERT.
+        path = _path_to_nul(data, "")
+        if path is not None:
+            raise ValueError(f"{path or 'text'} may not contain NUL characters")
+        return data
+
+
+def _path_to_nul(value: Any, path: str) -> str | None:
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        children: Any = value.items()
+    elif isinstance(value, list | tuple):
+        children = enumerate(value)
+    else:
+        return None
+    for key, child in children:
+        if isinstance(key, str) and "\x00" in key:
+            return f"{path}.{key}".strip(".")
+        found = _path_to_nul(child, f"{path}.{key}".strip("."))
+        if found is not None:
+            return found
+    return None
+
+
+def parse_json(schema: type[SchemaT], raw: bytes | str, prefix: str = "") -> SchemaT:
+    """Validate raw JSON strictly: no type coercion, so "5" is not a number."""
+    try:
+        return schema.model_validate_json(raw, strict=True)
+    except ValidationError as error:
+        if any(item["type"] == "json_invalid" for item in error.errors()):
+            raise ApiError(400, "malformed_json", "the request body is not valid JSON") from None
+        raise from_validation_error(error, prefix) from None
+
+
+def parse_body(schema: type[SchemaT]) -> SchemaT:
+    """The JSON request body as `schema`; 415 when it isn't JSON, 400 when it is malformed."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise ApiError(413, "too_large", f"JSON bodies may take at most {MAX_JSON_BYTES} bytes")
+    return parse_json(schema, request.get_data(cache=True))
+
+
+def query_arguments() -> dict[str, Any]:
+    """The query string as a dict; names in REPEATABLE_QUERY_NAMES become lists."""
+    arguments: dict[str, Any] = {}
+    for name in request.args:
+        values = request.args.getlist(name)
+        arguments[name] = values if name in REPEATABLE_QUERY_NAMES else values[-1]
+    return arguments
+
+
+def parse_query(schema: type[SchemaT]) -> SchemaT:
+    """The query string as `schema` (strings are converted, as a query string has no types)."""
+    try:
+        return schema.model_validate(query_arguments())
+    except ValidationError as error:
+        raise from_validation_error(error, whole="query") from None
+
+
+class PageQuery(Schema):
+    """?limit=1..500 (default 50) and ?cursor= of every list endpoint."""
+
+    limit: int = Field(default=50, ge=1, le=500)
+    cursor: str | None = Field(default=None, max_length=2000)

@@ -1,0 +1,1 @@
+"""The demo organisation: realistic accounts along a real city's streets."""

@@ -1,0 +1,189 @@
+"""Spatial SQL expressions, returned unexecuted so domain queries can combine them with filters.
+
+Stored points are geography(Point, 4326): ST_DWithin and ST_Distance on geography measure on the
+WGS 84 spheroid (metres). `<->` on geography measures on the sphere; it is only used to walk the
+GiST index nearest-first, never reported (see geo.nearest for the exact ordering).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from geoalchemy2 import Geography, Geometry
+from sqlalchemy import ColumnElement, Float, Select, and_, cast, func, literal, or_, select
+from sqlalchemy.sql.functions import Function
+
+from server.geo.geojson import Circle, MultiPolygon, Point, Polygon
+from server.geo.types import SRID
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A map viewport in degrees; min_lng > max_lng means it crosses the antimeridian."""
+
+    min_lng: float
+    min_lat: float
+    max_lng: float
+    max_lat: float
+
+    def crosses_antimeridian(self) -> bool:
+        """True when the box wraps from 180 to -180."""
+        return self.min_lng > self.max_lng
+
+    def width_deg(self) -> float:
+        """The east-west extent in degrees, across the antimeridian when it wraps."""
+        width = self.max_lng - self.min_lng
+        return width + 360.0 if width < 0 else width
+
+
+def geography_point(point: Point) -> ColumnElement[Any]:
+    """A bound geography point from GeoJSON coordinates."""
+    return geography_at(point.lng, point.lat)
+
+
+def geography_at(lng: float, lat: float) -> ColumnElement[Any]:
+    """A bound geography point from longitude and latitude."""
+    made = func.ST_SetSRID(func.ST_MakePoint(literal(lng, Float), literal(lat, Float)), SRID)
+    return cast(made, Geography(srid=SRID))
+
+
+def geography_area(area: Polygon | MultiPolygon) -> ColumnElement[Any]:
+    """A bound geography polygon from GeoJSON."""
+    return func.geography(func.ST_GeomFromGeoJSON(area.to_json()), type_=Geography(srid=SRID))
+
+
+def point_to_store(point: Point | None) -> Function[Any] | None:
+    """The value to assign to a geography point column."""
+    if point is None:
+        return None
+    return func.ST_GeogFromText(f"SRID={SRID};POINT({point.lng!r} {point.lat!r})")
+
+
+def longitude(column: Any) -> ColumnElement[float]:
+    """A stored point's longitude in degrees."""
+    return func.ST_X(cast(column, Geometry(srid=SRID)))
+
+
+def latitude(column: Any) -> ColumnElement[float]:
+    """A stored point's latitude in degrees."""
+    return func.ST_Y(cast(column, Geometry(srid=SRID)))
+
+
+def planar(column: Any) -> ColumnElement[Any]:
+    """A geography column as lng/lat geometry: what map viewports and grids are made of.
+
+    Spelled as PostgreSQL's own cast function, geometry(location), so it is the very expression
+    the accounts_org_geometry_gist index is built on (a cast with a type modifier is not).
+    """
+    return func.geometry(column, type_=Geometry(srid=SRID))
+
+
+def distance_m(column: Any, point: ColumnElement[Any]) -> ColumnElement[float]:
+    """Geodesic distance in metres on the WGS 84 spheroid."""
+    return func.ST_Distance(column, point)
+
+
+def sphere_distance(column: Any, point: ColumnElement[Any]) -> ColumnElement[float]:
+    """Great-circle distance by `<->`: what the GiST index can order by."""
+    distance: ColumnElement[float] = column.op("<->", return_type=Float)(point)
+    return distance
+
+
+# Two spheroid computations of the same distance can differ in the last bits; a millimetre of
+# slack keeps a point that lies exactly on a radius inside it.
+BOUNDARY_TOLERANCE_M = 0.001
+
+
+def within_radius(column: Any, point: ColumnElement[Any], radius_m: float) -> ColumnElement[bool]:
+    """Points within `radius_m` geodesic metres of `point`, boundary included (index-backed)."""
+    return func.ST_DWithin(column, point, radius_m + BOUNDARY_TOLERANCE_M)
+
+
+def inside_area(column: Any, area: Polygon | MultiPolygon | Circle) -> ColumnElement[bool]:
+    """Points inside or on the edge of a polygon, multipolygon or circle (index-backed)."""
+    if isinstance(area, Circle):
+        return within_radius(column, geography_point(area.center), area.radius_m)
+    polygon = geography_area(area)
+    # The explicit && gives the planner a box it can estimate from column statistics; with
+    # ST_Covers alone it guesses a large share of rows and may walk another index instead.
+    return and_(column.op("&&")(polygon), func.ST_Covers(polygon, column))
+
+
+def inside_geography(column: Any, area: Any) -> ColumnElement[bool]:
+    """Points covered by a stored geography area (a territory's column, say)."""
+    return func.ST_Covers(area, column)
+
+
+def in_bbox(column: Any, bbox: BBox) -> ColumnElement[bool]:
+    """Points inside a lng/lat viewport, split in two when it crosses the antimeridian."""
+    if bbox.crosses_antimeridian():
+        return or_(
+            _in_envelope(column, bbox.min_lng, bbox.min_lat, 180.0, bbox.max_lat),
+            _in_envelope(column, -180.0, bbox.min_lat, bbox.max_lng, bbox.max_lat),
+        )
+    return _in_envelope(column, bbox.min_lng, bbox.min_lat, bbox.max_lng, bbox.max_lat)
+
+
+def _in_envelope(
+    column: Any, min_lng: float, min_lat: float, max_lng: float, max_lat: float
+) -> ColumnElement[bool]:
+    # For points, overlapping the envelope's box is the same as lying in it (edges included),
+    # so the index operator alone is exact.
+    envelope = func.ST_MakeEnvelope(min_lng, min_lat, max_lng, max_lat, SRID)
+    overlaps: ColumnElement[bool] = planar(column).op("&&")(envelope)
+    return overlaps
+
+
+def cluster_cell_deg(zoom: int) -> float:
+    """Grid cell size for server clusters: a quarter of a 256 px map tile at `zoom`."""
+    return 360.0 / float(2**zoom) / 4.0
+
+
+def zoom_for(bbox: BBox) -> int:
+    """A zoom level that shows `bbox` on a phone screen, when the client did not say."""
+    width = max(bbox.width_deg(), 1e-6)
+    return max(0, min(22, int(math.log2(360.0 / width)) + 2))
+
+
+def grid_clusters(points: Select[Any], zoom: int) -> Select[Any]:
+    """Group points into grid cells: each cell's count, mean position and extent.
+
+    `points` selects one geometry column named `g` (see `planar`). Coordinates are taken out
+    once per row in a subquery; repeating ST_X/ST_Y per aggregate made this five times slower.
+    No ORDER BY: sorting a million points for a sort-based GROUP BY costs more than hashing.
+    """
+    inner = points.subquery()
+    # OFFSET 0 keeps PostgreSQL from folding the subquery back into the aggregates.
+    coordinates = select(func.ST_X(inner.c.g).label("x"), func.ST_Y(inner.c.g).label("y"))
+    xy = coordinates.offset(0).subquery()
+    cell = cluster_cell_deg(zoom)
+    cell_x, cell_y = func.floor(xy.c.x / cell), func.floor(xy.c.y / cell)
+    return select(
+        func.count().label("members"),
+        func.avg(xy.c.x).label("lng"),
+        func.avg(xy.c.y).label("lat"),
+        func.min(xy.c.x).label("min_lng"),
+        func.min(xy.c.y).label("min_lat"),
+        func.max(xy.c.x).label("max_lng"),
+        func.max(xy.c.y).label("max_lat"),
+    ).group_by(cell_x, cell_y)
+
+
+def parse_bbox(text: str) -> BBox:
+    """A viewport from "minLng,minLat,maxLng,maxLat", or ValueError saying what is wrong."""
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise ValueError("bbox is minLng,minLat,maxLng,maxLat")
+    try:
+        min_lng, min_lat, max_lng, max_lat = (float(part) for part in parts)
+    except ValueError:
+        raise ValueError("bbox values must be numbers") from None
+    if not all(math.isfinite(value) for value in (min_lng, min_lat, max_lng, max_lat)):
+        raise ValueError("bbox values must be finite")
+    if not (-180 <= min_lng <= 180 and -180 <= max_lng <= 180):
+        raise ValueError("longitudes must be between -180 and 180")
+    if not (-90 <= min_lat <= max_lat <= 90):
+        raise ValueError("latitudes must be between -90 and 90, the minimum first")
+    return BBox(min_lng, min_lat, max_lng, max_lat)

@@ -1,0 +1,453 @@
+"""The OpenAPI 3.1 document, built from the same pydantic schemas that validate requests.
+
+Each operation is one Route; JSON Schema 2020-12 (what pydantic emits) is native to OpenAPI 3.1,
+so the schemas go into components as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from server.accounts.schemas import (
+    AccountCreate,
+    AccountFilters,
+    AccountList,
+    AccountListQuery,
+    AccountMap,
+    AccountOut,
+    AccountPatch,
+    AccountSearch,
+    ImportReport,
+)
+from server.core.validation import PageQuery
+from server.users.schemas import (
+    ApiTokenCreate,
+    ApiTokenList,
+    ApiTokenOut,
+    LoginIn,
+    SessionOut,
+    UserCreate,
+    UserList,
+    UserListQuery,
+    UserOut,
+    UserPatch,
+)
+
+REF = "#/components/schemas/{model}"
+ERROR_REF = {"$ref": REF.format(model="Error")}
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request (bad JSON, bad cursor)",
+    401: "Not logged in",
+    403: "Not allowed, or CSRF check failed (`csrf_failed`)",
+    404: "Absent, or in another organisation",
+    409: "Conflict: stale `version`, or an id reused with different content",
+    413: "Too large",
+    415: "The body is not in a supported media type",
+    422: "Validation error; `fields` names each offending field",
+    429: "Rate limited; see `Retry-After`",
+}
+UNSAFE_METHODS = frozenset({"post", "put", "patch", "delete"})
+Mode = Literal["validation", "serialization"]
+# A response is a pydantic class, a plain JSON schema, a full `content` map, or None (no body).
+Response = type[BaseModel] | dict[str, Any] | None
+Refs = dict[tuple[type[BaseModel], Mode], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation: method, path, the schemas of what goes in and comes out, and its errors."""
+
+    method: str
+    path: str
+    summary: str
+    tag: str
+    responses: dict[int, Response]
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    errors: tuple[int, ...] = ()
+    public: bool = False
+    body_content: dict[str, Any] | None = None
+    description: str | None = None
+
+
+ERROR_ENVELOPE = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+            "required": ["code", "message", "fields"],
+        }
+    },
+    "required": ["error"],
+}
+# A map answer with no clusters also fits AccountList's shape; `not` keeps the branches apart.
+ACCOUNT_LIST_OR_MAP = {
+    "oneOf": [
+        {"$ref": REF.format(model="AccountList"), "not": {"required": ["clusters"]}},
+        {"$ref": REF.format(model="AccountMap")},
+    ]
+}
+CSV_UPLOAD = {
+    "multipart/form-data": {
+        "schema": {
+            "type": "object",
+            "properties": {"file": {"type": "string", "contentMediaType": "text/csv"}},
+            "required": ["file"],
+        }
+    },
+    "text/csv": {"schema": {"type": "string"}},
+}
+CSV_DOWNLOAD = {"text/csv": {"schema": {"type": "string"}}}
+HEALTH = {
+    "type": "object",
+    "properties": {"status": {"type": "string"}, "db": {"type": "string"}},
+    "required": ["status", "db"],
+}
+APP_CONFIG = {
+    "type": "object",
+    "properties": {"tile_url": {"type": "string"}, "tile_attribution": {"type": "string"}},
+    "required": ["tile_url", "tile_attribution"],
+}
+# Every JSON body can be malformed (400), unauthenticated (401), refused (403), not JSON (415),
+# over core.validation's size limit (413) or invalid (422).
+WRITE_ERRORS = (400, 401, 403, 413, 415, 422)
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        "post",
+        "/api/v1/auth/login",
+        "Log in",
+        "auth",
+        {200: SessionOut},
+        body=LoginIn,
+        errors=(*WRITE_ERRORS, 429),
+        public=True,
+        description="Sets the session cookie; send the returned csrf_token as X-CSRF-Token.",
+    ),
+    Route(
+        "post",
+        "/api/v1/auth/logout",
+        "Log out: end every session of the caller",
+        "auth",
+        {204: None},
+        errors=(401, 403),
+    ),
+    Route(
+        "get",
+        "/api/v1/auth/me",
+        "The logged-in user and CSRF token",
+        "auth",
+        {200: SessionOut},
+        errors=(401,),
+    ),
+    Route(
+        "get",
+        "/api/v1/users",
+        "List the organisation's users",
+        "users",
+        {200: UserList},
+        query=UserListQuery,
+        errors=(400, 401, 422),
+    ),
+    Route(
+        "post",
+        "/api/v1/users",
+        "Add a user (admin)",
+        "users",
+        {201: UserOut},
+        body=UserCreate,
+        errors=(*WRITE_ERRORS, 409),
+    ),
+    Route("get", "/api/v1/users/{user_id}", "One user", "users", {200: UserOut}, errors=(401, 404)),
+    Route(
+        "patch",
+        "/api/v1/users/{user_id}",
+        "Change or disable a user (admin)",
+        "users",
+        {200: UserOut},
+        body=UserPatch,
+        errors=(*WRITE_ERRORS, 404, 409),
+    ),
+    Route(
+        "post",
+        "/api/v1/api-tokens",
+        "Issue a bearer token (admin); the secret is in this answer only",
+        "users",
+        {201: ApiTokenOut},
+        body=ApiTokenCreate,
+        errors=(*WRITE_ERRORS, 404),
+    ),
+    Route(
+        "get",
+        "/api/v1/api-tokens",
+        "List bearer tokens (admin)",
+        "users",
+        {200: ApiTokenList},
+        query=PageQuery,
+        errors=(400, 401, 403, 422),
+    ),
+    Route(
+        "delete",
+        "/api/v1/api-tokens/{token_id}",
+        "Revoke a bearer token (admin)",
+        "users",
+        {204: None},
+        errors=(401, 403, 404),
+    ),
+    Route(
+        "post",
+        "/api/v1/accounts",
+        "Create an account (geocoded when only an address is given)",
+        "accounts",
+        {201: AccountOut},
+        body=AccountCreate,
+        errors=(*WRITE_ERRORS, 409),
+    ),
+    Route(
+        "get",
+        "/api/v1/accounts",
+        "List accounts: by name, nearest first, or for a map viewport",
+        "accounts",
+        {200: ACCOUNT_LIST_OR_MAP},
+        query=AccountListQuery,
+        errors=(400, 401, 422),
+        description=(
+            "Without a place: by name. With lat and lng (and radius_m): nearest first, each item "
+            "with distance_m. With bbox=minLng,minLat,maxLng,maxLat (and zoom): an AccountMap, "
+            "clustered when the viewport holds more accounts than a map can draw."
+        ),
+    ),
+    Route(
+        "post",
+        "/api/v1/accounts/search",
+        "Accounts inside a Polygon, MultiPolygon, circle or territory",
+        "accounts",
+        {200: AccountList},
+        body=AccountSearch,
+        errors=(*WRITE_ERRORS, 404),
+    ),
+    Route(
+        "post",
+        "/api/v1/accounts/import",
+        "Import accounts from CSV (admins and managers; all or nothing)",
+        "accounts",
+        {201: ImportReport},
+        body_content=CSV_UPLOAD,
+        errors=(400, 401, 403, 413, 415, 422),
+        description=(
+            "One bad row stores nothing: the 422 names each bad row and column in `fields` "
+            '("row 3.name", the header being row 1). Rows with an address and no coordinates '
+            "are stored with geocode_status pending."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/accounts/export.csv",
+        "Export the accounts you can see as CSV",
+        "accounts",
+        {200: CSV_DOWNLOAD},
+        query=AccountFilters,
+        errors=(401, 422),
+    ),
+    Route(
+        "get",
+        "/api/v1/accounts/{account_id}",
+        "One account",
+        "accounts",
+        {200: AccountOut},
+        errors=(401, 404),
+    ),
+    Route(
+        "patch",
+        "/api/v1/accounts/{account_id}",
+        "Change an account (send version)",
+        "accounts",
+        {200: AccountOut},
+        body=AccountPatch,
+        errors=(*WRITE_ERRORS, 404, 409),
+    ),
+    Route(
+        "delete",
+        "/api/v1/accounts/{account_id}",
+        "Archive an account",
+        "accounts",
+        {204: None},
+        errors=(401, 403, 404),
+    ),
+    Route(
+        "get",
+        "/healthz",
+        "Liveness and database check",
+        "operations",
+        {200: HEALTH, 503: HEALTH},
+        public=True,
+    ),
+    Route(
+        "get",
+        "/api/v1/config",
+        "Public settings the app needs: map tiles",
+        "operations",
+        {200: APP_CONFIG},
+        public=True,
+    ),
+    Route(
+        "get",
+        "/api/v1/openapi.json",
+        "This document",
+        "operations",
+        {200: {"type": "object"}},
+        public=True,
+    ),
+)
+
+
+def _models() -> list[tuple[type[BaseModel], Mode]]:
+    inputs = {r.body for r in ROUTES if r.body} | {r.query for r in ROUTES if r.query}
+    # The oneOf of GET /accounts names these two by hand.
+    outputs: set[type[BaseModel]] = {AccountList, AccountMap}
+    for route in ROUTES:
+        outputs |= {r for r in route.responses.values() if isinstance(r, type)}
+    pairs: list[tuple[type[BaseModel], Mode]] = [(model, "validation") for model in inputs]
+    pairs += [(model, "serialization") for model in outputs]
+    return sorted(pairs, key=lambda pair: (pair[0].__name__, pair[1]))
+
+
+def _schemas() -> tuple[Refs, dict[str, Any]]:
+    """Every schema, nested ones included, hoisted from `$defs` into components."""
+    refs, top = models_json_schema(_models(), ref_template=REF)
+    components = dict(top.get("$defs", {}))
+    components["Error"] = ERROR_ENVELOPE
+    models: Refs = {
+        (model, mode): ref for (model, mode), ref in refs.items() if issubclass(model, BaseModel)
+    }
+    return models, components
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _responses(route: Route, refs: Refs) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    for status, response in route.responses.items():
+        if response is None:
+            responses[str(status)] = {"description": "Done, no content"}
+        elif isinstance(response, type):
+            content = _json(refs[(response, "serialization")])
+            responses[str(status)] = {"description": "Success", "content": content}
+        elif "text/csv" in response:
+            responses[str(status)] = {"description": "CSV", "content": response}
+        else:
+            responses[str(status)] = {"description": "Answer", "content": _json(response)}
+    for status in route.errors:
+        description = ERROR_DESCRIPTIONS[status]
+        responses[str(status)] = {"description": description, "content": _json(ERROR_REF)}
+    return responses
+
+
+def _parameters(route: Route) -> list[dict[str, Any]]:
+    parameters = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "format": "uuid"},
+        }
+        for name in re.findall(r"{(\w+)}", route.path)
+    ]
+    if route.query is None:
+        return parameters
+    # Query schemas are flat (scalars and lists of scalars): their properties need no $defs.
+    schema = route.query.model_json_schema(ref_template=REF)
+    required = set(schema.get("required", []))
+    parameters += [
+        {"name": name, "in": "query", "required": name in required, "schema": property_schema}
+        for name, property_schema in schema.get("properties", {}).items()
+    ]
+    return parameters
+
+
+def _request_body(route: Route, refs: Refs) -> dict[str, Any] | None:
+    if route.body is not None:
+        return {"required": True, "content": _json(refs[(route.body, "validation")])}
+    if route.body_content is not None:
+        return {"required": True, "content": route.body_content}
+    return None
+
+
+def _security(route: Route) -> list[dict[str, list[str]]]:
+    if route.public:
+        return []
+    # The CSRF header goes with the session cookie on unsafe methods only; bearer tokens need none.
+    session: dict[str, list[str]] = {"session": []}
+    if route.method in UNSAFE_METHODS:
+        session["csrf"] = []
+    return [session, {"bearerAuth": []}]
+
+
+def _operation(route: Route, refs: Refs) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": route.summary,
+        "tags": [route.tag],
+        "operationId": re.sub(r"[^a-z0-9]+", "_", f"{route.method} {route.path}").strip("_"),
+        "security": _security(route),
+        "responses": _responses(route, refs),
+    }
+    if route.description:
+        operation["description"] = route.description
+    if parameters := _parameters(route):
+        operation["parameters"] = parameters
+    if body := _request_body(route, refs):
+        operation["requestBody"] = body
+    return operation
+
+
+INFO = {
+    "title": "Waypoint",
+    "version": "1",
+    "description": (
+        "Field-sales CRM API. Log in at /api/v1/auth/login and send the returned csrf_token as "
+        "the X-CSRF-Token header on every POST, PUT, PATCH or DELETE made with the session "
+        "cookie; integrations use a bearer token instead. Errors are "
+        '{"error": {"code", "message", "fields"}}. Coordinates are GeoJSON '
+        "[longitude, latitude] (WGS 84); distances are geodesic metres."
+    ),
+}
+SECURITY_SCHEMES = {
+    "session": {"type": "apiKey", "in": "cookie", "name": "__Host-waypoint"},
+    "csrf": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-CSRF-Token",
+        "description": "The csrf_token of the session, on unsafe methods with the cookie.",
+    },
+    "bearerAuth": {"type": "http", "scheme": "bearer"},
+}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document, built once per process (it depends on no request)."""
+    refs, schemas = _schemas()
+    paths: dict[str, dict[str, Any]] = {}
+    for route in ROUTES:
+        paths.setdefault(route.path, {})[route.method] = _operation(route, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": INFO,
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},
+        "security": [{"session": []}, {"bearerAuth": []}],
+    }

@@ -1,0 +1,1 @@
+"""Organisations: the tenants. Every other row belongs to exactly one."""

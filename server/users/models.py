@@ -1,0 +1,102 @@
+"""Users, their server-side sessions, API tokens and failed login attempts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+
+ROLES = ("admin", "manager", "rep")
+
+
+class User(db.Model):  # type: ignore[name-defined,misc]
+    """Someone who logs in; belongs to one organisation and has one role."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'manager', 'rep')", name="users_role_known"),
+        Index("users_email_key", text("lower(email)"), unique=True),
+        Index("users_org_id_idx", "org_id", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    manager_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    # Flask-Login reads these.
+    is_authenticated: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps for this user."""
+        return str(self.id)
+
+
+class UserSession(db.Model):  # type: ignore[name-defined,misc]
+    """A logged-in browser; deleting or revoking the row ends the session at once."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("user_sessions_user_idx", "user_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+    """A bearer token for an integration; acts as the user it was issued for."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index("api_tokens_org_idx", "org_id", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
+    """One failed login, kept briefly to throttle guessing per account and per address."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("login_failures_email_idx", "email", "at"),
+        Index("login_failures_address_idx", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,232 @@
+"""Changing users and sessions: login, logout, adding and disabling users, API tokens.
+
+Operations flush and never commit; the edge that calls them wraps them in unit_of_work().
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, update
+
+from server.config import current_settings
+from server.core.auth import Authenticated, Principal, SystemPrincipal, digest, new_secret
+from server.core.clock import new_id, now_utc
+from server.core.errors import ApiError, conflict, invalid, not_found
+from server.extensions import db
+from server.users import queries
+from server.users.models import ApiToken, LoginFailure, User, UserSession
+from server.users.passwords import (
+    hash_password,
+    password_problem,
+    spend_verification_time,
+    verify_password,
+)
+from server.users.schemas import ApiTokenCreate, UserCreate, UserPatch
+
+THROTTLE_WINDOW = timedelta(minutes=1)
+# Refreshing last_seen_at on every request would turn every read into a write.
+SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class StartedSession:
+    """A new login: the user, the cookie secret (shown once) and the session row."""
+
+    user: User
+    secret: str
+    session: UserSession
+
+
+def throttle_key(email: str) -> str:
+    """The one spelling of an email that failed logins are counted under (case, spaces)."""
+    return email.strip().lower()[:254]
+
+
+def refuse_if_throttled(email: str, address: str, now: datetime) -> None:
+    """429 with Retry-After when this account or this address failed too often lately."""
+    limit = current_settings().login_failures_per_minute
+    since = now - THROTTLE_WINDOW
+    for column, value in (
+        (LoginFailure.email, throttle_key(email)),
+        (LoginFailure.address, address),
+    ):
+        count, oldest = queries.recent_failures(column, value, since)
+        if count >= limit and oldest is not None:
+            wait = max(1, math.ceil((oldest + THROTTLE_WINDOW - now).total_seconds()))
+            raise ApiError(
+                429,
+                "rate_limited",
+                "too many failed logins; try again later",
+                headers={"Retry-After": str(wait)},
+            )
+
+
+def attempt_login(email: str, password: str, address: str) -> StartedSession | None:
+    """Start a session for valid credentials; record a failure and return None otherwise."""
+    now = now_utc()
+    user = queries.find_user_by_email(email)
+    # Count failures under the stored email, so no other spelling gets a fresh allowance.
+    key = throttle_key(user.email if user is not None else email)
+    refuse_if_throttled(key, address, now)
+    if user is None:
+        spend_verification_time(password)
+    # The hash is checked first so a disabled account takes as long to refuse as any other.
+    elif verify_password(user.password_hash, password) and user.is_active:
+        return start_session(user, now)
+    db.session.add(LoginFailure(email=key, address=address[:64], at=now))
+    db.session.flush()
+    return None
+
+
+def start_session(user: User, now: datetime) -> StartedSession:
+    """A fresh session id and CSRF token for `user`."""
+    settings = current_settings()
+    secret = new_secret()
+    session = UserSession(
+        id=new_id(),
+        token_hash=digest(secret),
+        user_id=user.id,
+        org_id=user.org_id,
+        csrf_token=new_secret(),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(seconds=settings.session_absolute_lifetime_s),
+    )
+    db.session.add(session)
+    db.session.execute(delete(LoginFailure).where(LoginFailure.email == throttle_key(user.email)))
+    db.session.flush()
+    return StartedSession(user, secret, session)
+
+
+def end_all_sessions(user_id: uuid.UUID) -> None:
+    """Revoke every session of a user: logout, disabling and password changes do this."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now_utc())
+    )
+
+
+def resolve_session(secret: str) -> Authenticated | None:
+    """The caller behind a session cookie, refreshing its idle clock now and then."""
+    settings = current_settings()
+    now = now_utc()
+    found = queries.find_live_session(
+        secret, now, timedelta(seconds=settings.session_idle_timeout_s)
+    )
+    if found is None:
+        return None
+    session, user = found
+    if now - session.last_seen_at > SESSION_TOUCH_INTERVAL:
+        session.last_seen_at = now
+        db.session.flush()
+    return Authenticated(principal=user, csrf_token=session.csrf_token, session_id=session.id)
+
+
+def resolve_token(secret: str) -> Authenticated | None:
+    """The caller behind a bearer token; tokens need no CSRF token."""
+    user = queries.find_live_token_user(secret)
+    return Authenticated(principal=user, csrf_token=None) if user is not None else None
+
+
+def _check_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise invalid({"password": problem})
+
+
+def _check_manager(
+    principal: Principal, manager_id: uuid.UUID | None, user_id: uuid.UUID | None = None
+) -> None:
+    if manager_id is None:
+        return
+    if manager_id == user_id:
+        raise invalid({"manager_id": "a user cannot be their own manager"})
+    manager = db.session.get(User, manager_id)
+    if manager is None or manager.org_id != principal.org_id or manager.role == "rep":
+        raise invalid({"manager_id": "must be a manager or admin of this organisation"})
+
+
+def create_user(principal: Principal, data: UserCreate) -> User:
+    """Add a user to the caller's organisation."""
+    _check_password(data.password)
+    if queries.email_in_use(data.email):
+        raise conflict("a user with this email already exists", {"email": "already in use"})
+    if data.id is not None and db.session.get(User, data.id) is not None:
+        raise conflict("this id is already used", {"id": "already in use"})
+    _check_manager(principal, data.manager_id)
+    user = User(
+        id=data.id or new_id(),
+        org_id=principal.org_id,
+        email=data.email.strip(),
+        name=data.name.strip(),
+        role=data.role,
+        manager_id=data.manager_id,
+        password_hash=hash_password(data.password),
+        is_active=True,
+        version=1,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_first_admin(org_id: uuid.UUID, email: str, name: str, password: str) -> User:
+    """The first admin of a new organisation (from the CLI)."""
+    principal = SystemPrincipal(id=None, org_id=org_id)
+    return create_user(
+        principal, UserCreate(email=email, name=name, role="admin", password=password)
+    )
+
+
+def update_user(principal: Principal, user_id: uuid.UUID, patch: UserPatch) -> User:
+    """Change a user; disabling one or changing their password ends their sessions."""
+    user = queries.get_user(principal, user_id)
+    if patch.version is not None and patch.version != user.version:
+        raise conflict("the user changed since you read it", {"version": "stale"})
+    changes = patch.model_dump(exclude_unset=True, exclude={"version", "password"})
+    if "manager_id" in changes:
+        _check_manager(principal, patch.manager_id, user.id)
+    if user.id == principal.id and (changes.get("is_active") is False or "role" in changes):
+        raise invalid({"is_active": "you cannot disable yourself or change your own role"})
+    for name, value in changes.items():
+        setattr(user, name, value)
+    if patch.password is not None:
+        _check_password(patch.password)
+        user.password_hash = hash_password(patch.password)
+    if patch.password is not None or changes.get("is_active") is False:
+        end_all_sessions(user.id)
+    user.version += 1
+    db.session.flush()
+    return user
+
+
+def create_api_token(principal: Principal, data: ApiTokenCreate) -> tuple[ApiToken, str]:
+    """Issue a bearer token; its secret is returned once and only its hash is kept."""
+    user = queries.get_user(principal, data.user_id or principal.id)
+    secret = new_secret()
+    token = ApiToken(
+        id=new_id(),
+        org_id=principal.org_id,
+        user_id=user.id,
+        name=data.name.strip(),
+        token_hash=digest(secret),
+        created_at=now_utc(),
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def revoke_api_token(principal: Principal, token_id: uuid.UUID) -> None:
+    """Revoke a token of the caller's organisation, or 404."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.org_id != principal.org_id:
+        raise not_found("API token")
+    if token.revoked_at is None:
+        token.revoked_at = now_utc()
+        db.session.flush()

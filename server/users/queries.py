@@ -1,0 +1,130 @@
+"""Reading users, sessions and tokens."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from server.core.auth import Principal, digest
+from server.core.errors import not_found
+from server.core.pagination import Page, keyset_page
+from server.core.tenancy import org_scoped
+from server.extensions import db
+from server.users.models import ApiToken, LoginFailure, User, UserSession
+
+
+def get_user(principal: Principal, user_id: uuid.UUID) -> User:
+    """A user of the caller's organisation, or 404."""
+    user: User | None = db.session.scalar(org_scoped(User, principal).where(User.id == user_id))
+    if user is None:
+        raise not_found("user")
+    return user
+
+
+def list_users(
+    principal: Principal, limit: int, cursor: str | None, role: str | None = None
+) -> Page[Any]:
+    """Users of the caller's organisation by email."""
+    query = org_scoped(User, principal)
+    if role is not None:
+        query = query.where(User.role == role)
+    keys = [User.email, User.id]
+    page = keyset_page(query, keys, limit, cursor, lambda row: [row[0].email, str(row[0].id)])
+    return Page([row[0] for row in page.items], page.next_cursor)
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The user with this email, any organisation (login does not know the organisation yet)."""
+    # PostgreSQL lowers both sides, as the unique index does: Python's lower() differs for
+    # some letters ("İ"), which would hide a user from login or let a duplicate past the check.
+    return db.session.scalar(
+        select(User).where(func.lower(User.email) == func.lower(email.strip()))
+    )
+
+
+def email_in_use(email: str) -> bool:
+    """True when any user already has this email (emails identify people at login)."""
+    return find_user_by_email(email) is not None
+
+
+def find_live_session(
+    secret: str, now: datetime, idle: timedelta
+) -> tuple[UserSession, User] | None:
+    """The active session and user behind a cookie secret, unless expired, idle or revoked."""
+    row = db.session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(
+            UserSession.token_hash == digest(secret),
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > now,
+            UserSession.last_seen_at > now - idle,
+            User.is_active.is_(True),
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def find_live_token_user(secret: str) -> User | None:
+    """The active user behind an unrevoked bearer token secret."""
+    user: User | None = db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == digest(secret),
+            ApiToken.revoked_at.is_(None),
+            User.is_active.is_(True),
+        )
+    )
+    return user
+
+
+def list_api_tokens(principal: Principal, limit: int, cursor: str | None) -> Page[Any]:
+    """API tokens of the caller's organisation, newest first by id order."""
+    keys = [ApiToken.id]
+    page = keyset_page(
+        org_scoped(ApiToken, principal), keys, limit, cursor, lambda r: [str(r[0].id)]
+    )
+    return Page([row[0] for row in page.items], page.next_cursor)
+
+
+def recent_failures(column: Any, value: str, since: datetime) -> tuple[int, datetime | None]:
+    """How many failed logins matched `column == value` since `since`, and the oldest one."""
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(LoginFailure.at)).where(
+            column == value, LoginFailure.at > since
+        )
+    ).one()
+    return int(count), oldest
+
+
+def team_member_ids(principal: Principal) -> Any:
+    """A subquery of the ids of the users who report to the caller."""
+    return select(User.id).where(User.org_id == principal.org_id, User.manager_id == principal.id)
+
+
+def user_in_org(principal: Principal, user_id: uuid.UUID) -> bool:
+    """True when `user_id` is an active user of the caller's organisation."""
+    found = db.session.scalar(
+        select(User.id).where(
+            User.id == user_id, User.org_id == principal.org_id, User.is_active.is_(True)
+        )
+    )
+    return found is not None
+
+
+def user_ids_by_email(principal: Principal) -> dict[str, uuid.UUID]:
+    """Active users of the caller's organisation by lower-cased email."""
+    rows = db.session.execute(
+        select(User.email, User.id).where(User.org_id == principal.org_id, User.is_active.is_(True))
+    )
+    return {email.lower(): user_id for email, user_id in rows}
+
+
+def emails_by_user_id(principal: Principal) -> dict[uuid.UUID, str]:
+    """Every user of the caller's organisation: id to email."""
+    rows = db.session.execute(select(User.id, User.email).where(User.org_id == principal.org_id))
+    return {row.id: row.email for row in rows}
