@@ -1,0 +1,258 @@
+"""The CLI as an admin installing Waypoint uses it: seed-demo and create-org."""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from datetime import timedelta
+from itertools import pairwise
+
+import numpy as np
+import shapely
+from sqlalchemy import func, select
+
+from server.accounts.models import Account
+from server.core.clock import now_utc
+from server.demo.city import STREETS
+from server.demo.seed import DEMO_PASSWORD
+from server.extensions import db
+from server.geo.queries import latitude, longitude
+from server.orgs.models import Organisation
+from server.users.models import User
+
+# Local flat projection around the city centre: good to a fraction of a percent across Bucharest.
+METRES_PER_DEGREE_LAT = 111_320.0
+METRES_PER_DEGREE_LNG = METRES_PER_DEGREE_LAT * math.cos(math.radians(44.43))
+CITY_BOX = (25.95, 44.35, 26.25, 44.52)
+
+
+def _seed(app):
+    return app.test_cli_runner().invoke(args=["seed-demo"])
+
+
+def _count(app, model):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _accounts(app):
+    columns = (
+        longitude(Account.location).label("lng"),
+        latitude(Account.location).label("lat"),
+        Account.owner_id,
+        Account.address,
+        Account.kind,
+        Account.status,
+        Account.last_visit_at,
+    )
+    with app.app_context():
+        return db.session.execute(select(*columns)).all()
+
+
+def _metres(coordinates):
+    return [(lng * METRES_PER_DEGREE_LNG, lat * METRES_PER_DEGREE_LAT) for lng, lat in coordinates]
+
+
+def _distances_to_streets(rows):
+    """A matrix: metres from each account (row) to each street polyline (column)."""
+    points = shapely.points(np.array(_metres((row.lng, row.lat) for row in rows)))
+    lines = np.array([shapely.LineString(_metres(street.course)) for street in STREETS])
+    return shapely.distance(points[:, None], lines[None, :])
+
+
+def _create_org(app, password):
+    return app.test_cli_runner().invoke(
+        args=[
+            "create-org",
+            "--name",
+            "Acme",
+            "--admin-email",
+            "boss@acme.example.com",
+            "--admin-password",
+            password,
+        ]
+    )
+
+
+def test_seed_demo_creates_five_users_and_2000_accounts_when_run_once(app):
+    """One run makes an admin, a manager, three reps and 2,000 accounts."""
+    result = _seed(app)
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        roles = sorted(db.session.scalars(select(User.role)))
+    assert roles == ["admin", "manager", "rep", "rep", "rep"]
+    assert _count(app, Account) == 2000
+
+
+def test_seed_demo_prints_every_login_and_the_password_when_it_creates(app):
+    """The output names each demo user's role and email, and the shared password."""
+    result = _seed(app)
+
+    assert "created" in result.output
+    assert DEMO_PASSWORD in result.output
+    for role, local in [("admin", "admin"), ("manager", "manager"), ("rep", "rep1")]:
+        assert re.search(rf"^\s*{role}\s+{local}@waypoint-demo\.example\.com$", result.output, re.M)
+    assert "rep3@waypoint-demo.example.com" in result.output
+
+
+def test_seed_demo_changes_nothing_when_run_twice(app):
+    """The second run leaves every user and account row as the first run wrote it."""
+    _seed(app)
+    with app.app_context():
+        before = db.session.execute(select(Account.id, Account.updated_at).order_by(Account.id))
+        accounts_before = before.all()
+        users_before = db.session.execute(select(User.id, User.password_hash)).all()
+
+    result = _seed(app)
+
+    assert result.exit_code == 0, result.output
+    assert "already present" in result.output
+    with app.app_context():
+        after = db.session.execute(select(Account.id, Account.updated_at).order_by(Account.id))
+        assert after.all() == accounts_before
+        assert db.session.execute(select(User.id, User.password_hash)).all() == users_before
+    assert _count(app, Organisation) == 1
+
+
+def test_printed_admin_login_works_when_used_through_the_api(app, client):
+    """The admin email that seed-demo printed logs in with the demo password."""
+    output = _seed(app).output
+    email = re.search(r"^\s*admin\s+(\S+@\S+)$", output, re.M).group(1)
+
+    response = client.login(email, DEMO_PASSWORD)
+
+    assert response.status_code == 200, response.json
+    assert response.json["user"]["role"] == "admin"
+
+
+def test_seeded_reps_report_to_the_manager_when_seeded(app):
+    """Every rep's manager is the demo manager."""
+    _seed(app)
+
+    with app.app_context():
+        manager_id = db.session.scalar(select(User.id).where(User.role == "manager"))
+        rep_managers = set(db.session.scalars(select(User.manager_id).where(User.role == "rep")))
+
+    assert rep_managers == {manager_id}
+
+
+def test_seeded_accounts_stay_inside_the_city_when_seeded(app):
+    """Every account lies within Bucharest's bounding box."""
+    _seed(app)
+
+    rows = _accounts(app)
+
+    min_lng, min_lat, max_lng, max_lat = CITY_BOX
+    assert all(min_lng < row.lng < max_lng and min_lat < row.lat < max_lat for row in rows)
+
+
+def test_seeded_accounts_line_the_streets_when_seeded(app):
+    """Nearly all accounts stand within 60 m of a street, not scattered over a square."""
+    _seed(app)
+    rows = _accounts(app)
+
+    nearest_m = _distances_to_streets(rows).min(axis=1)
+
+    assert (nearest_m < 60).mean() > 0.95
+
+
+def test_seeded_accounts_spread_over_many_streets_when_seeded(app):
+    """Accounts stand along at least 30 different streets."""
+    _seed(app)
+    rows = _accounts(app)
+
+    nearest_street = _distances_to_streets(rows).argmin(axis=1)
+
+    assert len(set(nearest_street.tolist())) >= 30
+
+
+def test_seeded_address_names_the_street_the_account_stands_on_when_seeded(app):
+    """An account's address starts with the name of the street nearest to it."""
+    _seed(app)
+    rows = _accounts(app)
+
+    nearest_street = _distances_to_streets(rows).argmin(axis=1)
+    matching = [
+        row.address.startswith(f"{STREETS[index].name} nr. ")
+        for row, index in zip(rows, nearest_street.tolist(), strict=True)
+    ]
+
+    # Where two streets cross, the nearest line may be the other one: most, not all.
+    assert sum(matching) / len(matching) > 0.9
+    assert all(row.address.endswith("Bucharest") and ", Sector " in row.address for row in rows)
+
+
+def test_each_rep_owns_a_fair_share_of_the_accounts_when_seeded(app):
+    """The three reps own all the accounts, each at least a fifth of them."""
+    _seed(app)
+    with app.app_context():
+        reps = set(db.session.scalars(select(User.id).where(User.role == "rep")))
+
+    owners = [row.owner_id for row in _accounts(app)]
+
+    assert set(owners) == reps
+    assert all(owners.count(rep) >= len(owners) / 5 for rep in reps)
+
+
+def test_each_rep_covers_a_separate_part_of_the_city_when_seeded(app):
+    """Reps' accounts form west-to-east bands that do not overlap, like territories."""
+    _seed(app)
+    rows = _accounts(app)
+
+    spans = {}
+    for row in rows:
+        low, high = spans.get(row.owner_id, (row.lng, row.lng))
+        spans[row.owner_id] = (min(low, row.lng), max(high, row.lng))
+    ordered = sorted(spans.values())
+
+    assert all(west[1] <= east[0] for west, east in pairwise(ordered))
+
+
+def test_seeded_statuses_suit_the_kind_when_seeded(app):
+    """About 60% are customers; customers and prospects carry only their own statuses."""
+    _seed(app)
+    rows = _accounts(app)
+
+    statuses = {
+        kind: {row.status for row in rows if row.kind == kind} for kind in ("customer", "prospect")
+    }
+    customers = sum(row.kind == "customer" for row in rows)
+
+    assert statuses["customer"] == {"active", "at_risk", "inactive"}
+    assert statuses["prospect"] == {"new", "contacted", "qualified", "lost"}
+    assert 0.5 < customers / len(rows) < 0.7
+
+
+def test_about_half_the_seeded_accounts_were_visited_lately_when_seeded(app):
+    """Roughly half the accounts have a last visit, all within the last 120 days."""
+    _seed(app)
+    rows = _accounts(app)
+
+    visits = [row.last_visit_at for row in rows if row.last_visit_at is not None]
+
+    assert 0.35 < len(visits) / len(rows) < 0.65
+    assert all(now_utc() - timedelta(days=120) < visit < now_utc() for visit in visits)
+
+
+def test_create_org_prints_an_id_whose_admin_can_log_in_when_details_are_valid(app, client):
+    """create-org makes an organisation with a working first admin."""
+    result = _create_org(app, "a sturdy passphrase")
+
+    assert result.exit_code == 0, result.output
+    org_id = uuid.UUID(result.output.strip())
+    login = client.login("boss@acme.example.com", "a sturdy passphrase")
+    assert login.status_code == 200, login.json
+    assert login.json["user"]["org_id"] == str(org_id)
+    assert login.json["user"]["role"] == "admin"
+
+
+def test_create_org_fails_with_a_clear_message_when_the_password_is_common(app):
+    """A common password is refused with a message naming the problem, and nothing is created."""
+    result = _create_org(app, "password123")
+
+    assert result.exit_code != 0
+    assert "too common" in result.output
+    assert _count(app, Organisation) == 0
+    assert _count(app, User) == 0

@@ -1,0 +1,107 @@
+"""A local HTTP server speaking Nominatim's /search and /reverse JSON, with scripted answers."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Place:
+    """A place the fake knows: what to answer for its address."""
+
+    lng: float
+    lat: float
+    display_name: str
+
+
+@dataclass
+class FakeNominatim:
+    """Answers like Nominatim; `down` makes it answer 503 like an overloaded service."""
+
+    places: dict[str, Place] = field(default_factory=dict)
+    down: bool = False
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL to put in GEOCODER_URL."""
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def add(self, address: str, lng: float, lat: float) -> None:
+        """Make `address` resolve to (lng, lat)."""
+        self.places[address.lower()] = Place(lng, lat, address)
+
+    def reset(self) -> None:
+        """Forget places, requests and outages between tests."""
+        self.places.clear()
+        self.requests.clear()
+        self.down = False
+
+    def start(self) -> FakeNominatim:
+        """Serve on a free loopback port in a daemon thread."""
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+                fake.requests.append(
+                    {"path": parts.path, "query": query, "ua": self.headers["User-Agent"]}
+                )
+                if fake.down:
+                    self._send(503, {"error": "service unavailable"})
+                elif parts.path.rstrip("/") == "/search":
+                    self._send(200, fake._search(query.get("q", "")))
+                elif parts.path.rstrip("/") == "/reverse":
+                    self._send(200, fake._reverse(float(query["lat"]), float(query["lon"])))
+                else:
+                    self._send(404, {"error": "not found"})
+
+            def _send(self, status: int, body: Any) -> None:
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down."""
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def _search(self, address: str) -> list[dict[str, Any]]:
+        place = self.places.get(address.lower())
+        return [self._as_json(place)] if place else []
+
+    def _reverse(self, lat: float, lng: float) -> dict[str, Any]:
+        for place in self.places.values():
+            if abs(place.lat - lat) < 1e-4 and abs(place.lng - lng) < 1e-4:
+                return self._as_json(place)
+        return {"error": "Unable to geocode"}
+
+    @staticmethod
+    def _as_json(place: Place) -> dict[str, Any]:
+        return {
+            "place_id": 1,
+            "lat": str(place.lat),
+            "lon": str(place.lng),
+            "display_name": place.display_name,
+            "boundingbox": [str(place.lat), str(place.lat), str(place.lng), str(place.lng)],
+        }

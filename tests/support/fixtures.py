@@ -1,0 +1,232 @@
+"""The app on a real PostGIS database, a clean slate per test, clients and row factories."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+from werkzeug.test import TestResponse
+
+from server import create_app
+from server.accounts.models import Account
+from server.config import Settings
+from server.core.clock import now_utc
+from server.core.transaction import unit_of_work
+from server.extensions import db
+from server.geo.geojson import Point
+from server.geo.queries import point_to_store
+from server.orgs.models import Organisation
+from server.users.models import User
+from server.users.passwords import hash_password
+from tests.support.database import (
+    drop_abandoned_databases,
+    drop_database,
+    recreate_database,
+    worker_database_url,
+)
+from tests.support.fake_nominatim import FakeNominatim
+
+PASSWORD = "a long test password 42"
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_url(worker_id: str) -> Iterator[str]:
+    """This worker's freshly created test database."""
+    url = worker_database_url(worker_id)
+    drop_abandoned_databases(url)
+    recreate_database(url)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def fake_geocoder() -> Iterator[FakeNominatim]:
+    """The local Nominatim stand-in the app's real geopy client talks to."""
+    fake = FakeNominatim().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, fake_geocoder: FakeNominatim) -> Settings:
+    """Settings for tests: the worker's database and the fake geocoder, no request spacing."""
+    return Settings.from_environment().replace(
+        database_url=database_url,
+        secret_key="test-secret-key",
+        geocoder_url=fake_geocoder.url,
+        geocoder_min_interval_s=0.0,
+        geocoder_timeout_s=2.0,
+        redis_url=None,
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated_app(settings: Settings) -> Flask:
+    """One app per worker; the real migrations build its schema."""
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def table_names(migrated_app: Flask) -> list[str]:
+    """Every application table, for wiping between tests."""
+    return [table.name for table in db.metadata.sorted_tables]
+
+
+@pytest.fixture
+def app(migrated_app: Flask, table_names: list[str], fake_geocoder: FakeNominatim) -> Flask:
+    """The app with empty tables and a fresh fake geocoder."""
+    with migrated_app.app_context():
+        db.session.execute(text(f"TRUNCATE {', '.join(table_names)} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        db.session.remove()
+    migrated_app.extensions.pop("waypoint_geocoder", None)
+    fake_geocoder.reset()
+    return migrated_app
+
+
+class ApiClient:
+    """A test client that remembers the CSRF token of its session and sends it on writes."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.csrf_token: str | None = None
+
+    def login(self, email: str, password: str = PASSWORD) -> TestResponse:
+        """Log in and keep the CSRF token."""
+        response = self.client.post(
+            "/api/v1/auth/login", json={"email": email, "password": password}
+        )
+        if response.status_code == 200:
+            self.csrf_token = response.json["csrf_token"]  # type: ignore[index]
+        return response
+
+    def _headers(self, headers: dict[str, str] | None) -> dict[str, str]:
+        merged = {"X-CSRF-Token": self.csrf_token} if self.csrf_token else {}
+        merged.update(headers or {})
+        return merged
+
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, headers: dict[str, str] | None = None, **kwargs: Any) -> TestResponse:
+        return self.client.post(path, headers=self._headers(headers), **kwargs)
+
+    def patch(
+        self, path: str, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> TestResponse:
+        return self.client.patch(path, headers=self._headers(headers), **kwargs)
+
+    def delete(
+        self, path: str, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> TestResponse:
+        return self.client.delete(path, headers=self._headers(headers), **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> ApiClient:
+    """An anonymous API client."""
+    return ApiClient(app.test_client())
+
+
+@pytest.fixture
+def new_client(app: Flask) -> Callable[[], ApiClient]:
+    """Make more clients, each with its own cookie jar."""
+    return lambda: ApiClient(app.test_client())
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One argon2id hash of PASSWORD, shared so tests don't pay for hashing per user."""
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def make_org(app: Flask) -> Callable[..., Organisation]:
+    """Create an organisation."""
+
+    def make(name: str | None = None) -> Organisation:
+        with app.app_context(), unit_of_work():
+            org = Organisation(id=uuid.uuid4(), name=name or f"Org {next(_counter)}")
+            db.session.add(org)
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
+    """Create a user (a rep unless told otherwise) whose password is PASSWORD."""
+
+    def make(org: Organisation, role: str = "rep", **fields: Any) -> User:
+        number = next(_counter)
+        values = {
+            "id": uuid.uuid4(),
+            "org_id": org.id,
+            "email": f"user{number}@example.com",
+            "name": f"User {number}",
+            "role": role,
+            "password_hash": password_hash,
+            "is_active": True,
+            "version": 1,
+        } | fields
+        with app.app_context(), unit_of_work():
+            user = User(**values)
+            db.session.add(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_account(app: Flask) -> Callable[..., uuid.UUID]:
+    """Create an account at (lng, lat) (or without a location) and return its id."""
+
+    def make(
+        org: Organisation, lng: float | None = None, lat: float | None = None, **fields: Any
+    ) -> uuid.UUID:
+        now = now_utc()
+        location = None if lng is None or lat is None else point_to_store(Point.at(lng, lat))
+        values = {
+            "id": uuid.uuid4(),
+            "org_id": org.id,
+            "kind": "customer",
+            "name": f"Account {next(_counter)}",
+            "location": location,
+            "geocode_status": "manual" if location is not None else "failed",
+            "status": "active",
+            "tags": [],
+            "custom": {},
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        } | fields
+        with app.app_context(), unit_of_work():
+            db.session.add(Account(**values))
+        return values["id"]
+
+    return make
+
+
+@pytest.fixture
+def logged_in(new_client: Callable[[], ApiClient]) -> Callable[[User], ApiClient]:
+    """A client logged in as `user`."""
+
+    def login(user: User) -> ApiClient:
+        api = new_client()
+        response = api.login(user.email)
+        assert response.status_code == 200, response.json
+        return api
+
+    return login
