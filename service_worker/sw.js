@@ -1,0 +1,29 @@
+// Waypoint's service worker: precache the versioned shell, answer navigations with it when
+// offline, keep viewed map tiles for a while. API data is never cached here: the page stores it
+// in IndexedDB, so what a rep saw last is there with the network gone.
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
+import { NavigationRoute, registerRoute } from "workbox-routing";
+import { CacheFirst } from "workbox-strategies";
+import { ExpirationPlugin } from "workbox-expiration";
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL("/index.html"), {
+    denylist: [/^\/api\//, /^\/socket\.io\//, /^\/healthz/],
+  }),
+);
+
+// Map tiles come from another origin (the configured tile server): cache as viewed, capped.
+registerRoute(
+  ({ request, url }) => request.destination === "image" && url.origin !== self.location.origin,
+  new CacheFirst({
+    cacheName: "map-tiles",
+    plugins: [new ExpirationPlugin({ maxEntries: 2000, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true })],
+  }),
+);
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
+});
