@@ -42,9 +42,20 @@ def decode_cursor(cursor: str, length: int) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         values = None
-    if not isinstance(values, list) or len(values) != length:
+    if not isinstance(values, list) or len(values) != length or not all(map(_storable, values)):
         raise ApiError(400, "invalid_cursor", "the cursor is not valid", {"cursor": "not valid"})
     return values
+
+
+def _storable(value: Any) -> bool:
+    """False for strings PostgreSQL cannot take: a NUL character or a lone surrogate."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
 
 
 def after_cursor(keys: Sequence[Any], cursor: str | None) -> ColumnElement[bool] | None:

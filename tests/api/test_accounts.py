@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
 
 import pytest
@@ -318,6 +320,12 @@ def test_plain_list_pages_cover_every_account_once_when_following_cursors(
     assert [item["name"] for item in seen] == sorted(item["name"] for item in seen)
 
 
+def _cursor(*values):
+    """A well-formed cursor carrying `values` (JSON escapes kept, so NULs and lone surrogates
+    reach the server as they would from a tampering client)."""
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -326,6 +334,8 @@ def test_plain_list_pages_cover_every_account_once_when_following_cursors(
         "limit=ten",
         "cursor=%%%",
         "cursor=WzFd",
+        "cursor=" + _cursor("shop\u0000", str(uuid.UUID(int=1))),
+        "cursor=" + _cursor("shop\ud800", str(uuid.UUID(int=1))),
         "radius_m=10",
         "lat=10",
         "lat=10&lng=20&radius_m=0",

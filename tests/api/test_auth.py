@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from server import create_app
 from server.core.clock import now_utc
 from server.core.transaction import unit_of_work
 from server.extensions import db
@@ -36,29 +35,6 @@ def rep(org, make_user):
 @pytest.fixture
 def admin(org, make_user):
     return make_user(org, role="admin")
-
-
-@pytest.fixture
-def app_with(app, settings):
-    """Build a variant of the app with some settings changed, on the same test database."""
-    made = []
-
-    def make(**changes):
-        variant = create_app(settings.replace(**changes))
-        variant.config["TESTING"] = True
-        made.append(variant)
-        return variant
-
-    yield make
-    for variant in made:
-        with variant.app_context():
-            db.engine.dispose()
-
-
-@pytest.fixture
-def secure_app(app_with):
-    """The app as deployed behind HTTPS: cookies carry Secure."""
-    return app_with(cookie_secure=True)
 
 
 def _cookie_attributes(response, name):

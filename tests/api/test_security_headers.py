@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server import create_app
 from server.core.validation import MAX_JSON_BYTES
-from server.extensions import db
 
 # One path per kind of answer: API data, API errors, the app's shell, and plain pages.
 EVERY_KIND = ["/api/v1/auth/me", "/api/v1/config", "/api/v1/no-such-thing", "/", "/healthz"]
@@ -15,16 +13,6 @@ EVERY_KIND = ["/api/v1/auth/me", "/api/v1/config", "/api/v1/no-such-thing", "/",
 @pytest.fixture
 def admin_api(make_org, make_user, logged_in):
     return logged_in(make_user(make_org(), role="admin"))
-
-
-@pytest.fixture
-def secure_app(app, settings):
-    """The app as deployed behind HTTPS (cookie_secure), on the same test database."""
-    variant = create_app(settings.replace(cookie_secure=True))
-    variant.config["TESTING"] = True
-    yield variant
-    with variant.app_context():
-        db.engine.dispose()
 
 
 def _directives(policy):

@@ -135,6 +135,30 @@ class ApiClient:
 
 
 @pytest.fixture
+def app_with(app: Flask, settings: Settings) -> Iterator[Callable[..., Flask]]:
+    """Build variants of the app with some settings changed, on the same test database; their
+    connection pools are closed afterwards."""
+    made: list[Flask] = []
+
+    def make(**changes: Any) -> Flask:
+        variant = create_app(settings.replace(**changes))
+        variant.config["TESTING"] = True
+        made.append(variant)
+        return variant
+
+    yield make
+    for variant in made:
+        with variant.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def secure_app(app_with: Callable[..., Flask]) -> Flask:
+    """The app as deployed behind HTTPS: cookies carry Secure."""
+    return app_with(cookie_secure=True)
+
+
+@pytest.fixture
 def client(app: Flask) -> ApiClient:
     """An anonymous API client."""
     return ApiClient(app.test_client())
