@@ -32,6 +32,7 @@ from tests.support.database import (
     worker_database_url,
 )
 from tests.support.fake_nominatim import FakeNominatim
+from tests.support.fake_tiles import FakeTileServer
 
 PASSWORD = "a long test password 42"
 _counter = itertools.count(1)
@@ -56,26 +57,41 @@ def fake_geocoder() -> Iterator[FakeNominatim]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, fake_geocoder: FakeNominatim) -> Settings:
-    """Settings for tests: the worker's database and the fake geocoder, no request spacing."""
+def fake_tiles() -> Iterator[FakeTileServer]:
+    """The local map tile server the app's TILE_URL points at: no test fetches real tiles."""
+    fake = FakeTileServer().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(
+    database_url: str, fake_geocoder: FakeNominatim, fake_tiles: FakeTileServer
+) -> Settings:
+    """Settings for tests: the worker's database, the fake geocoder and tile server, no request
+    spacing."""
     return Settings.from_environment().replace(
         database_url=database_url,
         secret_key="test-secret-key",
         geocoder_url=fake_geocoder.url,
         geocoder_min_interval_s=0.0,
         geocoder_timeout_s=2.0,
+        tile_url=fake_tiles.url_template,
         redis_url=None,
     )
 
 
 @pytest.fixture(scope="session")
-def migrated_app(settings: Settings) -> Flask:
-    """One app per worker; the real migrations build its schema."""
+def migrated_app(settings: Settings) -> Iterator[Flask]:
+    """One app per worker; the real migrations build its schema. Its pool is closed at the end
+    (a pooled connection left for the interpreter to collect fails the run with a warning)."""
     app = create_app(settings)
     app.config["TESTING"] = True
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
