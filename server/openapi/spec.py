@@ -26,6 +26,7 @@ from server.accounts.schemas import (
     ImportReport,
 )
 from server.core.validation import PageQuery
+from server.geocoding.schemas import ReverseAddress, ReverseQuery
 from server.users.schemas import (
     ApiTokenCreate,
     ApiTokenList,
@@ -51,6 +52,7 @@ ERROR_DESCRIPTIONS = {
     415: "The body is not in a supported media type",
     422: "Validation error; `fields` names each offending field",
     429: "Rate limited; see `Retry-After`",
+    503: "An outside service (`geocoding_unavailable`) is down; retry after `Retry-After`",
 }
 UNSAFE_METHODS = frozenset({"post", "put", "patch", "delete"})
 Mode = Literal["validation", "serialization"]
@@ -284,6 +286,20 @@ ROUTES: tuple[Route, ...] = (
         "accounts",
         {204: None},
         errors=(401, 403, 404),
+    ),
+    Route(
+        "get",
+        "/api/v1/geocode/reverse",
+        "The address at a position (for creating an account where you stand)",
+        "geocoding",
+        {200: ReverseAddress},
+        query=ReverseQuery,
+        errors=(400, 401, 503),
+        description=(
+            'Answers {"address": "..."}, or {"address": null} when the geocoder knows no address '
+            "there. A missing or invalid lat/lng is a 400 naming the field; a geocoder outage is "
+            "a 503 `geocoding_unavailable`."
+        ),
     ),
     Route(
         "get",

@@ -17,6 +17,7 @@ class Place:
     lng: float
     lat: float
     display_name: str
+    address: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -35,9 +36,12 @@ class FakeNominatim:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def add(self, address: str, lng: float, lat: float) -> None:
-        """Make `address` resolve to (lng, lat)."""
-        self.places[address.lower()] = Place(lng, lat, address)
+    def add(
+        self, address: str, lng: float, lat: float, parts: dict[str, str] | None = None
+    ) -> None:
+        """Make `address` resolve to (lng, lat), and (lng, lat) to `address` in reverse;
+        `parts` is the structured `address` object of reverse answers."""
+        self.places[address.lower()] = Place(lng, lat, address, parts or {})
 
     def reset(self) -> None:
         """Forget places, requests and outages between tests."""
@@ -61,7 +65,8 @@ class FakeNominatim:
                 elif parts.path.rstrip("/") == "/search":
                     self._send(200, fake._search(query.get("q", "")))
                 elif parts.path.rstrip("/") == "/reverse":
-                    self._send(200, fake._reverse(float(query["lat"]), float(query["lon"])))
+                    status, body = fake._reverse(query)
+                    self._send(status, body)
                 else:
                     self._send(404, {"error": "not found"})
 
@@ -90,11 +95,29 @@ class FakeNominatim:
         place = self.places.get(address.lower())
         return [self._as_json(place)] if place else []
 
-    def _reverse(self, lat: float, lng: float) -> dict[str, Any]:
+    def _reverse(self, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """Nominatim's /reverse: one object (json or jsonv2), or its "Unable to geocode"."""
+        if query.get("format", "xml") not in {"json", "jsonv2"}:
+            return 400, {"error": {"code": 400, "message": "only json and jsonv2 are spoken here"}}
+        try:
+            lat, lng = float(query["lat"]), float(query["lon"])
+        except (KeyError, ValueError):
+            return 400, {"error": {"code": 400, "message": "Need coordinates or OSM object"}}
         for place in self.places.values():
             if abs(place.lat - lat) < 1e-4 and abs(place.lng - lng) < 1e-4:
-                return self._as_json(place)
-        return {"error": "Unable to geocode"}
+                return 200, self._as_reverse_json(place, query)
+        return 200, {"error": "Unable to geocode"}
+
+    def _as_reverse_json(self, place: Place, query: dict[str, str]) -> dict[str, Any]:
+        body = self._as_json(place)
+        body.update(osm_type="node", osm_id=1, place_rank=30, importance=0.0)
+        if query["format"] == "jsonv2":
+            body.update(category="place", type="house", addresstype="place", name="")
+        else:
+            body.update({"class": "place", "type": "house"})
+        if query.get("addressdetails", "1") != "0":
+            body["address"] = place.address or {"road": place.display_name}
+        return body
 
     @staticmethod
     def _as_json(place: Place) -> dict[str, Any]:
