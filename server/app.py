@@ -46,8 +46,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _origin(url: str) -> str:
-    parts = urlsplit(url.replace("{s}", "a"))
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    """The CSP source for a tile URL template: its origin, with `{s}` (the a/b/c subdomains of
+    some tile servers) as a wildcard host label."""
+    parts = urlsplit(url.replace("{s}", "subdomain"))
+    host = parts.netloc.replace("subdomain", "*")
+    return f"{parts.scheme}://{host}" if host else ""
 
 
 def _register_extensions(app: Flask, settings: Settings) -> None:
@@ -79,12 +82,13 @@ def _migrations_directory() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from server.accounts.api import blueprint as accounts
+    from server.geocoding.api import blueprint as geocoding
     from server.health import blueprint as health
     from server.openapi.api import blueprint as openapi
     from server.users.api import blueprint as users
     from server.web.api import blueprint as web
 
-    for blueprint in (health, users, accounts, openapi, web):
+    for blueprint in (health, users, accounts, geocoding, openapi, web):
         app.register_blueprint(blueprint)
 
 

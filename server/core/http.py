@@ -13,14 +13,16 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 def content_security_policy(tile_origin: str) -> str:
     """A CSP with no inline script; map tiles may come from the configured tile server."""
-    images = "'self' data: blob:" + (f" {tile_origin}" if tile_origin else "")
+    tiles = f" {tile_origin}" if tile_origin else ""
+    # connect-src names the tile server too: the service worker, which runs under this policy,
+    # fetches the tiles it caches, and a worker's fetch() is governed by connect-src.
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            f"img-src {images}",
-            "connect-src 'self' ws: wss:",
+            f"img-src 'self' data: blob:{tiles}",
+            f"connect-src 'self' ws: wss:{tiles}",
             "worker-src 'self'",
             "manifest-src 'self'",
             "object-src 'none'",

@@ -129,3 +129,48 @@ def test_oversized_user_body_answers_413_when_over_the_json_limit(admin_api):
 
     assert response.status_code == 413
     assert response.json["error"]["code"] == "too_large"
+
+
+def test_map_tiles_may_load_from_the_configured_tile_server_when_any_path_answers(
+    client, fake_tiles
+):
+    """img-src names the TILE_URL's origin (and only ours besides), so the map can show tiles."""
+    policy = _directives(client.get("/", buffered=True).headers["Content-Security-Policy"])
+
+    assert fake_tiles.origin in policy["img-src"]
+    assert "*" not in policy["img-src"]
+    assert policy["default-src"] == ["'self'"]
+
+
+def test_tile_origin_follows_the_tile_url_when_another_tile_server_is_configured(app_with):
+    """A deployment's own tile server is what img-src allows, not OpenStreetMap's."""
+    variant = app_with(tile_url="https://tiles.example.org:8443/v1/{z}/{x}/{y}.png")
+
+    policy = _directives(
+        variant.test_client().get("/api/v1/config").headers["Content-Security-Policy"]
+    )
+
+    assert "https://tiles.example.org:8443" in policy["img-src"]
+    assert "https://tile.openstreetmap.org" not in policy["img-src"]
+
+
+def test_tile_subdomain_placeholder_allows_every_subdomain_when_the_url_has_one(app_with):
+    """`{s}` in TILE_URL stands for a, b, c…: the policy allows any subdomain there."""
+    variant = app_with(tile_url="https://{s}.tiles.example.org/{z}/{x}/{y}.png")
+
+    policy = _directives(
+        variant.test_client().get("/api/v1/config").headers["Content-Security-Policy"]
+    )
+
+    assert "https://*.tiles.example.org" in policy["img-src"]
+    assert "https://*.tiles.example.org" in policy["connect-src"]
+
+
+def test_service_worker_may_fetch_tiles_from_the_tile_server_when_it_caches_them(
+    client, fake_tiles
+):
+    """The worker runs under the CSP of /sw.js; its fetch() of a tile is a connect-src request."""
+    policy = _directives(client.get("/sw.js", buffered=True).headers["Content-Security-Policy"])
+
+    assert fake_tiles.origin in policy["connect-src"]
+    assert "*" not in policy["connect-src"]
