@@ -16,7 +16,7 @@ FLASK  := .venv/bin/flask --app wsgi
 # `export DATABASE_URL="$(...)"` export's own success would hide the failure).
 WITH_DB := DATABASE_URL="$$(scripts/ensure-db.sh)" && export DATABASE_URL &&
 
-.PHONY: help venv pwa browser run test lint fmt typecheck db-upgrade db-revision db-check bench seed clean-db
+.PHONY: help venv pwa test-pwa browser run test lint fmt typecheck db-upgrade db-revision db-check bench seed clean-db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET   (make test PYTEST_ARGS="-k visits", make db-revision m="add visits")'
@@ -35,7 +35,10 @@ browser: ## Install Chromium for the end-to-end tests (when missing)
 run: venv pwa ## Migrate, seed the demo data and serve on HOST:PORT (127.0.0.1:8000)
 	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) seed-demo && exec $(PYTHON) wsgi.py
 
-test: venv pwa browser lint typecheck ## Lint, type-check and run the test suite (PYTEST_ARGS=...)
+test-pwa: pwa ## Vitest unit tests of the web app
+	@npx --no-install vitest run
+
+test: venv pwa test-pwa browser lint typecheck ## Lint, type-check and run the test suite (PYTEST_ARGS=...)
 	@$(WITH_DB) $(PYTHON) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: venv ## Ruff and the import-layer contracts

@@ -1,14 +1,42 @@
-// Numbers, distances and dates in the user's locale (Intl), DOM-free.
-export function formatDistance(metres, locale) {
-  if (metres < 1000) {
-    return new Intl.NumberFormat(locale, { style: "unit", unit: "meter", maximumFractionDigits: 0 }).format(metres);
-  }
-  const digits = metres < 10000 ? 1 : 0;
-  return new Intl.NumberFormat(locale, { style: "unit", unit: "kilometer", maximumFractionDigits: digits }).format(metres / 1000);
+// Numbers, distances and dates in the user's locale (Intl), DOM-free. The caller passes the
+// locale (i18n.js's `locale`, the language the user chose), not the browser's default.
+const DAY_MS = 86400000;
+
+/** A plain number with the locale's separators. */
+export function formatNumber(value, locale, options = {}) {
+  return new Intl.NumberFormat(locale, options).format(value);
 }
 
+/** A distance: whole metres below 1 km, then km with one decimal below 10 km, whole km above. */
+export function formatDistance(metres, locale) {
+  if (metres === null || metres === undefined || Number.isNaN(metres)) return "";
+  if (Math.round(metres) < 1000) {
+    return formatNumber(metres, locale, { style: "unit", unit: "meter", maximumFractionDigits: 0 });
+  }
+  const km = metres / 1000;
+  const digits = km < 9.95 ? 1 : 0;
+  return formatNumber(km, locale, { style: "unit", unit: "kilometer", maximumFractionDigits: digits });
+}
+
+// Days from `now` to `then` counted on the calendar (local time): yesterday evening is
+// "yesterday" this morning, though fewer than 24 hours ago.
+function calendarDays(then, now) {
+  const day = (date) => Date.UTC(date.getFullYear(), date.getMonth(), date.getDate());
+  return Math.round((day(then) - day(now)) / DAY_MS);
+}
+
+// The largest unit that reads naturally: days for a week, then weeks, months, years.
+function relativeUnit(days) {
+  const size = Math.abs(days);
+  if (size < 7) return [days, "day"];
+  if (size < 30) return [Math.round(days / 7), "week"];
+  if (size < 335) return [Math.round(days / 30.44), "month"];
+  return [Math.round(days / 365.25), "year"];
+}
+
+/** When `iso` was (or will be) relative to `now`: "yesterday", "3 weeks ago"; null without a date. */
 export function formatRelativeDate(iso, locale, now = Date.now()) {
   if (!iso) return null;
-  const days = Math.round((new Date(iso).getTime() - now) / 86400000);
-  return new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(days, "day");
+  const [value, unit] = relativeUnit(calendarDays(new Date(iso), new Date(now)));
+  return new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(value, unit);
 }

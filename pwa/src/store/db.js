@@ -37,3 +37,12 @@ export async function forgetEverything() {
   const db = await open();
   await Promise.all([db.clear("accounts"), db.clear("meta")]);
 }
+
+// One account, as last seen by this device (the Account screen offline).
+export async function getAccount(id) {
+  return (await open()).get("accounts", id);
+}
+
+export async function saveAccount(account) {
+  return (await open()).put("accounts", account);
+}

@@ -1,14 +1,18 @@
 import { LitElement, css, html } from "lit";
 import { api, setCsrfToken } from "../api/client.js";
 import { t } from "../i18n.js";
+import "./language-picker.js";
 
-// Email and password; errors appear inline under the form.
+// Email and password; errors appear inline under the form. The language can be changed here,
+// before logging in.
 export class LoginView extends LitElement {
   static properties = { error: { state: true }, busy: { state: true } };
 
   static styles = css`
     form { display: grid; gap: 12px; max-width: 360px; margin: 15vh auto 0; padding: 24px; }
-    h1 { margin: 0 0 8px; font-size: 1.6rem; }
+    .top { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin: 0 0 8px; }
+    h1 { margin: 0; font-size: 1.6rem; }
+    wp-language { color: var(--fg); }
     label { display: grid; gap: 4px; font-size: 0.9rem; color: var(--muted); }
     input { min-height: 44px; font-size: 1rem; padding: 0 12px; border: 1px solid var(--border); border-radius: 8px; background: var(--card); color: var(--fg); }
     button { min-height: 48px; font-size: 1rem; border: 0; border-radius: 8px; background: var(--accent); color: #fff; }
@@ -33,7 +37,7 @@ export class LoginView extends LitElement {
 
   render() {
     return html`<form @submit=${this.submit}>
-      <h1>${t("appName")}</h1>
+      <div class="top"><h1>${t("appName")}</h1><wp-language></wp-language></div>
       <label>${t("email")}<input name="email" type="email" autocomplete="username" required /></label>
       <label>${t("password")}<input name="password" type="password" autocomplete="current-password" required /></label>
       <p class="error" role="alert">${this.error ?? ""}</p>

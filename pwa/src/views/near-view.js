@@ -22,10 +22,11 @@ export class NearView extends LitElement {
     select, input, button { min-height: 44px; font-size: 1rem; border-radius: 8px; border: 1px solid var(--border); background: var(--card); color: var(--fg); padding: 0 10px; }
     ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
     li { background: var(--card); border: 1px solid var(--border); border-radius: 12px; padding: 12px; min-height: 44px; display: grid; grid-template-columns: 1fr auto; gap: 4px 12px; }
-    .name { font-weight: 600; }
+    .name { font-weight: 600; color: inherit; text-decoration: none; min-height: 24px; }
     .distance { font-variant-numeric: tabular-nums; font-weight: 600; text-align: right; }
     .meta { color: var(--muted); font-size: 0.85rem; grid-column: 1 / -1; }
     .note { color: var(--muted); }
+    .new { margin-left: auto; display: inline-flex; align-items: center; min-height: 44px; padding: 0 12px; border-radius: 8px; background: var(--accent); color: #fff; text-decoration: none; font-weight: 600; }
   `;
 
   constructor() {
@@ -109,7 +110,7 @@ export class NearView extends LitElement {
   renderAccount(account) {
     const visit = account.last_visit_at ? t("lastVisit", { when: formatRelativeDate(account.last_visit_at, locale) }) : t("neverVisited");
     return html`<li data-id=${account.id}>
-      <span class="name">${account.name}</span>
+      <a class="name" href="/accounts/${account.id}" data-route>${account.name}</a>
       <span class="distance">${formatDistance(account.distance_m, locale)}</span>
       <span class="meta">${t(account.kind)} · ${account.status} · ${visit}</span>
     </li>`;
@@ -127,6 +128,7 @@ export class NearView extends LitElement {
           </select>
         </label>
         <span>${this.position ? accuracy : t("locating")}</span>
+        <a class="new" href="/accounts/new" data-route>${t("account.new")}</a>
       </div>
       ${this.denied ? html`<form class="bar" @submit=${this.searchHere}>
         <span>${t("locationDenied")}</span>

@@ -1,0 +1,66 @@
+// Accounts and reverse geocoding over the API, and the links an account opens in other apps
+// (phone, mail, map apps). The link builders are pure so they can be tested without a page.
+import { request } from "./client.js";
+
+export const accounts = {
+  get: (id) => request(`/accounts/${encodeURIComponent(id)}`),
+  create: (data) => request("/accounts", { method: "POST", body: data }),
+  // `changes` holds only the fields the user changed; `version` makes a stale edit a 409.
+  update: (id, changes, version) =>
+    request(`/accounts/${encodeURIComponent(id)}`, { method: "PATCH", body: { ...changes, version } }),
+  reverseGeocode: (lat, lng) =>
+    request(`/geocode/reverse?${new URLSearchParams({ lat: lat.toFixed(6), lng: lng.toFixed(6) })}`),
+};
+
+/** `tel:` link for a phone number as people write it ("+40 21 555-01 02"), or null. */
+export function telHref(phone) {
+  const dialable = (phone ?? "").replace(/[^\d+*#,;]/g, "");
+  return /\d/.test(dialable) ? `tel:${dialable}` : null;
+}
+
+/** `mailto:` link for an address, or null. */
+export function mailtoHref(email) {
+  return email ? `mailto:${encodeURIComponent(email.trim()).replace(/%40/g, "@")}` : null;
+}
+
+/** Turn-by-turn links to an account: by its coordinates when known, else by its address. */
+export function navigationLinks(account) {
+  const [lng, lat] = account.location?.coordinates ?? [];
+  if (Number.isFinite(lat) && Number.isFinite(lng)) {
+    const at = `${lat},${lng}`;
+    return {
+      google: `https://www.google.com/maps/dir/?api=1&destination=${at}`,
+      apple: `https://maps.apple.com/?daddr=${at}&dirflg=d`,
+      waze: `https://waze.com/ul?ll=${at}&navigate=yes`,
+      geo: `geo:${at}?q=${at}(${encodeURIComponent(account.name ?? "")})`,
+    };
+  }
+  if (!account.address) return null;
+  const where = encodeURIComponent(account.address);
+  return {
+    google: `https://www.google.com/maps/dir/?api=1&destination=${where}`,
+    apple: `https://maps.apple.com/?daddr=${where}&dirflg=d`,
+    waze: `https://waze.com/ul?q=${where}&navigate=yes`,
+    geo: `geo:0,0?q=${where}`,
+  };
+}
+
+/** The editable fields. */
+export const EDITABLE = ["name", "kind", "status", "address", "phone", "email", "industry"];
+const REQUIRED = new Set(["name", "kind", "status"]);
+
+/** A form value as the API wants it: trimmed, and null for an empty optional field. */
+export function apiValue(field, value) {
+  const text = typeof value === "string" ? value.trim() : value;
+  return text === "" && !REQUIRED.has(field) ? null : text;
+}
+
+/** The fields of `draft` that differ from `account`, in API form. */
+export function changedFields(account, draft) {
+  const changes = {};
+  for (const field of EDITABLE) {
+    const value = apiValue(field, draft[field] ?? "");
+    if (value !== (account[field] ?? null)) changes[field] = value;
+  }
+  return changes;
+}

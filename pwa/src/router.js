@@ -1,0 +1,34 @@
+// Client-side routes: which screen a path shows. Links call navigate(); the back button works
+// through popstate. Every path here is also answered by the server with the app's shell.
+const listeners = new Set();
+
+export function matchRoute(pathname) {
+  if (pathname === "/map") return { screen: "map" };
+  if (pathname === "/accounts/new") return { screen: "account", accountId: null };
+  const account = pathname.match(/^\/accounts\/([0-9a-f-]{36})$/i);
+  if (account) return { screen: "account", accountId: account[1].toLowerCase() };
+  return { screen: "near" };
+}
+
+export function currentRoute() {
+  return matchRoute(window.location.pathname);
+}
+
+export function navigate(path, { replace = false } = {}) {
+  if (path !== window.location.pathname) {
+    window.history[replace ? "replaceState" : "pushState"]({}, "", path);
+  }
+  for (const listener of listeners) listener(currentRoute());
+}
+
+export function onRouteChange(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+// Guarded so matchRoute can be imported (and unit-tested) outside a browser.
+if (typeof window !== "undefined") {
+  window.addEventListener("popstate", () => {
+    for (const listener of listeners) listener(currentRoute());
+  });
+}

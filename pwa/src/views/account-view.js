@@ -1,0 +1,411 @@
+import { LitElement, css, html, nothing } from "lit";
+import { EDITABLE, accounts, changedFields, mailtoHref, navigationLinks, telHref } from "../api/accounts.js";
+import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
+import { distanceMetres } from "../shared/distance.js";
+import { formatDistance, formatRelativeDate } from "../shared/format.js";
+import { getAccount, getMeta, saveAccount } from "../store/db.js";
+
+const KINDS = ["customer", "prospect"];
+const STATUSES = ["active", "at_risk", "inactive", "new", "contacted", "qualified", "lost"];
+const FIX_OPTIONS = { enableHighAccuracy: true, maximumAge: 60000, timeout: 15000 };
+
+function currentFix() {
+  return new Promise((resolve, reject) => {
+    if (!("geolocation" in navigator)) return reject(new Error("no geolocation"));
+    navigator.geolocation.getCurrentPosition(
+      (fix) => resolve({ lat: fix.coords.latitude, lng: fix.coords.longitude, accuracy: fix.coords.accuracy }),
+      reject,
+      FIX_OPTIONS,
+    );
+  });
+}
+
+function draftOf(account) {
+  return Object.fromEntries(EDITABLE.map((field) => [field, account[field] ?? ""]));
+}
+
+// One account: its details, links to call, mail and navigate, and editing with a stale edit
+// (409) shown side by side with what is saved now. With no accountId it creates an account at
+// the rep's position, its address filled in by reverse geocoding. Offline it shows the copy
+// this device saved last.
+export class AccountView extends LitElement {
+  static properties = {
+    accountId: { attribute: false },
+    account: { state: true },
+    status: { state: true }, // loading | ready | missing | unavailable
+    fromDevice: { state: true },
+    position: { state: true },
+    editing: { state: true },
+    draft: { state: true },
+    fieldErrors: { state: true },
+    formError: { state: true },
+    notice: { state: true },
+    saving: { state: true },
+    conflict: { state: true },
+    locating: { state: true },
+    addressNote: { state: true },
+  };
+
+  static styles = css`
+    :host { display: block; padding: 8px 12px 32px; max-width: 720px; margin: 0 auto; box-sizing: border-box; }
+    * { box-sizing: border-box; }
+    a.back { display: inline-flex; align-items: center; min-height: 44px; color: var(--accent); text-decoration: none; }
+    h1 { font-size: 1.4rem; margin: 4px 0; overflow-wrap: anywhere; }
+    .tags { display: flex; flex-wrap: wrap; gap: 6px; color: var(--muted); font-size: 0.9rem; margin-bottom: 12px; }
+    .tag { border: 1px solid var(--border); border-radius: 999px; padding: 2px 10px; }
+    .actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 8px; margin: 12px 0; }
+    .actions a, button { display: inline-flex; align-items: center; justify-content: center; gap: 6px; min-height: 44px; min-width: 44px; padding: 0 14px; border-radius: 10px; border: 1px solid var(--border); background: var(--card); color: var(--fg); font: inherit; text-decoration: none; cursor: pointer; text-align: center; }
+    .actions a.primary, button.primary { background: var(--accent); border-color: var(--accent); color: #fff; font-weight: 600; }
+    button[disabled] { opacity: 0.6; cursor: default; }
+    fieldset { border: 0; padding: 0; margin: 0; min-width: 0; }
+    fieldset.fields { display: grid; gap: 12px; }
+    legend { font-weight: 600; padding: 0; margin-bottom: 6px; }
+    .card { background: var(--card); border: 1px solid var(--border); border-radius: 12px; padding: 12px; margin: 12px 0; }
+    dl { display: grid; grid-template-columns: minmax(90px, max-content) 1fr; gap: 8px 12px; margin: 0; }
+    dt { color: var(--muted); }
+    dd { margin: 0; overflow-wrap: anywhere; }
+    @media (max-width: 359px) { dl { grid-template-columns: 1fr; gap: 2px; } dd { margin-bottom: 8px; } }
+    form { display: grid; gap: 12px; }
+    label { display: grid; gap: 4px; font-weight: 600; }
+    input, select, textarea { min-height: 44px; width: 100%; font: inherit; font-weight: 400; padding: 8px 10px; border-radius: 8px; border: 1px solid var(--border); background: var(--bg); color: var(--fg); }
+    textarea { min-height: 72px; resize: vertical; }
+    [aria-invalid="true"] { border-color: #d93025; }
+    .field-error, .error { color: #d93025; font-weight: 400; font-size: 0.9rem; }
+    @media (prefers-color-scheme: dark) { .field-error, .error { color: #ff8a80; } [aria-invalid="true"] { border-color: #ff8a80; } }
+    .row { display: flex; flex-wrap: wrap; gap: 8px; }
+    .row > button { flex: 1 1 140px; }
+    .note { color: var(--muted); }
+    .conflict { border-color: #e0a100; }
+    table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+    th, td { text-align: left; vertical-align: top; padding: 6px 4px; border-bottom: 1px solid var(--border); overflow-wrap: anywhere; }
+    tr.differs td { font-weight: 600; }
+  `;
+
+  constructor() {
+    super();
+    this.status = "loading";
+    this.fieldErrors = {};
+    this.loadToken = 0;
+    this.onLanguage = () => this.requestUpdate();
+  }
+
+  connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener(LANGUAGE_EVENT, this.onLanguage);
+  }
+
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener(LANGUAGE_EVENT, this.onLanguage);
+  }
+
+  willUpdate(changed) {
+    if (changed.has("accountId")) this.open(this.accountId);
+  }
+
+  open(id) {
+    const token = ++this.loadToken;
+    Object.assign(this, { account: null, editing: false, conflict: null, fieldErrors: {}, formError: null, notice: null, fromDevice: false });
+    if (id) {
+      this.status = "loading";
+      this.locate(token);
+      this.load(id, token);
+    } else {
+      this.status = "ready";
+      this.editing = true;
+      this.draft = { ...draftOf({}), kind: "prospect" };
+      this.addressNote = null;
+      this.startCreate(token);
+    }
+  }
+
+  async load(id, token) {
+    try {
+      const account = await accounts.get(id);
+      if (token !== this.loadToken) return;
+      this.account = account;
+      this.status = "ready";
+      await saveAccount(account);
+    } catch (error) {
+      if (token !== this.loadToken) return;
+      if (error.status === 401) return this.loggedOut();
+      if (error.status === 404) return (this.status = "missing");
+      const stored = await getAccount(id);
+      if (token !== this.loadToken) return;
+      this.account = stored ?? null;
+      this.fromDevice = Boolean(stored);
+      this.status = stored ? "ready" : "unavailable";
+    }
+  }
+
+  // The last position the app knew first (instant), then a fresh fix when the device gives one.
+  async locate(token) {
+    const last = await getMeta("position");
+    if (token === this.loadToken && last && !this.position) this.position = last;
+    try {
+      const fix = await currentFix();
+      if (token === this.loadToken) this.position = fix;
+      return fix;
+    } catch {
+      return null;
+    }
+  }
+
+  async startCreate(token) {
+    this.locating = true;
+    const fix = await this.locate(token);
+    if (token !== this.loadToken) return;
+    this.locating = false;
+    if (!fix) return (this.addressNote = "noPosition");
+    this.addressNote = "lookingUp";
+    try {
+      const { address } = await accounts.reverseGeocode(fix.lat, fix.lng);
+      if (token !== this.loadToken) return;
+      // The rep may have typed an address meanwhile: theirs wins.
+      if (address && !this.draft.address) this.draft = { ...this.draft, address };
+      this.addressNote = address ? "addressFound" : "noAddress";
+    } catch (error) {
+      if (token !== this.loadToken) return;
+      if (error.status === 401) return this.loggedOut();
+      this.addressNote = "geocoderDown";
+    }
+  }
+
+  loggedOut() {
+    this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+  }
+
+  go(path) {
+    this.dispatchEvent(new CustomEvent("navigate", { detail: path, bubbles: true, composed: true }));
+  }
+
+  startEdit() {
+    this.draft = draftOf(this.account);
+    this.base = this.account;
+    Object.assign(this, { editing: true, fieldErrors: {}, formError: null, notice: null, conflict: null });
+  }
+
+  cancelEdit() {
+    Object.assign(this, { editing: false, fieldErrors: {}, formError: null, conflict: null });
+  }
+
+  input(event) {
+    const { name, value } = event.target;
+    this.draft = { ...this.draft, [name]: value };
+    if (this.fieldErrors[name]) this.fieldErrors = { ...this.fieldErrors, [name]: undefined };
+  }
+
+  submit(event) {
+    event.preventDefault();
+    if (this.accountId) this.saveChanges(changedFields(this.base, this.draft), this.base.version);
+    else this.create();
+  }
+
+  async saveChanges(changes, version) {
+    if (Object.keys(changes).length === 0) return this.cancelEdit();
+    this.saving = true;
+    try {
+      this.finishEdit(await accounts.update(this.account.id, changes, version));
+    } catch (error) {
+      await this.failed(error, changes);
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  async finishEdit(account) {
+    Object.assign(this, { account, editing: false, conflict: null, fieldErrors: {}, formError: null, fromDevice: false, notice: "saved" });
+    await saveAccount(account);
+  }
+
+  async failed(error, changes) {
+    if (error.status === 401) return this.loggedOut();
+    if (error.status === 409) {
+      // The answer to a stale PATCH says only "conflict": fetch what is saved now to compare.
+      try {
+        const server = await accounts.get(this.account.id);
+        this.conflict = { server, changes };
+        this.formError = null;
+        return;
+      } catch (fetchError) {
+        error = fetchError;
+      }
+    }
+    this.fieldErrors = error.fields ?? {};
+    if (!error.status) this.formError = t("account.offlineNotSaved");
+    else this.formError = Object.keys(this.fieldErrors).length ? null : error.message || t("account.unknownError");
+  }
+
+  keepMine() {
+    const { server, changes } = this.conflict;
+    this.base = server;
+    this.account = server;
+    this.conflict = null;
+    this.saveChanges(changes, server.version);
+  }
+
+  takeTheirs() {
+    this.finishEdit(this.conflict.server);
+  }
+
+  async create() {
+    const data = { id: crypto.randomUUID(), ...changedFields({}, this.draft) };
+    if (!data.status) delete data.status;
+    if (this.position && this.addressNote !== "noPosition") {
+      data.location = { type: "Point", coordinates: [this.position.lng, this.position.lat] };
+    }
+    this.saving = true;
+    try {
+      const account = await accounts.create(data);
+      await saveAccount(account);
+      this.go(`/accounts/${account.id}`);
+    } catch (error) {
+      if (error.status === 401) return this.loggedOut();
+      this.fieldErrors = error.fields ?? {};
+      const general = Object.keys(this.fieldErrors).length ? null : error.message || t("account.unknownError");
+      this.formError = error.status ? general : t("account.offlineNotSaved");
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  render() {
+    const back = html`<a class="back" href="/near" data-route>← ${t("account.back")}</a>`;
+    if (!this.accountId) return html`${back}<h1>${t("account.new")}</h1>${this.renderCreateNotes()}${this.renderForm()}`;
+    if (this.status === "loading") return html`${back}<p class="note" role="status">${t("account.loading")}</p>`;
+    if (this.status === "missing") return html`${back}<p class="error" role="alert">${t("account.notFound")}</p>`;
+    if (this.status === "unavailable") return html`${back}<p class="note" role="status">${t("account.notOnDevice")}</p>`;
+    const account = this.account;
+    return html`${back}
+      <h1>${account.name}</h1>
+      <div class="tags">
+        <span class="tag kind">${t(`account.kind.${account.kind}`)}</span>
+        <span class="tag status">${t(`account.status.${account.status}`)}</span>
+        ${this.renderDistance(account)}
+      </div>
+      ${this.fromDevice ? html`<p class="note offline" role="status">${t("account.offlineCopy")}</p>` : nothing}
+      ${this.notice ? html`<p class="note saved" role="status">${t(`account.${this.notice}`)}</p>` : nothing}
+      ${this.editing ? this.renderEditing() : html`${this.renderActions(account)}${this.renderDetails(account)}`}`;
+  }
+
+  renderDistance(account) {
+    if (!this.position || !account.location) return nothing;
+    const [lng, lat] = account.location.coordinates;
+    const metres = distanceMetres(this.position.lng, this.position.lat, lng, lat);
+    return html`<span class="tag distance">${t("account.away", { distance: formatDistance(metres, locale) })}</span>`;
+  }
+
+  renderActions(account) {
+    const tel = telHref(account.phone);
+    const mail = mailtoHref(account.email);
+    const routes = navigationLinks(account);
+    return html`<div class="actions">
+        ${tel ? html`<a class="call primary" href=${tel}>${t("account.call")}</a>` : nothing}
+        ${mail ? html`<a class="email" href=${mail}>${t("account.sendEmail")}</a>` : nothing}
+        <button class="edit" @click=${this.startEdit}>${t("account.edit")}</button>
+      </div>
+      ${routes ? html`<fieldset class="card navigate">
+        <legend>${t("account.navigate")}</legend>
+        <div class="actions">
+          <a class="nav-google" href=${routes.google} target="_blank" rel="noopener">Google Maps</a>
+          <a class="nav-apple" href=${routes.apple} target="_blank" rel="noopener">Apple Maps</a>
+          <a class="nav-waze" href=${routes.waze} target="_blank" rel="noopener">Waze</a>
+          <a class="nav-geo" href=${routes.geo}>${t("account.otherMapApp")}</a>
+        </div></fieldset>` : nothing}`;
+  }
+
+  renderDetails(account) {
+    const dash = "—";
+    const visit = account.last_visit_at
+      ? `${new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(new Date(account.last_visit_at))} (${formatRelativeDate(account.last_visit_at, locale)})`
+      : t("account.neverVisited");
+    const row = (field, label, value) => html`<dt>${label}</dt><dd data-field=${field}>${value || dash}</dd>`;
+    return html`<div class="card"><dl>
+      ${row("address", t("account.address"), account.address)}
+      ${row("phone", t("account.phone"), account.phone)}
+      ${row("email", t("account.email"), account.email)}
+      ${row("industry", t("account.industry"), account.industry)}
+      ${row("last_visit", t("account.lastVisit"), visit)}
+    </dl></div>`;
+  }
+
+  renderEditing() {
+    return html`${this.conflict ? this.renderConflict() : nothing}${this.renderForm()}`;
+  }
+
+  renderConflict() {
+    const { server, changes } = this.conflict;
+    const shown = (field, value) => (field === "kind" || field === "status") && value ? t(`account.${field}.${value}`) : value || "—";
+    return html`<section class="card conflict" role="alert">
+      <p><strong>${t("account.conflictTitle")}</strong></p>
+      <p class="note">${t("account.conflictHelp")}</p>
+      <table>
+        <thead><tr><th scope="col">${t("account.field")}</th><th scope="col">${t("account.theirs")}</th><th scope="col">${t("account.yours")}</th></tr></thead>
+        <tbody>${Object.entries(changes).map(([field, mine]) => html`
+          <tr data-field=${field} class=${(server[field] ?? null) === mine ? "" : "differs"}>
+            <th scope="row">${t(`account.${field}`)}</th>
+            <td class="theirs">${shown(field, server[field])}</td>
+            <td class="mine">${shown(field, mine)}</td>
+          </tr>`)}</tbody>
+      </table>
+      <div class="row">
+        <button class="keep-mine primary" ?disabled=${this.saving} @click=${this.keepMine}>${t("account.keepMine")}</button>
+        <button class="take-theirs" ?disabled=${this.saving} @click=${this.takeTheirs}>${t("account.takeTheirs")}</button>
+      </div>
+    </section>`;
+  }
+
+  renderCreateNotes() {
+    const position = this.position && this.addressNote !== "noPosition"
+      ? t("account.position", {
+          lat: this.position.lat.toFixed(5),
+          lng: this.position.lng.toFixed(5),
+          accuracy: this.position.accuracy ? formatDistance(this.position.accuracy, locale) : "?",
+        })
+      : null;
+    return html`<p class="note position" role="status">
+      ${this.locating ? t("account.locating") : position}
+      ${this.addressNote ? html`<br /><span class="address-note">${t(`account.${this.addressNote}`)}</span>` : nothing}
+    </p>`;
+  }
+
+  renderForm() {
+    const draft = this.draft;
+    const creating = !this.accountId;
+    const error = (field) => this.fieldErrors[field]
+      ? html`<span class="field-error" id="error-${field}">${this.fieldErrors[field]}</span>`
+      : nothing;
+    const text = (field, type = "text", extra = {}) => html`<label>${t(`account.${field}`)}
+      <input name=${field} type=${type} .value=${draft[field]} @input=${this.input}
+        autocomplete=${extra.autocomplete ?? "off"} inputmode=${extra.inputmode ?? nothing}
+        aria-invalid=${this.fieldErrors[field] ? "true" : "false"} aria-describedby=${this.fieldErrors[field] ? `error-${field}` : nothing} />
+      ${error(field)}</label>`;
+    const choice = (field, values, optional = false) => html`<label>${t(`account.${field}`)}
+      <select name=${field} @change=${this.input} aria-invalid=${this.fieldErrors[field] ? "true" : "false"}>
+        ${optional ? html`<option value="" ?selected=${!draft[field]}>${t("account.defaultStatus")}</option>` : nothing}
+        ${values.map((value) => html`<option value=${value} ?selected=${draft[field] === value}>${t(`account.${field}.${value}`)}</option>`)}
+      </select>${error(field)}</label>`;
+    return html`<form class="edit card" novalidate @submit=${this.submit}>
+      ${this.formError ? html`<p class="error form-error" role="alert">${this.formError}</p>` : nothing}
+      <!-- While a conflict is open the form is frozen: the choice above decides what is sent. -->
+      <fieldset class="fields" ?disabled=${Boolean(this.conflict)}>
+      ${text("name")}
+      ${choice("kind", KINDS)}
+      ${choice("status", STATUSES, creating)}
+      <label>${t("account.address")}
+        <textarea name="address" rows="2" .value=${draft.address} @input=${this.input}
+          aria-invalid=${this.fieldErrors.address ? "true" : "false"}></textarea>
+        ${error("address")}</label>
+      ${text("phone", "tel", { inputmode: "tel" })}
+      ${text("email", "email", { inputmode: "email" })}
+      ${text("industry")}
+      </fieldset>
+      <div class="row">
+        <button type="submit" class="save primary" ?disabled=${this.saving || Boolean(this.conflict)}>
+          ${this.saving ? t("account.saving") : creating ? t("account.create") : t("account.save")}</button>
+        ${creating ? nothing : html`<button type="button" class="cancel" @click=${this.cancelEdit}>${t("account.cancel")}</button>`}
+      </div>
+    </form>`;
+  }
+}
+customElements.define("wp-account", AccountView);
