@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.config import Settings
 from server.core.auth import init_auth
@@ -42,6 +43,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
     install_security_headers(app, _origin(settings.tile_url))
     _register_cli(app)
+    if settings.trusted_proxy_hops:
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
 
 

@@ -66,6 +66,9 @@ class Settings:
     # CSV imports take up to 5 MB; JSON bodies have their own, tighter limit (core.validation).
     max_request_bytes: int = 6 * 1024 * 1024
     clusters_above: int = 500
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none,
+    # so a client cannot pick the address the login throttle sees).
+    trusted_proxy_hops: int = 0
     pwa_dist_dir: str = str(Path(__file__).resolve().parent.parent / "pwa" / "dist")
 
     @classmethod
@@ -101,6 +104,7 @@ class Settings:
             login_failures_per_minute=_env_int("LOGIN_FAILURES_PER_MINUTE", 5),
             cookie_secure=_env_bool("COOKIE_SECURE", environment != "development"),
             db_pool_size=_env_int("DB_POOL_SIZE", 10),
+            trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", 0),
             pwa_dist_dir=os.environ.get("PWA_DIST_DIR") or cls.pwa_dist_dir,
         )
 

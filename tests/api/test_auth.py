@@ -550,6 +550,48 @@ def test_login_from_another_address_still_works_when_one_address_is_throttled(cl
     assert response.status_code == 200
 
 
+def _fail_via_proxy(client, email, forwarded_for):
+    """A failed login arriving through a reverse proxy on 10.0.0.2 for `forwarded_for`."""
+    return _login(
+        client,
+        email,
+        "wrong password!",
+        address="10.0.0.2",
+        headers={"X-Forwarded-For": forwarded_for},
+    )
+
+
+def test_address_throttle_sees_the_client_behind_a_trusted_proxy_when_one_is_configured(
+    app_with, rep
+):
+    """Behind one trusted proxy, the throttle counts the forwarded client, not the proxy."""
+    proxied = app_with(trusted_proxy_hops=1).test_client()
+    for number in range(5):
+        _fail_via_proxy(proxied, f"someone{number}@example.com", "203.0.113.7")
+
+    blocked = _login(
+        proxied, rep.email, address="10.0.0.2", headers={"X-Forwarded-For": "203.0.113.7"}
+    )
+    other = _login(
+        proxied, rep.email, address="10.0.0.2", headers={"X-Forwarded-For": "198.51.100.4"}
+    )
+
+    assert blocked.status_code == 429
+    assert other.status_code == 200
+
+
+def test_forwarded_address_is_ignored_when_no_proxy_is_trusted(client, rep):
+    """Without TRUSTED_PROXY_HOPS a client cannot dodge the throttle by forging the header."""
+    for number in range(5):
+        _fail_via_proxy(client.client, f"someone{number}@example.com", f"203.0.113.{number}")
+
+    response = _login(
+        client.client, rep.email, address="10.0.0.2", headers={"X-Forwarded-For": "198.51.100.4"}
+    )
+
+    assert response.status_code == 429
+
+
 def test_login_is_not_throttled_when_the_attempts_succeeded(client, rep):
     """Only failures are counted: many good logins from one address in a row all pass."""
     statuses = [_login(client.client, rep.email, address="10.7.7.7").status_code for _ in range(7)]
