@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.core.clock import now_utc
-from tests.support.fixtures import PASSWORD
+from tests.e2e.pages import log_in
 
 HERE = (26.1025, 44.4268)  # the phone fixture's emulated position (lng, lat)
 SHOP = (26.1031, 44.4279)  # about 130 m north-east of it
@@ -53,16 +53,8 @@ def shop(org, rep, make_account):
     )
 
 
-def _log_in(page, email):
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("wp-near")
-
-
 def _open(page, rep, account_id):
-    _log_in(page, rep.email)
+    log_in(page, rep.email)
     page.goto(f"/accounts/{account_id}")
     page.wait_for_selector("wp-account button.edit")
 
@@ -76,7 +68,7 @@ def _edit(page, **values):
 def test_account_opened_from_near_me_shows_details_and_call_email_navigate_links(phone, rep, shop):
     """Tapping a nearby account shows its details, distance and links that dial, mail and route."""
     page = phone.new_page()
-    _log_in(page, rep.email)
+    log_in(page, rep.email)
 
     page.click(f"wp-near li[data-id='{shop}'] a.name")
 
@@ -191,7 +183,7 @@ def test_create_here_fills_the_reverse_geocoded_address_and_stores_the_position(
     account there and opens it."""
     fake_geocoder.add(HERE_ADDRESS, *HERE)
     page = phone.new_page()
-    _log_in(page, rep.email)
+    log_in(page, rep.email)
 
     page.goto("/accounts/new")
     expect(page.locator("wp-account textarea[name=address]")).to_have_value(HERE_ADDRESS)

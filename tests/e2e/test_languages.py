@@ -10,7 +10,7 @@ from geopy.distance import geodesic
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.conftest import PHONE
-from tests.support.fixtures import PASSWORD
+from tests.e2e.pages import log_in
 
 CENTRE = (26.1025, 44.4268)
 
@@ -74,11 +74,7 @@ def test_distances_follow_the_chosen_language(bulgarian_phone, make_org, make_us
     point = geodesic(meters=2340).destination((CENTRE[1], CENTRE[0]), 60)
     make_account(org, point.longitude, point.latitude, owner_id=rep.id)
     page = bulgarian_phone.new_page()
-    page.goto("/login")
-    page.fill("input[name=email]", rep.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("header a:has-text('Наблизо')")
+    log_in(page, rep.email, then_wait_for="header a:has-text('Наблизо')")
 
     assert _distance_text(page).startswith("2,3 ")
 

@@ -15,7 +15,7 @@ from server.core.transaction import unit_of_work
 from server.extensions import db
 from server.geo.geojson import Point
 from server.geo.queries import point_to_store
-from tests.support.fixtures import PASSWORD
+from tests.e2e.pages import log_in
 
 # Where the phone fixture puts the rep.
 CENTRE = (26.1025, 44.4268)
@@ -66,14 +66,6 @@ def rep_with_grid(app, make_org, make_user):
     with app.app_context(), unit_of_work():
         db.session.add_all(rows)
     return rep, ids
-
-
-def _log_in(page, email):
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("wp-near li")
 
 
 def _is_viewport(zoom):
@@ -133,7 +125,7 @@ def test_map_shows_server_clusters_with_counts_when_zoomed_out_over_600_accounts
     """At city zoom the viewport holds 600 accounts: the server's clusters are drawn with counts."""
     rep, _ = rep_with_grid
     page = phone.new_page()
-    _log_in(page, rep.email)
+    log_in(page, rep.email, then_wait_for="wp-near li")
     _open_map(page)
     _zoom_out_to(page, 14)
     _zoom_out_to(page, 13)
@@ -156,7 +148,7 @@ def test_map_shows_single_markers_at_street_zoom_and_client_clusters_when_zoomed
     by the browser a little further out."""
     rep, _ = rep_with_grid
     page = phone.new_page()
-    _log_in(page, rep.email)
+    log_in(page, rep.email, then_wait_for="wp-near li")
 
     street = _open_map(page)
 
@@ -178,7 +170,7 @@ def test_tapping_a_server_cluster_zooms_in_to_its_accounts_when_zoomed_out(phone
     """A server cluster is a way in: tapping it zooms to its extent, where items come back."""
     rep, _ = rep_with_grid
     page = phone.new_page()
-    _log_in(page, rep.email)
+    log_in(page, rep.email, then_wait_for="wp-near li")
     _open_map(page)
     for zoom in (14, 13, 12):
         _zoom_out_to(page, zoom)
@@ -199,7 +191,7 @@ def test_tapping_a_marker_shows_its_card_and_the_link_opens_the_account(phone, r
     lng, lat = _grid_position(ROWS // 2, COLUMNS // 2 + 1)
     metres = geodesic((CENTRE[1], CENTRE[0]), (lat, lng)).meters
     page = phone.new_page()
-    _log_in(page, rep.email)
+    log_in(page, rep.email, then_wait_for="wp-near li")
     _open_map(page)
 
     page.click(f"wp-map .wp-pin[title='{name}']")
@@ -233,7 +225,7 @@ def test_map_tiles_come_from_the_configured_tile_server_and_nothing_else_off_sit
             refused.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    _log_in(page, rep.email)
+    log_in(page, rep.email, then_wait_for="wp-near li")
     fake_tiles.reset()
 
     _open_map(page)
@@ -265,7 +257,7 @@ def test_map_tiles_load_through_the_service_worker_when_it_controls_the_page(
     """The worker fetches and caches the tiles it intercepts, which the CSP must allow too."""
     rep, _ = rep_with_grid
     page = phone.new_page()
-    _log_in(page, rep.email)
+    log_in(page, rep.email, then_wait_for="wp-near li")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
     assert page.evaluate("navigator.serviceWorker.controller !== null")
@@ -288,7 +280,7 @@ def test_map_code_is_not_loaded_when_the_near_me_screen_shows(phone, rep_with_gr
         "request",
         lambda request: scripts.append(request.url) if request.resource_type == "script" else None,
     )
-    _log_in(page, rep.email)
+    log_in(page, rep.email, then_wait_for="wp-near li")
 
     assert not [url for url in scripts if "map-view" in url or "leaflet" in url]
     assert page.evaluate("customElements.get('wp-map') === undefined")
@@ -315,7 +307,7 @@ def test_map_opens_offline_with_the_accounts_seen_last_when_the_network_is_gone(
     """Offline, the map still opens from the app's cache and shows the stored accounts."""
     rep, _ = rep_with_grid
     page = phone.new_page()
-    _log_in(page, rep.email)
+    log_in(page, rep.email, then_wait_for="wp-near li")
     street = _open_map(page)
     page.wait_for_selector("wp-map .wp-pin")
     stored = f"async () => (await {STORED_ACCOUNTS}) >= {len(street['items'])}"

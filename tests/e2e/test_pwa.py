@@ -5,8 +5,9 @@ from __future__ import annotations
 import struct
 
 from geopy.distance import geodesic
+from playwright.sync_api import expect
 
-from tests.support.fixtures import PASSWORD
+from tests.e2e.pages import log_in
 
 CENTRE = (26.1025, 44.4268)
 
@@ -14,13 +15,6 @@ CENTRE = (26.1025, 44.4268)
 def _destination(metres, bearing):
     point = geodesic(meters=metres).destination((CENTRE[1], CENTRE[0]), bearing)
     return point.longitude, point.latitude
-
-
-def _log_in(page, email):
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def _listed_ids(page):
@@ -44,12 +38,39 @@ def test_near_me_lists_accounts_in_true_distance_order_after_login(
     ]
     page = phone.new_page()
 
-    _log_in(page, rep.email)
+    log_in(page, rep.email, then_wait_for=None)
 
-    page.wait_for_function("document.querySelectorAll('wp-app') && true")
     page.wait_for_selector("wp-near li >> nth=4")
     assert _listed_ids(page) == expected
     assert page.url.endswith("/near")
+
+
+def test_near_me_filters_by_kind_and_status_when_chosen(phone, make_org, make_user, make_account):
+    """Kind and status filters narrow the list, still nearest first."""
+    org = make_org()
+    rep = make_user(org)
+    shops = {
+        (kind, status): str(
+            make_account(org, *_destination(metres, 45), owner_id=rep.id, kind=kind, status=status)
+        )
+        for metres, kind, status in (
+            (100, "customer", "active"),
+            (200, "prospect", "new"),
+            (300, "customer", "at_risk"),
+            (400, "prospect", "qualified"),
+        )
+    }
+    page = phone.new_page()
+    log_in(page, rep.email, then_wait_for="wp-near li >> nth=3")
+
+    page.select_option("wp-near select[name=kind]", "customer")
+    expect(page.locator("wp-near li")).to_have_count(2)
+    customers = _listed_ids(page)
+    page.select_option("wp-near select[name=status]", "at_risk")
+    expect(page.locator("wp-near li")).to_have_count(1)
+
+    assert customers == [shops[("customer", "active")], shops[("customer", "at_risk")]]
+    assert _listed_ids(page) == [shops[("customer", "at_risk")]]
 
 
 def test_login_error_is_shown_inline(phone, make_org, make_user):
@@ -113,7 +134,7 @@ def test_offline_reload_still_shows_shell_and_last_seen_accounts(
         str(make_account(org, *_destination(300 * n, 40 * n), owner_id=rep.id)) for n in range(1, 4)
     }
     page = phone.new_page()
-    _log_in(page, rep.email)
+    log_in(page, rep.email, then_wait_for=None)
     page.wait_for_selector("wp-near li >> nth=2")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 

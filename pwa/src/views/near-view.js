@@ -5,6 +5,8 @@ import { nearestFirst } from "../shared/distance.js";
 import { formatDistance, formatRelativeDate } from "../shared/format.js";
 import { allAccounts, getMeta, saveAccounts, setMeta } from "../store/db.js";
 
+const STATUSES = ["active", "at_risk", "inactive", "new", "contacted", "qualified", "lost"];
+
 // The accounts nearest to where the rep stands, from the server when it answers, from the
 // device otherwise; positions are watched only while the page is visible.
 export class NearView extends LitElement {
@@ -13,7 +15,7 @@ export class NearView extends LitElement {
     position: { state: true },
     denied: { state: true },
     offline: { state: true },
-    kind: { state: true },
+    filters: { state: true },
   };
 
   static styles = css`
@@ -32,7 +34,7 @@ export class NearView extends LitElement {
   constructor() {
     super();
     this.accounts = [];
-    this.kind = "";
+    this.filters = { kind: "", status: "" };
     this.watchId = null;
     this.onVisibility = () => (document.visibilityState === "visible" ? this.watch() : this.unwatch());
   }
@@ -78,14 +80,15 @@ export class NearView extends LitElement {
   }
 
   filtered(accounts) {
-    return this.kind ? accounts.filter((account) => account.kind === this.kind) : accounts;
+    const { kind, status } = this.filters;
+    return accounts.filter((account) => (!kind || account.kind === kind) && (!status || account.status === status));
   }
 
   async refresh() {
     if (!this.position) return;
     const { lat, lng } = this.position;
     try {
-      const page = await api.nearby(lat, lng, { kind: this.kind });
+      const page = await api.nearby(lat, lng, this.filters);
       await saveAccounts(page.items);
       this.accounts = page.items;
       this.offline = false;
@@ -102,8 +105,8 @@ export class NearView extends LitElement {
     this.moved({ lat: Number(data.get("lat")), lng: Number(data.get("lng")), accuracy: null });
   }
 
-  changeKind(event) {
-    this.kind = event.target.value;
+  changeFilter(event) {
+    this.filters = { ...this.filters, [event.target.name]: event.target.value };
     this.refresh();
   }
 
@@ -112,7 +115,7 @@ export class NearView extends LitElement {
     return html`<li data-id=${account.id}>
       <a class="name" href="/accounts/${account.id}" data-route>${account.name}</a>
       <span class="distance">${formatDistance(account.distance_m, locale)}</span>
-      <span class="meta">${t(account.kind)} · ${account.status} · ${visit}</span>
+      <span class="meta">${t(account.kind)} · ${t(`account.status.${account.status}`)} · ${visit}</span>
     </li>`;
   }
 
@@ -120,13 +123,15 @@ export class NearView extends LitElement {
     const accuracy = this.position?.accuracy ? t("accuracy", { m: formatDistance(this.position.accuracy, locale) }) : "";
     return html`
       <div class="bar">
-        <label>${t("nearMe")}
-          <select @change=${this.changeKind} aria-label="kind">
-            <option value="">${t("allKinds")}</option>
-            <option value="customer">${t("customer")}</option>
-            <option value="prospect">${t("prospect")}</option>
-          </select>
-        </label>
+        <select name="kind" @change=${this.changeFilter} aria-label=${t("account.kind")}>
+          <option value="">${t("allKinds")}</option>
+          <option value="customer">${t("customer")}</option>
+          <option value="prospect">${t("prospect")}</option>
+        </select>
+        <select name="status" @change=${this.changeFilter} aria-label=${t("account.status")}>
+          <option value="">${t("account.status")}: ${t("allKinds")}</option>
+          ${STATUSES.map((status) => html`<option value=${status}>${t(`account.status.${status}`)}</option>`)}
+        </select>
         <span>${this.position ? accuracy : t("locating")}</span>
         <a class="new" href="/accounts/new" data-route>${t("account.new")}</a>
       </div>
