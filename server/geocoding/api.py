@@ -21,7 +21,7 @@ RETRY_AFTER_S = "30"
 @require_login
 def reverse_geocode() -> Response:
     """The address at ?lat=&lng=, null when there is none; 503 while the geocoder is down."""
-    args = _position()
+    args = parse_query(ReverseQuery)
     try:
         found = get_geocoder().reverse(lng=args.lng, lat=args.lat)
     except GeocodingUnavailableError:
@@ -32,13 +32,3 @@ def reverse_geocode() -> Response:
             headers={"Retry-After": RETRY_AFTER_S},
         ) from None
     return json_response(ReverseAddress(address=found.address if found else None))
-
-
-def _position() -> ReverseQuery:
-    # A position that is missing or not a number makes the request itself malformed: 400.
-    try:
-        return parse_query(ReverseQuery)
-    except ApiError as error:
-        raise ApiError(
-            400, "bad_request", "lat and lng must be a valid position", error.fields
-        ) from None

@@ -294,11 +294,11 @@ ROUTES: tuple[Route, ...] = (
         "geocoding",
         {200: ReverseAddress},
         query=ReverseQuery,
-        errors=(400, 401, 503),
+        errors=(401, 422, 503),
         description=(
             'Answers {"address": "..."}, or {"address": null} when the geocoder knows no address '
-            "there. A missing or invalid lat/lng is a 400 naming the field; a geocoder outage is "
-            "a 503 `geocoding_unavailable`."
+            "there. A missing or invalid lat/lng is a 422 naming the field, as in the accounts "
+            "queries; a geocoder outage is a 503 `geocoding_unavailable`."
         ),
     ),
     Route(

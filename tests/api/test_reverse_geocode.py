@@ -77,23 +77,24 @@ def test_reverse_answers_503_envelope_when_the_geocoder_is_down(api, fake_geocod
         ("lat=44.4&lng=inf", "lng"),
     ],
 )
-def test_reverse_answers_400_naming_the_field_when_the_position_is_invalid(
+def test_reverse_answers_422_naming_the_field_when_the_position_is_invalid(
     api, fake_geocoder, query, field
 ):
-    """A missing, non-numeric or out-of-range lat/lng is a 400; the geocoder is not asked."""
+    """A missing, non-numeric or out-of-range lat/lng is a 422 (as for the accounts queries);
+    the geocoder is not asked."""
     response = api.get(f"{PATH}?{query}")
 
-    assert response.status_code == 400
-    assert response.json["error"]["code"] == "bad_request"
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "validation_error"
     assert field in response.json["error"]["fields"]
     assert fake_geocoder.requests == []
 
 
-def test_reverse_answers_400_when_an_unknown_parameter_is_sent(api):
+def test_reverse_answers_422_when_an_unknown_parameter_is_sent(api):
     """Unknown query parameters are refused like everywhere else."""
     response = api.get(f"{PATH}?lat={LAT}&lng={LNG}&zoom=3")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "zoom" in response.json["error"]["fields"]
 
 
