@@ -12,11 +12,6 @@ BUCHAREST = {"type": "Point", "coordinates": [26.1025, 44.4268]}
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org()
-
-
-@pytest.fixture
 def admin_api(org, make_user, logged_in):
     return logged_in(make_user(org, role="admin"))
 

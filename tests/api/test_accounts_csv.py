@@ -12,11 +12,6 @@ HEADER = "kind,name,address,lat,lng,status,industry,tags,owner_email\n"
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org()
-
-
-@pytest.fixture
 def admin(org, make_user):
     return make_user(org, role="admin")
 

@@ -23,16 +23,6 @@ ME = "/api/v1/auth/me"
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org()
-
-
-@pytest.fixture
-def rep(org, make_user):
-    return make_user(org)
-
-
-@pytest.fixture
 def admin(org, make_user):
     return make_user(org, role="admin")
 

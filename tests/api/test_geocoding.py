@@ -14,11 +14,6 @@ ADDRESS = "Calea Victoriei 12, Bucharest"
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org()
-
-
-@pytest.fixture
 def api(org, make_user, logged_in):
     return logged_in(make_user(org, role="admin"))
 

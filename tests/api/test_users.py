@@ -18,11 +18,6 @@ USERS = "/api/v1/users"
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org()
-
-
-@pytest.fixture
 def admin(org, make_user):
     return make_user(org, role="admin")
 

@@ -19,16 +19,6 @@ UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org()
-
-
-@pytest.fixture
-def rep(org, make_user):
-    return make_user(org)
-
-
-@pytest.fixture
 def admin_api(org, make_user, logged_in):
     """Someone else in the office, changing accounts through the API."""
     return logged_in(make_user(org, role="admin"))

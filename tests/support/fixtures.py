@@ -206,6 +206,12 @@ def make_org(app: Flask) -> Callable[..., Organisation]:
 
 
 @pytest.fixture
+def org(make_org: Callable[..., Organisation]) -> Organisation:
+    """An organisation for the test."""
+    return make_org()
+
+
+@pytest.fixture
 def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
     """Create a user (a rep unless told otherwise) whose password is PASSWORD."""
 
@@ -227,6 +233,12 @@ def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
         return user
 
     return make
+
+
+@pytest.fixture
+def rep(org: Organisation, make_user: Callable[..., User]) -> User:
+    """A rep of `org`."""
+    return make_user(org)
 
 
 @pytest.fixture
