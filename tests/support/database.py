@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -25,19 +26,15 @@ def worker_database_url(worker: str) -> str:
 
 def drop_abandoned_databases(url: str) -> None:
     """Drop test databases left behind by runs whose process is gone (a killed run, say)."""
-    target = make_url(url)
-    prefix = str(target.database).rsplit("_test_", 1)[0] + "_test_"
-    maintenance = _libpq(target.set(database="postgres").render_as_string(hide_password=False))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
+    prefix = str(make_url(url).database).rsplit("_test_", 1)[0] + "_test_"
+    with _maintenance_connection(url) as connection:
         names = connection.execute(
             "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", (prefix,)
         ).fetchall()
         for (name,) in names:
             pid = name.rsplit("_", 1)[-1]
             if pid.isdigit() and not _process_alive(int(pid)):
-                connection.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-                )
+                _drop(connection, sql.Identifier(name))
 
 
 def _process_alive(pid: int) -> bool:
@@ -50,24 +47,29 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def recreate_database(url: str) -> None:
-    """Drop and create the database named in `url`, connecting to its server's maintenance db."""
-    target = make_url(url)
-    maintenance = _libpq(target.set(database="postgres").render_as_string(hide_password=False))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        name = sql.Identifier(str(target.database))
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    """Drop and create the database named in `url`."""
+    drop_database(url)
+    with _maintenance_connection(url) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(_name(url)))
 
 
 def drop_database(url: str) -> None:
     """Drop the database named in `url`."""
-    target = make_url(url)
-    maintenance = _libpq(target.set(database="postgres").render_as_string(hide_password=False))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        name = sql.Identifier(str(target.database))
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+    with _maintenance_connection(url) as connection:
+        _drop(connection, _name(url))
+
+
+def _drop(connection: psycopg.Connection[Any], name: sql.Identifier) -> None:
+    """Drop a database, ending any session still connected to it."""
+    connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+
+
+def _name(url: str) -> sql.Identifier:
+    return sql.Identifier(str(make_url(url).database))
+
+
+def _maintenance_connection(url: str) -> psycopg.Connection[Any]:
+    """An autocommit connection to the `postgres` database of the server hosting `url`."""
+    maintenance = make_url(url).set(drivername="postgresql", database="postgres")
+    return psycopg.connect(maintenance.render_as_string(hide_password=False), autocommit=True)

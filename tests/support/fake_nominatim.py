@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.support.loopback import LoopbackHttpServer
 
 
 @dataclass
@@ -27,14 +28,13 @@ class FakeNominatim:
     places: dict[str, Place] = field(default_factory=dict)
     down: bool = False
     requests: list[dict[str, Any]] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
+    server: LoopbackHttpServer | None = None
 
     @property
     def url(self) -> str:
         """Base URL to put in GEOCODER_URL."""
         assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.server.origin
 
     def add(
         self, address: str, lng: float, lat: float, parts: dict[str, str] | None = None
@@ -81,15 +81,13 @@ class FakeNominatim:
             def log_message(self, *args: Any) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = LoopbackHttpServer(Handler)
         return self
 
     def stop(self) -> None:
         """Shut the server down."""
         if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+            self.server.stop()
 
     def _search(self, address: str) -> list[dict[str, Any]]:
         place = self.places.get(address.lower())

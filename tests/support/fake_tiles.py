@@ -11,8 +11,10 @@ import struct
 import threading
 import zlib
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.support.loopback import LoopbackHttpServer
 
 TILE_SIZE = 256
 MAX_ZOOM = 19
@@ -51,15 +53,14 @@ class FakeTileServer:
     """Serves tiles on a free loopback port and remembers every tile requested."""
 
     requests: list[TileRequest] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
+    server: LoopbackHttpServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def origin(self) -> str:
         """scheme://host:port, what a CSP names."""
         assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.server.origin
 
     @property
     def url_template(self) -> str:
@@ -78,15 +79,13 @@ class FakeTileServer:
 
     def start(self) -> FakeTileServer:
         """Serve in a daemon thread."""
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = LoopbackHttpServer(_handler_for(self))
         return self
 
     def stop(self) -> None:
         """Shut the server down."""
         if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+            self.server.stop()
 
     def record(self, tile: TileRequest) -> None:
         """Remember a tile request (called from the server's threads)."""
