@@ -76,6 +76,9 @@ def _register_extensions(app: Flask, settings: Settings) -> None:
 
     init_auth(app, load_session, resolve_token)
     import server.realtime.handlers  # noqa: F401  (registers the connect handler)
+    from server.realtime.publisher import install_publisher
+
+    install_publisher()
 
 
 def _migrations_directory() -> str:
@@ -89,10 +92,12 @@ def _register_blueprints(app: Flask) -> None:
     from server.geocoding.api import blueprint as geocoding
     from server.health import blueprint as health
     from server.openapi.api import blueprint as openapi
+    from server.sync.api import blueprint as sync
     from server.users.api import blueprint as users
+    from server.visits.api import blueprint as visits
     from server.web.api import blueprint as web
 
-    for blueprint in (health, users, accounts, geocoding, openapi, web):
+    for blueprint in (health, users, accounts, visits, sync, geocoding, openapi, web):
         app.register_blueprint(blueprint)
 
 

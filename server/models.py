@@ -1,7 +1,21 @@
 """Imports every model module so the metadata (and Alembic) knows every table."""
 
 from server.accounts.models import Account
+from server.audit.models import AuditEntry
 from server.orgs.models import Organisation
+from server.sync.models import SyncClient, SyncMutation
 from server.users.models import ApiToken, LoginFailure, User, UserSession
+from server.visits.models import Visit
 
-__all__ = ["Account", "ApiToken", "LoginFailure", "Organisation", "User", "UserSession"]
+__all__ = [
+    "Account",
+    "ApiToken",
+    "AuditEntry",
+    "LoginFailure",
+    "Organisation",
+    "SyncClient",
+    "SyncMutation",
+    "User",
+    "UserSession",
+    "Visit",
+]

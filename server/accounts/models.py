@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from server.core.changes import change_stamp_column
 from server.extensions import db
 from server.geo.types import geography_point
 
@@ -52,6 +53,8 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
         ),
         Index("accounts_org_name_idx", "org_id", "name", "id"),
         Index("accounts_org_owner_idx", "org_id", "owner_id"),
+        # The sync pull walks what changed since a snapshot, per organisation.
+        Index("accounts_org_change_idx", "org_id", "change_xid", "id"),
         Index("accounts_tags_gin", "tags", postgresql_using="gin"),
         Index(
             "accounts_name_trgm",
@@ -87,3 +90,4 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
+    change_xid: Mapped[int] = change_stamp_column()

@@ -14,6 +14,7 @@ from server.accounts.schemas import AccountCreate, AccountPatch
 from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
 from server.core.errors import ApiError, conflict, invalid
+from server.core.events import queue_event, sync_poke
 from server.extensions import db
 from server.geo import queries as geo
 from server.geo.geojson import Point
@@ -66,6 +67,7 @@ def create_account(principal: Principal, data: AccountCreate) -> Account:
     account = build_account(principal, data, owner_id, *_locate(data.location, data.address))
     db.session.add(account)
     db.session.flush()
+    queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
     return account
 
 
@@ -115,6 +117,7 @@ def update_account(principal: Principal, account_id: uuid.UUID, patch: AccountPa
         raise conflict(
             "the account changed since you read it", {"version": f"current is {account.version}"}
         )
+    previous_owner = account.owner_id
     changes = patch.model_dump(exclude_unset=True, exclude={"version", "location"})
     if "owner_id" in changes:
         _check_owner(principal, patch.owner_id)
@@ -126,6 +129,7 @@ def update_account(principal: Principal, account_id: uuid.UUID, patch: AccountPa
     account.updated_at = now_utc()
     account.version += 1
     db.session.flush()
+    queue_event(db.session(), sync_poke(account.org_id, previous_owner, account.owner_id))
     return account
 
 
@@ -148,6 +152,7 @@ def archive_account(principal: Principal, account_id: uuid.UUID) -> None:
     account.updated_at = account.archived_at
     account.version += 1
     db.session.flush()
+    queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
 
 
 def geocode_pending(batch_size: int = 100) -> tuple[int, int, int]:

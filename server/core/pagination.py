@@ -58,7 +58,9 @@ def _storable(value: Any) -> bool:
     return "\x00" not in value
 
 
-def after_cursor(keys: Sequence[Any], cursor: str | None) -> ColumnElement[bool] | None:
+def after_cursor(
+    keys: Sequence[Any], cursor: str | None, descending: bool = False
+) -> ColumnElement[bool] | None:
     """A WHERE clause selecting rows whose sort key comes after the cursor's."""
     if cursor is None:
         return None
@@ -66,6 +68,8 @@ def after_cursor(keys: Sequence[Any], cursor: str | None) -> ColumnElement[bool]
     bound = [
         literal(_as_key_type(key, value), key.type) for key, value in zip(keys, values, strict=True)
     ]
+    if descending:
+        return tuple_(*keys) < tuple_(*bound)
     return tuple_(*keys) > tuple_(*bound)
 
 
@@ -95,14 +99,17 @@ def keyset_page(
     limit: int,
     cursor: str | None,
     key_of: Any,
+    descending: bool = False,
 ) -> Page[Any]:
-    """Run `query` ordered by `keys` after `cursor`; `key_of(row)` gives a row's key values."""
+    """Run `query` ordered by `keys` after `cursor`; `key_of(row)` gives a row's key values.
+    `descending` walks every key from the largest down (newest first, say)."""
     from server.extensions import db
 
-    condition = after_cursor(keys, cursor)
+    condition = after_cursor(keys, cursor, descending)
     if condition is not None:
         query = query.where(condition)
-    rows = list(db.session.execute(query.order_by(*keys).limit(limit + 1)))
+    order = [key.desc() for key in keys] if descending else list(keys)
+    rows = list(db.session.execute(query.order_by(*order).limit(limit + 1)))
     return page_from_rows(rows, limit, key_of)
 
 

@@ -1,4 +1,5 @@
-"""unit_of_work(): the only place in Waypoint that commits."""
+"""unit_of_work(): the only place in Waypoint that commits; savepoint() for work that may fail
+on its own inside a larger transaction."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
+from server.core.events import discard_after, queued, take_queued
 from server.extensions import db
 
 
@@ -19,4 +21,19 @@ def unit_of_work() -> Iterator[Session]:
         session.commit()
     except BaseException:
         session.rollback()
+        take_queued(session)
+        raise
+
+
+@contextmanager
+def savepoint() -> Iterator[Session]:
+    """A nested transaction: on error its writes and the events it queued are undone, the
+    enclosing transaction goes on, and the error propagates."""
+    session = db.session()
+    mark = len(queued(session))
+    try:
+        with session.begin_nested():
+            yield session
+    except BaseException:
+        discard_after(session, mark)
         raise

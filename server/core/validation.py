@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
 
 from flask import request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from server.core.errors import ApiError, from_validation_error
 
@@ -84,6 +92,34 @@ def parse_query(schema: type[SchemaT]) -> SchemaT:
         return schema.model_validate(query_arguments())
     except ValidationError as error:
         raise from_validation_error(error, whole="query") from None
+
+
+def _iso_time(value: Any) -> Any:
+    # Strict validation (parse_json) takes a datetime only as a Python object once a "before"
+    # model validator has run, so the ISO text is parsed here; other types still fail.
+    if not isinstance(value, str):
+        return value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("an ISO 8601 time with an offset, e.g. 2026-11-23T09:30:00Z") from None
+    if parsed.tzinfo is None:
+        raise ValueError("the time needs an offset (Z or +02:00)")
+    return parsed
+
+
+def _iso_date(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("an ISO 8601 date, e.g. 2026-11-23") from None
+
+
+# A time with its UTC offset, and a calendar date, as ISO 8601 text in JSON.
+IsoTime = Annotated[datetime, BeforeValidator(_iso_time)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class PageQuery(Schema):

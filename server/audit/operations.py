@@ -1,0 +1,38 @@
+"""Writing the audit log (flush only; the caller's unit of work commits it)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+
+from server.audit.models import AuditEntry
+from server.core.auth import Principal
+from server.core.clock import now_utc
+from server.extensions import db
+
+VISIT_LOCATION_READ = "visit.location.read"
+
+
+def record_location_reads(
+    principal: Principal, visits: Iterable[tuple[uuid.UUID, uuid.UUID]]
+) -> None:
+    """Log that `principal` read the raw coordinates of these (visit id, visit user id) pairs,
+    one entry per other user whose location was shown; reading your own is not logged."""
+    by_user: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for visit_id, user_id in visits:
+        if user_id != principal.id:
+            by_user[user_id].append(str(visit_id))
+    now = now_utc()
+    for user_id, visit_ids in by_user.items():
+        db.session.add(
+            AuditEntry(
+                org_id=principal.org_id,
+                actor_id=principal.id,
+                action=VISIT_LOCATION_READ,
+                subject_user_id=user_id,
+                details={"visit_ids": visit_ids},
+                at=now,
+            )
+        )
+    db.session.flush()

@@ -1,0 +1,46 @@
+"""HTTP edge for the offline protocol: push, pull, checksum. No SQL here."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from server.core.auth import current_principal, require_login
+from server.core.errors import ApiError
+from server.core.http import json_response
+from server.core.transaction import unit_of_work
+from server.core.validation import parse_body, parse_query
+from server.sync import checksum, pull, push
+from server.sync.schemas import MAX_MUTATIONS, PullQuery, PushIn
+
+blueprint = Blueprint("sync", __name__, url_prefix="/api/v1/sync")
+
+
+@blueprint.post("/push")
+@require_login
+def push_mutations() -> Response:
+    """Apply a device's outbox exactly once; the answer says how far it got."""
+    data = parse_body(PushIn)
+    if len(data.mutations) > MAX_MUTATIONS:
+        raise ApiError(413, "too_large", f"push at most {MAX_MUTATIONS} mutations at a time")
+    with unit_of_work():
+        answer = push.push(current_principal(), data.client_id, data.mutations)
+    return json_response(answer)
+
+
+@blueprint.get("/pull")
+@require_login
+def pull_changes() -> Response:
+    """What changed in the caller's working set since the cursor (none: everything)."""
+    args = parse_query(PullQuery)
+    with unit_of_work():
+        answer = pull.pull(current_principal(), args.client_id, args.cursor, args.limit)
+    return json_response(answer)
+
+
+@blueprint.get("/checksum")
+@require_login
+def working_set_checksum() -> Response:
+    """Per entity, a count and a hash over (id, version) of the caller's working set."""
+    with unit_of_work():
+        answer = checksum.checksums(current_principal())
+    return json_response(answer)

@@ -1,0 +1,135 @@
+"""Pull: the caller's working set changed since the cursor, page by page.
+
+A cursor names two PostgreSQL snapshots: `since` (what the device has) and `target` (what this
+round of pages brings it to), plus where the last page stopped. Rows are picked by whether the
+transaction that last wrote them is visible in each snapshot, never by commit time or sequence,
+so a transaction that commits after a later one is still delivered (see core.changes).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from server.core.auth import Principal
+from server.core.changes import current_snapshot
+from server.core.errors import ApiError
+from server.core.pagination import decode_cursor, encode_cursor
+from server.extensions import db
+from server.sync.feeds import FEEDS, Window
+from server.sync.models import SyncClient
+from server.sync.schemas import Change, PullOut
+
+SNAPSHOT_TEXT = re.compile(r"^\d{1,20}:\d{1,20}:(\d{1,20}(,\d{1,20})*)?$")
+
+
+def _invalid_cursor() -> ApiError:
+    return ApiError(400, "invalid_cursor", "the cursor is not valid", {"cursor": "not valid"})
+
+
+@dataclass(frozen=True)
+class PullCursor:
+    """Where a device stands: `since` snapshot (None before the first full pull), the round's
+    `target` (None between rounds), the feed and the key the last page ended at."""
+
+    since: str | None
+    target: str | None = None
+    feed: int = 0
+    after: tuple[int, str] | None = None
+
+    def encode(self) -> str:
+        """The opaque cursor text."""
+        after = list(self.after) if self.after else [None, None]
+        return encode_cursor([self.since, self.target, self.feed, *after])
+
+    @classmethod
+    def decode(cls, text: str | None) -> PullCursor:
+        """A cursor from its text (None: a full snapshot), or 400 when it was tampered with."""
+        if text is None:
+            return cls(since=None)
+        since, target, feed, after_xid, after_id = decode_cursor(text, 5)
+        if not (_snapshot_or_none(since) and _snapshot_or_none(target)):
+            raise _invalid_cursor()
+        if not isinstance(feed, int) or not 0 <= feed < len(FEEDS):
+            raise _invalid_cursor()
+        return cls(since, target, feed, _key(after_xid, after_id))
+
+
+def _snapshot_or_none(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and SNAPSHOT_TEXT.match(value) is not None)
+
+
+def _key(after_xid: Any, after_id: Any) -> tuple[int, str] | None:
+    if after_xid is None and after_id is None:
+        return None
+    if not isinstance(after_xid, int) or not isinstance(after_id, str):
+        raise _invalid_cursor()
+    try:
+        return after_xid, str(uuid.UUID(after_id))
+    except ValueError:
+        raise _invalid_cursor() from None
+
+
+def pull(
+    principal: Principal, client_id: uuid.UUID | None, cursor: str | None, limit: int
+) -> PullOut:
+    """Up to `limit` changes after `cursor`, the cursor to continue from and the device's counter.
+
+    Runs in a REPEATABLE READ transaction, so the snapshot taken here, the rows read and the
+    counter all describe one moment.
+    """
+    db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    position = PullCursor.decode(cursor)
+    target = position.target or str(db.session.scalar(select(current_snapshot())))
+    changes: list[Change] = []
+    feed_index, after = position.feed, position.after
+    while feed_index < len(FEEDS):
+        feed = FEEDS[feed_index]
+        window = Window(position.since, target, after)
+        rows = feed.changed(principal, window, limit - len(changes) + 1)
+        room = limit - len(changes)
+        changes.extend(_change(feed, principal, row) for row in rows[:room])
+        if len(rows) > room:
+            last = rows[room - 1] if room else None
+            next_after = (int(last.change_xid), str(last.id)) if last else after
+            following = PullCursor(position.since, target, feed_index, next_after)
+            return _answer(changes, following, True, principal, client_id)
+        feed_index, after = feed_index + 1, None
+    return _answer(changes, PullCursor(since=target), False, principal, client_id)
+
+
+def _change(feed: Any, principal: Principal, row: Any) -> Change:
+    if row.visible:
+        return Change(entity=feed.entity, op="upsert", data=feed.shape(principal, row))
+    return Change(entity=feed.entity, op="delete", data={"id": str(row.id)})
+
+
+def _answer(
+    changes: list[Change],
+    cursor: PullCursor,
+    has_more: bool,
+    principal: Principal,
+    client_id: uuid.UUID | None,
+) -> PullOut:
+    return PullOut(
+        changes=changes,
+        cursor=cursor.encode(),
+        has_more=has_more,
+        last_mutation_id=last_mutation_id(principal, client_id),
+    )
+
+
+def last_mutation_id(principal: Principal, client_id: uuid.UUID | None) -> int:
+    """The device's counter as this transaction sees it (0 for a device never heard from)."""
+    if client_id is None:
+        return 0
+    found = db.session.scalar(
+        select(SyncClient.last_mutation_id).where(
+            SyncClient.id == client_id, SyncClient.user_id == principal.id
+        )
+    )
+    return int(found or 0)

@@ -1,0 +1,115 @@
+"""Push: apply a device's mutations exactly once and in order.
+
+The client's row is locked first, so two pushes of one device (two tabs, a retry racing the
+original) run one after the other. Each mutation runs in its own savepoint; the ledger entry and
+the advanced counter are written in the same transaction as the effect, so either all three
+are stored or none is.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+
+from server.core.auth import Principal
+from server.core.clock import now_utc
+from server.core.errors import ApiError
+from server.core.transaction import savepoint
+from server.extensions import db
+from server.sync.models import SyncClient, SyncMutation
+from server.sync.registry import StaleBase, handler_for
+from server.sync.schemas import MutationError, MutationIn, MutationResult, PushOut
+
+
+def lock_client(principal: Principal, client_id: uuid.UUID) -> SyncClient:
+    """The device's row, created at its first push and locked until the transaction ends;
+    403 when the id belongs to another user."""
+    now = now_utc()
+    db.session.execute(
+        insert(SyncClient)
+        .values(
+            id=client_id,
+            org_id=principal.org_id,
+            user_id=principal.id,
+            last_mutation_id=0,
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["id"])
+    )
+    client: SyncClient = db.session.scalars(
+        select(SyncClient)
+        .where(SyncClient.id == client_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if client.user_id != principal.id:
+        raise ApiError(403, "forbidden", "this client_id belongs to another user")
+    return client
+
+
+def push(principal: Principal, client_id: uuid.UUID, mutations: list[MutationIn]) -> PushOut:
+    """Apply the mutations after the device's counter, in order, stopping at a gap."""
+    client = lock_client(principal, client_id)
+    results: list[MutationResult] = []
+    for mutation in mutations:
+        if mutation.id <= client.last_mutation_id:
+            results.append(MutationResult(id=mutation.id, status="duplicate"))
+            continue
+        if mutation.id != client.last_mutation_id + 1:
+            break
+        result = _apply(principal, mutation)
+        _record(client, mutation, result)
+        results.append(result)
+    db.session.flush()
+    return PushOut(last_mutation_id=client.last_mutation_id, results=results)
+
+
+def _apply(principal: Principal, mutation: MutationIn) -> MutationResult:
+    """Run one mutation in a savepoint: applied, conflict (nothing changed) or rejected."""
+    try:
+        with savepoint():
+            entity = handler_for(mutation.op)(principal, mutation.data, mutation.base_version)
+    except StaleBase as stale:
+        return MutationResult(id=mutation.id, status="conflict", entity=stale.entity)
+    except ApiError as error:
+        return _rejected(mutation, error.code, error.message, error.fields)
+    except IntegrityError:
+        return _rejected(mutation, "conflict", "the mutation contradicts stored data", {})
+    return MutationResult(id=mutation.id, status="applied", entity=entity)
+
+
+def _rejected(
+    mutation: MutationIn, code: str, message: str, fields: dict[str, str]
+) -> MutationResult:
+    error = MutationError(code=code, message=message, fields=fields)
+    return MutationResult(id=mutation.id, status="rejected", error=error)
+
+
+def _record(client: SyncClient, mutation: MutationIn, result: MutationResult) -> None:
+    """The ledger entry and the advanced counter, in the transaction of the effect."""
+    entity_id = (result.entity or {}).get("id") or mutation.data.get("id")
+    client.last_mutation_id = mutation.id
+    client.updated_at = now_utc()
+    db.session.add(
+        SyncMutation(
+            client_id=client.id,
+            mutation_id=mutation.id,
+            op=mutation.op,
+            status=result.status,
+            entity_id=_uuid_or_none(entity_id),
+            error=result.error.model_dump() if result.error else None,
+            made_at=mutation.at,
+            applied_at=client.updated_at,
+        )
+    )
+
+
+def _uuid_or_none(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,94 @@
+"""Sync ops -> the very domain operations the REST API calls, with the same validation.
+
+A handler returns the entity as the API shows it, raises StaleBase when the device's
+base_version is behind (a conflict), or raises ApiError for a permanent failure (rejected).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from server.accounts import operations as accounts
+from server.accounts import queries as account_queries
+from server.accounts.schemas import AccountCreate, AccountPatch
+from server.core.auth import Principal
+from server.core.errors import ApiError, invalid
+from server.core.validation import parse_json
+from server.visits import operations as visits
+from server.visits import queries as visit_queries
+from server.visits.schemas import VisitCreate
+
+Handler = Callable[[Principal, dict[str, Any], int | None], dict[str, Any]]
+
+
+class StaleBase(Exception):  # noqa: N818  (a state, not a failure)
+    """The device edited an older version than the server's: nothing was applied."""
+
+    def __init__(self, entity: dict[str, Any]) -> None:
+        super().__init__("stale base_version")
+        self.entity = entity
+
+
+def _parse(schema: Any, data: dict[str, Any]) -> Any:
+    # The same strict JSON validation as a REST body, field names prefixed with `data.`.
+    return parse_json(schema, json.dumps(data), prefix="data.")
+
+
+def _visit_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
+    visit, _created = visits.record_visit(principal, _parse(VisitCreate, data))
+    return visit_queries.to_out(visit_queries.visit_row(visit.id)).model_dump(mode="json")
+
+
+def _account_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
+    created = _parse(AccountCreate, data)
+    if created.id is None:
+        raise invalid({"data.id": "an account made offline carries its own id"})
+    account = accounts.create_account(principal, created)
+    return account_queries.account_by_id(account.id).model_dump(mode="json")
+
+
+def _account_update(
+    principal: Principal, data: dict[str, Any], base_version: int | None
+) -> dict[str, Any]:
+    fields = dict(data)
+    account_id = _entity_id(fields.pop("id", None))
+    if base_version is not None:
+        fields["version"] = base_version
+    patch = _parse(AccountPatch, fields)
+    try:
+        accounts.update_account(principal, account_id, patch)
+    except ApiError as error:
+        if error.code == "conflict" and "version" in error.fields:
+            current = account_queries.get_account(principal, account_id)
+            raise StaleBase(current.model_dump(mode="json")) from None
+        raise
+    return account_queries.account_by_id(account_id).model_dump(mode="json")
+
+
+def _entity_id(value: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise invalid({"data.id": "the id of the entity to change, a UUID"}) from None
+
+
+OPERATIONS: dict[str, Handler] = {
+    "visit.create": _visit_create,
+    "account.create": _account_create,
+    "account.update": _account_update,
+}
+# Part of the protocol, answered as rejected until their business areas exist on this server.
+NOT_YET_SUPPORTED = frozenset({"task.update", "note.create"})
+
+
+def handler_for(op: str) -> Handler:
+    """The handler of `op`, or ApiError (the mutation is then rejected, never retried)."""
+    handler = OPERATIONS.get(op)
+    if handler is not None:
+        return handler
+    if op in NOT_YET_SUPPORTED:
+        raise ApiError(422, "unsupported_op", f"{op} is not supported by this server yet")
+    raise ApiError(422, "unknown_op", f"unknown op {op!r}", {"op": "unknown"})

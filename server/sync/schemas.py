@@ -1,0 +1,94 @@
+"""What devices send to and receive from the sync endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from server.core.validation import IsoTime, Schema
+
+MAX_MUTATIONS = 1_000
+MAX_PULL_LIMIT = 1_000
+MutationStatus = Literal["applied", "duplicate", "conflict", "rejected"]
+
+
+class MutationIn(Schema):
+    """One outbox entry: `id` goes up by exactly one per mutation of the device."""
+
+    id: int = Field(ge=1, le=2**62)
+    op: str = Field(min_length=1, max_length=40)
+    data: dict[str, Any]
+    base_version: int | None = Field(default=None, ge=1)
+    at: IsoTime | None = None
+
+
+class PushIn(Schema):
+    """POST /sync/push."""
+
+    client_id: uuid.UUID
+    mutations: list[MutationIn]
+
+
+class MutationError(BaseModel):
+    """Why a mutation was not applied, in the shape of the error envelope's body."""
+
+    code: str
+    message: str
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+class MutationResult(BaseModel):
+    """What became of one mutation; `entity` is the server's current entity where there is one."""
+
+    id: int
+    status: MutationStatus
+    error: MutationError | None = None
+    entity: dict[str, Any] | None = None
+
+
+class PushOut(BaseModel):
+    """The answer to a push: drop outbox entries up to `last_mutation_id`."""
+
+    last_mutation_id: int
+    results: list[MutationResult]
+
+
+class PullQuery(Schema):
+    """GET /sync/pull."""
+
+    client_id: uuid.UUID | None = None
+    cursor: str | None = Field(default=None, max_length=20_000)
+    limit: int = Field(default=500, ge=1, le=MAX_PULL_LIMIT)
+
+
+class Change(BaseModel):
+    """One row of the working set that changed: its current state, or a tombstone."""
+
+    entity: Literal["account", "visit"]
+    op: Literal["upsert", "delete"]
+    data: dict[str, Any]
+
+
+class PullOut(BaseModel):
+    """GET /sync/pull: changes since the cursor; keep pulling while `has_more`."""
+
+    changes: list[Change]
+    cursor: str
+    has_more: bool
+    last_mutation_id: int
+
+
+class EntityChecksum(BaseModel):
+    """How many rows of one entity the working set holds, and a hash over (id, version)."""
+
+    count: int
+    hash: str
+
+
+class ChecksumOut(BaseModel):
+    """GET /sync/checksum: per entity; hash = sha256 hex of "id:version" joined by "," by id."""
+
+    account: EntityChecksum
+    visit: EntityChecksum

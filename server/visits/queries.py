@@ -1,0 +1,109 @@
+"""Reading visits: who may see whose, the API shape, and the distance a check-in is checked by."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+
+from server.accounts.models import Account
+from server.core.auth import Principal
+from server.core.pagination import Page, keyset_page
+from server.extensions import db
+from server.geo import queries as geo
+from server.geo.geojson import Point, point_dict
+from server.orgs.models import DEFAULT_VERIFICATION_RADIUS_M, Organisation
+from server.users.queries import team_member_ids
+from server.visits.models import Visit
+from server.visits.schemas import VisitListQuery, VisitOut
+
+OUT_FIELDS = (
+    "id account_id user_id task_id started_at ended_at accuracy_m distance_m verification "
+    "outcome notes next_step created_at"
+).split()
+
+
+def visit_columns() -> list[Any]:
+    """The columns a VisitOut is built from, the location split into lng and lat."""
+    columns: list[Any] = [getattr(Visit, name) for name in OUT_FIELDS]
+    columns.append(geo.longitude(Visit.location).label("lng"))
+    columns.append(geo.latitude(Visit.location).label("lat"))
+    return columns
+
+
+def to_out(row: Any, with_location: bool = True) -> VisitOut:
+    """A VisitOut from a row selected with visit_columns(); without the raw coordinates when
+    `with_location` is false."""
+    data = {name: getattr(row, name) for name in OUT_FIELDS}
+    data["location"] = point_dict(row.lng, row.lat) if with_location else None
+    data["verified"] = row.verification == "verified"
+    return VisitOut.model_validate(data)
+
+
+def visibility(principal: Principal) -> ColumnElement[bool]:
+    """Whose visits the caller sees: admins everyone's, managers their team's, reps their own."""
+    in_org: ColumnElement[bool] = Visit.org_id == principal.org_id
+    if principal.role == "admin":
+        return in_org
+    if principal.role == "manager":
+        mine_or_team = or_(
+            Visit.user_id == principal.id, Visit.user_id.in_(team_member_ids(principal))
+        )
+        return and_(in_org, mine_or_team)
+    return and_(in_org, Visit.user_id == principal.id)
+
+
+def visible_visits(principal: Principal) -> Select[Any]:
+    """SELECT visit_columns() of the visits the caller may see."""
+    return select(*visit_columns()).where(visibility(principal))
+
+
+def list_visits(principal: Principal, filters: VisitListQuery) -> Page[Any]:
+    """Visits newest first, narrowed by account, user and start time (rows, not yet shaped)."""
+    query = visible_visits(principal)
+    if filters.account_id is not None:
+        query = query.where(Visit.account_id == filters.account_id)
+    if filters.user_id is not None:
+        query = query.where(Visit.user_id == filters.user_id)
+    if filters.since is not None:
+        query = query.where(Visit.started_at >= filters.since)
+    return keyset_page(
+        query,
+        [Visit.started_at, Visit.id],
+        filters.limit,
+        filters.cursor,
+        lambda row: [row.started_at.isoformat(), str(row.id)],
+        descending=True,
+    )
+
+
+def visit_row(visit_id: uuid.UUID) -> Any:
+    """A visit just written, as a row of visit_columns()."""
+    return db.session.execute(select(*visit_columns()).where(Visit.id == visit_id)).one()
+
+
+def account_distance(
+    org_id: uuid.UUID, account_id: uuid.UUID, point: Point | None
+) -> tuple[bool, float | None]:
+    """Whether the account exists in the organisation, and its geodesic distance in metres from
+    `point` (None without a point or without an account location)."""
+    columns: list[Any] = [Account.id]
+    if point is not None:
+        columns.append(geo.distance_m(Account.location, geo.geography_point(point)))
+    row = db.session.execute(
+        select(*columns).where(Account.id == account_id, Account.org_id == org_id)
+    ).first()
+    if row is None:
+        return False, None
+    if point is None or row[1] is None:
+        return True, None
+    return True, float(row[1])
+
+
+def verification_radius_m(org_id: uuid.UUID) -> float:
+    """The organisation's verification radius in metres."""
+    radius = db.session.scalar(
+        select(Organisation.verification_radius_m).where(Organisation.id == org_id)
+    )
+    return float(radius if radius is not None else DEFAULT_VERIFICATION_RADIUS_M)

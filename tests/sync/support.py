@@ -1,0 +1,46 @@
+"""Building sync requests in tests: mutations, pushes and full pulls."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+SHOP = (26.1025, 44.4268)
+
+
+def visit_data(account_id: Any, **fields: Any) -> dict[str, Any]:
+    """The data of a visit.create mutation at the shop."""
+    return {
+        "id": str(uuid.uuid4()),
+        "account_id": str(account_id),
+        "started_at": "2026-12-01T09:30:00Z",
+        "location": {"type": "Point", "coordinates": list(SHOP)},
+        "accuracy_m": 10.0,
+        "outcome": "met",
+        "notes": "",
+    } | fields
+
+
+def mutation(number: int, op: str, data: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """One outbox entry."""
+    return {"id": number, "op": op, "data": data, "at": "2026-12-01T09:31:00Z"} | extra
+
+
+def push(api: Any, client_id: Any, mutations: list[dict[str, Any]]) -> Any:
+    """POST /sync/push and return the response."""
+    return api.post("/api/v1/sync/push", json={"client_id": str(client_id), "mutations": mutations})
+
+
+def pull_all(
+    api: Any, cursor: str | None = None, limit: int = 500, **params: Any
+) -> tuple[list[dict[str, Any]], str]:
+    """Every page of changes after `cursor`: (changes, the cursor to continue from)."""
+    changes: list[dict[str, Any]] = []
+    while True:
+        query = {"limit": limit, **params} | ({"cursor": cursor} if cursor else {})
+        response = api.get("/api/v1/sync/pull", query_string=query)
+        assert response.status_code == 200, response.json
+        changes += response.json["changes"]
+        cursor = response.json["cursor"]
+        if not response.json["has_more"]:
+            return changes, cursor
