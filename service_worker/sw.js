@@ -27,3 +27,14 @@ registerRoute(
 self.addEventListener("message", (event) => {
   if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
 });
+
+// Background Sync (Chromium): the connection is back. The page owns the sync protocol, so the
+// worker only wakes the open pages to run their engine; without one open, the next start syncs.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "waypoint-outbox") return;
+  event.waitUntil(
+    self.clients
+      .matchAll({ type: "window", includeUncontrolled: true })
+      .then((pages) => pages.forEach((page) => page.postMessage({ type: "SYNC" }))),
+  );
+});

@@ -4,6 +4,9 @@ const listeners = new Set();
 
 export function matchRoute(pathname) {
   if (pathname === "/map") return { screen: "map" };
+  if (pathname === "/inbox") return { screen: "inbox" };
+  if (pathname === "/settings") return { screen: "settings" };
+  if (pathname === "/diagnostics") return { screen: "diagnostics" };
   if (pathname === "/accounts/new") return { screen: "account", accountId: null };
   const account = pathname.match(/^\/accounts\/([0-9a-f-]{36})$/i);
   if (account) return { screen: "account", accountId: account[1].toLowerCase() };

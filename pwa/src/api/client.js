@@ -1,11 +1,12 @@
 // The one place that talks to the API: same-origin cookies, the CSRF header on writes, and the
 // error envelope turned into an ApiError. Nothing here caches: offline data lives in IndexedDB.
 export class ApiError extends Error {
-  constructor(status, code, message, fields = {}) {
+  constructor(status, code, message, fields = {}, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.retryAfter = retryAfter; // the Retry-After header of a 429 or 503, as sent
   }
 }
 
@@ -13,6 +14,11 @@ let csrfToken = null;
 
 export function setCsrfToken(token) {
   csrfToken = token;
+}
+
+/** Whether writes can be made yet (an app started offline learns its token once online). */
+export function hasCsrfToken() {
+  return Boolean(csrfToken);
 }
 
 export async function request(path, { method = "GET", body, fetchImpl = fetch } = {}) {
@@ -29,7 +35,8 @@ export async function request(path, { method = "GET", body, fetchImpl = fetch } 
   const payload = await response.json().catch(() => null);
   if (!response.ok) {
     const error = payload?.error ?? {};
-    throw new ApiError(response.status, error.code ?? "error", error.message ?? response.statusText, error.fields ?? {});
+    const retryAfter = response.headers?.get?.("Retry-After") ?? null;
+    throw new ApiError(response.status, error.code ?? "error", error.message ?? response.statusText, error.fields ?? {}, retryAfter);
   }
   return payload;
 }

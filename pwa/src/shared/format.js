@@ -40,3 +40,24 @@ export function formatRelativeDate(iso, locale, now = Date.now()) {
   const [value, unit] = relativeUnit(calendarDays(new Date(iso), new Date(now)));
   return new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(value, unit);
 }
+
+// The largest unit for a span of seconds that reads naturally: "just now" stays in seconds.
+function sinceUnit(seconds) {
+  const size = Math.abs(seconds);
+  if (size < 60) return [Math.round(seconds), "second"];
+  if (size < 3600) return [Math.round(seconds / 60), "minute"];
+  if (size < 86400) return [Math.round(seconds / 3600), "hour"];
+  return [Math.round(seconds / 86400), "day"];
+}
+
+/** How long ago `iso` was, to the minute ("5 minutes ago", "now"); null without a time. */
+export function formatSince(iso, locale, now = Date.now()) {
+  if (!iso) return null;
+  const [value, unit] = sinceUnit(Math.min(0, (new Date(iso).getTime() - now) / 1000));
+  return new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(unit === "second" && value > -45 ? 0 : value, unit);
+}
+
+/** A date and time in the user's locale ("23 Nov 2026, 09:30"). */
+export function formatDateTime(iso, locale) {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+}

@@ -1,48 +1,120 @@
-// IndexedDB through idb: the last-seen accounts and a little state, so the app works offline.
+// IndexedDB through idb: the last-seen accounts, the rep's visits, the outbox of mutations not yet
+// acknowledged by the server, the conflicts inbox and a little state, so the app works offline.
+// Every call goes through withDb(): iOS kills the IndexedDB server process of a backgrounded app
+// ("Connection to Indexed Database server lost"), and the page's connection stays dead; we reopen
+// once and, when that fails too, ask the rep to reload.
 import { openDB } from "idb";
+import { rebaseRow } from "../sync/logic.js";
 
 const DB_NAME = "waypoint";
-const VERSION = 1;
+const VERSION = 2;
+/** Fired on window when IndexedDB cannot be reopened: the page must be reloaded. */
+export const DB_LOST_EVENT = "wp-db-lost";
 
 let database = null;
 
 function open() {
   database ??= openDB(DB_NAME, VERSION, {
-    upgrade(db) {
-      db.createObjectStore("accounts", { keyPath: "id" });
-      db.createObjectStore("meta");
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore("accounts", { keyPath: "id" });
+        db.createObjectStore("meta");
+      }
+      if (oldVersion < 2) {
+        // Keyed by mutation id: the device's counter, gap-free, so key order is push order.
+        db.createObjectStore("outbox", { keyPath: "id" });
+        db.createObjectStore("visits", { keyPath: "id" }).createIndex("account_id", "account_id");
+        db.createObjectStore("conflicts", { keyPath: "id" });
+      }
     },
+    terminated() {
+      database = null; // the browser closed the connection (iOS): the next call reopens
+    },
+  }).then((db) => {
+    db.addEventListener("close", () => (database = null));
+    db.addEventListener("versionchange", () => {
+      db.close(); // a newer app version in another tab wants to upgrade: let it
+      database = null;
+    });
+    return db;
   });
+  database.catch(() => (database = null));
   return database;
 }
 
+function connectionLost(error) {
+  const text = `${error?.name ?? ""} ${error?.message ?? ""}`;
+  return /InvalidStateError|UnknownError|connection.*lost|database.*closing/i.test(text);
+}
+
+/** Run `work(db)`; on a lost connection reopen once and retry, then tell the page to reload. */
+export async function withDb(work) {
+  try {
+    return await work(await open());
+  } catch (error) {
+    if (!connectionLost(error)) throw error;
+    database = null;
+    try {
+      return await work(await open());
+    } catch (again) {
+      if (connectionLost(again) && typeof window !== "undefined") window.dispatchEvent(new CustomEvent(DB_LOST_EVENT));
+      throw again;
+    }
+  }
+}
+
 export async function saveAccounts(accounts) {
-  const tx = (await open()).transaction("accounts", "readwrite", { durability: "strict" });
-  await Promise.all([...accounts.map((account) => tx.store.put(account)), tx.done]);
+  return withDb(async (db) => {
+    // Rows with a change of ours not yet sent keep that change on top of the server's copy.
+    const tx = db.transaction(["accounts", "outbox"], "readwrite", { durability: "strict" });
+    const pending = await tx.objectStore("outbox").getAll();
+    await Promise.all([
+      ...accounts.map((account) => tx.objectStore("accounts").put(rebaseRow("account", account.id, account, pending))),
+      tx.done,
+    ]);
+  });
 }
 
 export async function allAccounts() {
-  return (await open()).getAll("accounts");
+  return withDb((db) => db.getAll("accounts"));
 }
 
 export async function getMeta(key) {
-  return (await open()).get("meta", key);
+  return withDb((db) => db.get("meta", key));
 }
 
 export async function setMeta(key, value) {
-  return (await open()).put("meta", value, key);
+  return withDb((db) => db.put("meta", value, key));
 }
 
+/** Everything of the previous user on this device, the sync state included. */
 export async function forgetEverything() {
-  const db = await open();
-  await Promise.all([db.clear("accounts"), db.clear("meta")]);
+  return withDb(async (db) => {
+    const stores = ["accounts", "meta", "outbox", "visits", "conflicts"];
+    const tx = db.transaction(stores, "readwrite", { durability: "strict" });
+    await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
+  });
 }
 
 // One account, as last seen by this device (the Account screen offline).
 export async function getAccount(id) {
-  return (await open()).get("accounts", id);
+  return withDb((db) => db.get("accounts", id));
 }
 
 export async function saveAccount(account) {
-  return (await open()).put("accounts", account);
+  return saveAccounts([account]);
+}
+
+/** The visits of one account on this device (synced and not yet sent), newest first. */
+export async function visitsOf(accountId) {
+  const rows = await withDb((db) => db.getAllFromIndex("visits", "account_id", accountId));
+  return rows.sort((a, b) => (a.started_at < b.started_at ? 1 : -1));
+}
+
+export async function allRows(store) {
+  return withDb((db) => db.getAll(store));
+}
+
+export async function count(store) {
+  return withDb((db) => db.count(store));
 }

@@ -4,6 +4,8 @@ import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
 import { distanceMetres } from "../shared/distance.js";
 import { formatDistance, formatRelativeDate } from "../shared/format.js";
 import { getAccount, getMeta, saveAccount } from "../store/db.js";
+import "./visit-flow.js";
+import "./visit-history.js";
 
 const KINDS = ["customer", "prospect"];
 const STATUSES = ["active", "at_risk", "inactive", "new", "contacted", "qualified", "lost"];
@@ -285,7 +287,12 @@ export class AccountView extends LitElement {
       </div>
       ${this.fromDevice ? html`<p class="note offline" role="status">${t("account.offlineCopy")}</p>` : nothing}
       ${this.notice ? html`<p class="note saved" role="status">${t(`account.${this.notice}`)}</p>` : nothing}
-      ${this.editing ? this.renderEditing() : html`${this.renderActions(account)}${this.renderDetails(account)}`}`;
+      ${this.editing ? this.renderEditing() : html`${this.renderActions(account)}${this.renderDetails(account)}${this.renderVisits(account)}`}`;
+  }
+
+  renderVisits(account) {
+    return html`<wp-visit-flow .accountId=${account.id}></wp-visit-flow>
+      <wp-visit-history .accountId=${account.id}></wp-visit-history>`;
   }
 
   renderDistance(account) {

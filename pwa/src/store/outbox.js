@@ -1,0 +1,172 @@
+// The outbox: every change the rep makes is one mutation, written in ONE strict IndexedDB
+// transaction together with the optimistic local row and the device's mutation counter, so an id
+// is never used twice or skipped (IndexedDB serialises write transactions across tabs) and
+// "Saved on device" is true when it is shown. Mutations leave the outbox only when the server
+// acknowledges them (push or pull `last_mutation_id`), never on an error.
+import { applyMutation, rebaseRow, stillPending, targetOf } from "../sync/logic.js";
+import { withDb } from "./db.js";
+
+const SYNC_KEY = "sync"; // meta: {client_id, user_id, next_id, cursor, last_synced_at, ...}
+const STORE_OF = { account: "accounts", visit: "visits" };
+/** Fired on window after the outbox, the local rows or the sync state changed (any tab's own). */
+export const OUTBOX_EVENT = "wp-outbox-change";
+
+const changed = () => typeof window !== "undefined" && window.dispatchEvent(new CustomEvent(OUTBOX_EVENT));
+
+/** The device's sync state for the logged-in user (undefined before anyone logged in). */
+export async function syncState() {
+  return withDb((db) => db.get("meta", SYNC_KEY));
+}
+
+/** Merge `fields` into the sync state (last sync time, last error...). */
+export async function updateSyncState(fields) {
+  await withDb(async (db) => {
+    const tx = db.transaction("meta", "readwrite");
+    const state = await tx.store.get(SYNC_KEY);
+    await Promise.all([tx.store.put({ ...state, ...fields }, SYNC_KEY), tx.done]);
+  });
+  changed();
+}
+
+/**
+ * Make this device sync as `user`. The same user keeps their client id and counter. Another user
+ * gets a fresh client id (the server ties one to one user) and none of the previous user's
+ * rows, but only when the outbox is empty: otherwise `{blocked: n, previous}` comes back and
+ * nothing changes until the previous user sends their changes or they are discarded.
+ */
+export async function bindUser(user, { discard = false } = {}) {
+  const result = await withDb(async (db) => {
+    const stores = ["meta", "outbox", "accounts", "visits", "conflicts"];
+    const tx = db.transaction(stores, "readwrite", { durability: "strict" });
+    const state = await tx.objectStore("meta").get(SYNC_KEY);
+    if (state?.user_id === user.id) return tx.done.then(() => ({ state }));
+    const waiting = await tx.objectStore("outbox").count();
+    if (waiting > 0 && !discard) return tx.done.then(() => ({ blocked: waiting, previous: state?.user_name ?? "" }));
+    if (state) await Promise.all(["outbox", "accounts", "visits", "conflicts"].map((name) => tx.objectStore(name).clear()));
+    const fresh = { client_id: crypto.randomUUID(), user_id: user.id, user_name: user.name, next_id: 1, cursor: null };
+    await Promise.all([tx.objectStore("meta").put(fresh, SYNC_KEY), tx.done]);
+    return { state: fresh };
+  });
+  changed();
+  return result;
+}
+
+/**
+ * Record one user action: the mutation `op` with `data` (and `base_version` for an edit) goes
+ * into the outbox and its optimistic row into the local store, in one strict transaction that
+ * also advances the counter. Resolves with the outbox entry once the transaction has completed.
+ */
+export async function record(op, data, { base_version } = {}) {
+  const entry = await withDb(async (db) => {
+    const target = targetOf({ op, data });
+    const stores = ["meta", "outbox", STORE_OF[target.entity]];
+    const tx = db.transaction(stores, "readwrite", { durability: "strict" });
+    const meta = tx.objectStore("meta");
+    const state = await meta.get(SYNC_KEY);
+    if (!state) throw new Error("no user bound to this device");
+    const mutation = { id: state.next_id, op, data, at: new Date().toISOString() };
+    if (base_version !== undefined) mutation.base_version = base_version;
+    const rows = tx.objectStore(STORE_OF[target.entity]);
+    const row = applyMutation(await rows.get(target.id), mutation);
+    await Promise.all([
+      tx.objectStore("outbox").add(mutation),
+      row ? rows.put(row) : Promise.resolve(),
+      meta.put({ ...state, next_id: state.next_id + 1 }, SYNC_KEY),
+      tx.done,
+    ]);
+    return mutation;
+  });
+  changed();
+  return entry;
+}
+
+/** The first `limit` mutations waiting, in id order. */
+export async function waiting(limit = 100) {
+  return withDb((db) => db.getAll("outbox", null, limit));
+}
+
+export async function waitingCount() {
+  return withDb((db) => db.count("outbox"));
+}
+
+/**
+ * The server acknowledged every mutation up to `lastMutationId`: drop them, put conflicts and
+ * rejections in the inbox, and show the server's copy of a conflicting entity (with the rep's
+ * other pending changes on top). One transaction, so a crash leaves all of it or none.
+ */
+export async function acknowledge(lastMutationId, results = []) {
+  await withDb(async (db) => {
+    const stores = ["outbox", "conflicts", "accounts", "visits"];
+    const tx = db.transaction(stores, "readwrite", { durability: "strict" });
+    const outbox = tx.objectStore("outbox");
+    const sent = await outbox.getAll(IDBKeyRange.upperBound(lastMutationId));
+    const left = await outbox.getAll(IDBKeyRange.lowerBound(lastMutationId, true));
+    const writes = [outbox.delete(IDBKeyRange.upperBound(lastMutationId))];
+    const resultOf = new Map(results.map((result) => [result.id, result]));
+    for (const mutation of sent) {
+      const result = resultOf.get(mutation.id) ?? { id: mutation.id, status: "applied" };
+      if (result.status === "conflict" || result.status === "rejected") {
+        writes.push(tx.objectStore("conflicts").put({ ...result, mutation, seen_at: new Date().toISOString() }));
+      }
+      const target = targetOf(mutation);
+      if (!target) continue;
+      const rows = tx.objectStore(STORE_OF[target.entity]);
+      if (result.entity) {
+        writes.push(rows.put(rebaseRow(target.entity, target.id, result.entity, left)));
+      } else if (result.status === "rejected" && target.entity === "visit") {
+        writes.push(rows.delete(target.id)); // the server will never have it
+      } else if (target.entity === "visit") {
+        // Sent: no longer waiting, verified when the server's row comes back in a pull.
+        const row = await rows.get(target.id);
+        if (row?.pending) writes.push(rows.put({ ...row, pending: false }));
+      }
+    }
+    await Promise.all([...writes, tx.done]);
+  });
+  changed();
+}
+
+/**
+ * Store one pull page: the server's rows with our pending mutations re-applied on top, the
+ * acknowledged mutations dropped, and the cursor, all in one transaction, so the cursor never
+ * runs ahead of the rows it stands for.
+ */
+export async function storePull(page) {
+  await withDb(async (db) => {
+    const stores = ["meta", "outbox", "accounts", "visits"];
+    const tx = db.transaction(stores, "readwrite", { durability: "strict" });
+    const outbox = tx.objectStore("outbox");
+    const acknowledged = Number.isInteger(page.last_mutation_id) ? page.last_mutation_id : 0;
+    const pending = stillPending(await outbox.getAll(), acknowledged);
+    const writes = acknowledged > 0 ? [outbox.delete(IDBKeyRange.upperBound(acknowledged))] : [];
+    for (const change of page.changes) {
+      const store = STORE_OF[change.entity];
+      if (!store) continue; // an entity this version of the app does not keep
+      const id = change.data.id;
+      const row = rebaseRow(change.entity, id, change.op === "delete" ? undefined : change.data, pending);
+      writes.push(row ? tx.objectStore(store).put(row) : tx.objectStore(store).delete(id));
+    }
+    const meta = tx.objectStore("meta");
+    const state = await meta.get(SYNC_KEY);
+    writes.push(meta.put({ ...state, cursor: page.cursor }, SYNC_KEY));
+    await Promise.all([...writes, tx.done]);
+  });
+  changed();
+}
+
+/** The conflicts and rejections the rep has not resolved yet, oldest first. */
+export async function inbox() {
+  return withDb((db) => db.getAll("conflicts"));
+}
+
+/** Close an inbox item (take theirs, or a rejection read); the server's copy stays shown. */
+export async function dismiss(id) {
+  await withDb((db) => db.delete("conflicts", id));
+  changed();
+}
+
+/** Discard every mutation waiting (the rep chose to, after a warning). */
+export async function discardWaiting() {
+  await withDb((db) => db.clear("outbox"));
+  changed();
+}

@@ -1,0 +1,50 @@
+// What the views use: save a change (outbox + optimistic row, then sync soon) and start or stop
+// syncing with the session. The Socket.IO client is loaded only after login, in its own chunk,
+// so the shell stays light; a poke (or a reconnect) only makes the engine pull.
+import { record } from "../store/outbox.js";
+import { engine } from "./engine.js";
+
+const BACKGROUND_SYNC_TAG = "waypoint-outbox";
+let socket = null;
+
+/** Record one user action; resolves once it is saved on the device. */
+export async function saveChange(op, data, options) {
+  const entry = await record(op, data, options);
+  engine.soon();
+  askForBackgroundSync();
+  return entry;
+}
+
+// Chromium wakes the service worker with a `sync` event when the connection is back, even if
+// this tab went to the background; the worker then tells the open pages to run the engine.
+function askForBackgroundSync() {
+  navigator.serviceWorker?.ready
+    .then((registration) => registration.sync?.register(BACKGROUND_SYNC_TAG))
+    .catch(() => {}); // unsupported or refused: the page's own triggers remain
+}
+
+/** Sync for the logged-in user: run now, on every trigger, and on pokes. */
+export function startSync() {
+  engine.start();
+  if (!socket) connectRealtime();
+}
+
+/** Logged out (or the session ended): stop; the outbox stays on the device. */
+export function stopSync(state) {
+  engine.stop(state);
+  socket?.disconnect();
+  socket = null;
+}
+
+async function connectRealtime() {
+  try {
+    const { io } = await import("socket.io-client");
+    socket = io({ path: "/socket.io", withCredentials: true });
+    socket.on("connect", () => engine.trigger("connect")); // pokes may have been missed meanwhile
+    socket.on("sync.poke", () => engine.trigger("poke"));
+  } catch {
+    socket = null; // offline and the chunk is not cached yet: the timer and other triggers remain
+  }
+}
+
+export { engine };
