@@ -1,4 +1,5 @@
-"""Flask CLI commands: `flask --app wsgi create-org | seed-demo | geocode-pending`."""
+"""Flask CLI commands: `flask --app wsgi create-org | seed-demo | geocode-pending |
+drop-visit-locations`."""
 
 from __future__ import annotations
 
@@ -58,7 +59,19 @@ def geocode_pending(batch_size: int) -> None:
     click.echo(f"located {located}, not found {failed}, still pending {waiting}")
 
 
+@click.command("drop-visit-locations")
+@with_appcontext
+def drop_visit_locations() -> None:
+    """Drop the raw coordinates of visits older than their organisation's retention period
+    (60 days unless changed); distance and verification stay. Run it daily (cron, a timer)."""
+    from server.visits.operations import drop_expired_locations
+
+    with unit_of_work():
+        dropped = drop_expired_locations()
+    click.echo(f"dropped the coordinates of {dropped} visits")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
-    for command in (create_org, seed_demo, geocode_pending):
+    for command in (create_org, seed_demo, geocode_pending, drop_visit_locations):
         app.cli.add_command(command)

@@ -27,6 +27,7 @@ from server.accounts.schemas import (
 )
 from server.core.validation import PageQuery
 from server.geocoding.schemas import ReverseAddress, ReverseQuery
+from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
 from server.users.schemas import (
     ApiTokenCreate,
     ApiTokenList,
@@ -39,6 +40,7 @@ from server.users.schemas import (
     UserOut,
     UserPatch,
 )
+from server.visits.schemas import VisitCreate, VisitList, VisitListQuery, VisitOut
 
 REF = "#/components/schemas/{model}"
 ERROR_REF = {"$ref": REF.format(model="Error")}
@@ -52,7 +54,10 @@ ERROR_DESCRIPTIONS = {
     415: "The body is not in a supported media type",
     422: "Validation error; `fields` names each offending field",
     429: "Rate limited; see `Retry-After`",
-    503: "An outside service (`geocoding_unavailable`) is down; retry after `Retry-After`",
+    503: (
+        "An outside service (`geocoding_unavailable`) or the database (`unavailable`) is down; "
+        "nothing was changed; retry after `Retry-After`"
+    ),
 }
 UNSAFE_METHODS = frozenset({"post", "put", "patch", "delete"})
 Mode = Literal["validation", "serialization"]
@@ -286,6 +291,77 @@ ROUTES: tuple[Route, ...] = (
         "accounts",
         {204: None},
         errors=(401, 403, 404),
+    ),
+    Route(
+        "post",
+        "/api/v1/visits",
+        "Record a visit (the device chooses the id)",
+        "visits",
+        {201: VisitOut, 200: VisitOut},
+        body=VisitCreate,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description=(
+            "201 when new; the same id with the same content again answers 200 with the stored "
+            "visit, with other content 409. `verification` is `verified` when distance_m minus "
+            "accuracy_m is within the organisation's radius (150 m unless changed), "
+            "`unverifiable` without a location or with accuracy_m over 500, else `out_of_range`."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/visits",
+        "List visits, newest first",
+        "visits",
+        {200: VisitList},
+        query=VisitListQuery,
+        errors=(400, 401, 422),
+        description=(
+            "Reps see their own visits, managers their team's, admins everyone's. Each read of "
+            "another user's coordinates is written to the audit log."
+        ),
+    ),
+    Route(
+        "post",
+        "/api/v1/sync/push",
+        "Apply a device's outbox exactly once",
+        "sync",
+        {200: PushOut},
+        body=PushIn,
+        errors=(*WRITE_ERRORS, 503),
+        description=(
+            "Mutations with id <= last_mutation_id are `duplicate`; id == last + 1 is applied "
+            "in a savepoint (`applied`, `conflict` for a stale base_version with the current "
+            "entity, `rejected` for a permanent error) and advances the counter in the same "
+            "transaction; a gap stops processing. At most 1,000 mutations or 1 MB (413). ops: "
+            "visit.create, account.create, account.update (task.update and note.create are "
+            "answered `rejected` / unsupported_op until tasks and notes exist)."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/sync/pull",
+        "What changed in the caller's working set since the cursor",
+        "sync",
+        {200: PullOut},
+        query=PullQuery,
+        errors=(400, 401, 422),
+        description=(
+            "No cursor: a full snapshot. Keep pulling while has_more; store the cursor with the "
+            "changes. Rows that left the working set (archived, reassigned) come as `delete`. "
+            "last_mutation_id is the counter of `client_id`."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/sync/checksum",
+        "Count and hash of the caller's working set, per entity",
+        "sync",
+        {200: ChecksumOut},
+        errors=(401,),
+        description=(
+            'hash = lower-case hex SHA-256 of "<id>:<version>" for each row, joined by ",", '
+            "rows in id order (visits have version 1)."
+        ),
     ),
     Route(
         "get",

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, literal, select, tuple_
+from sqlalchemy import BigInteger, ColumnElement, Select, Uuid, and_, case, literal, select, tuple_
 
 from server.accounts import queries as accounts
 from server.accounts.models import Account
@@ -45,9 +46,9 @@ class Feed:
         """Up to `limit` changed rows, each with `change_xid` and `visible` (False: a tombstone)."""
         query = self._window_query(principal, window)
         if window.after is not None:
-            query = query.where(
-                tuple_(self.model.change_xid, self.model.id) > tuple_(*map(literal, window.after))
-            )
+            stamp, row_id = window.after
+            after = tuple_(literal(stamp, BigInteger), literal(uuid.UUID(row_id), Uuid()))
+            query = query.where(tuple_(self.model.change_xid, self.model.id) > after)
         query = query.order_by(self.model.change_xid, self.model.id).limit(limit)
         return list(db.session.execute(query))
 

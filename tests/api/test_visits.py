@@ -281,3 +281,16 @@ def test_retry_of_a_visit_whose_coordinates_were_dropped_answers_200(app, rep_ap
 
 def test_visits_need_login(client):
     assert client.get("/api/v1/visits").status_code == 401
+
+
+def test_cli_drops_expired_coordinates_and_says_how_many(app, rep_api, shop):
+    old = rep_api.post(
+        "/api/v1/visits", json=visit_body(shop, started_at="2026-01-05T09:00:00Z", ended_at=None)
+    ).json
+
+    result = app.test_cli_runner().invoke(args=["drop-visit-locations"])
+
+    assert result.exit_code == 0, result.output
+    assert "dropped the coordinates of 1 visits" in result.output
+    assert rep_api.get("/api/v1/visits").json["items"][0]["id"] == old["id"]
+    assert rep_api.get("/api/v1/visits").json["items"][0]["location"] is None

@@ -69,7 +69,12 @@ def _name(url: str) -> sql.Identifier:
     return sql.Identifier(str(make_url(url).database))
 
 
+def libpq(url: str) -> str:
+    """The same URL without SQLAlchemy's driver name, for psycopg."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def _maintenance_connection(url: str) -> psycopg.Connection[Any]:
     """An autocommit connection to the `postgres` database of the server hosting `url`."""
-    maintenance = make_url(url).set(drivername="postgresql", database="postgres")
-    return psycopg.connect(maintenance.render_as_string(hide_password=False), autocommit=True)
+    maintenance = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    return psycopg.connect(libpq(maintenance), autocommit=True)
