@@ -16,7 +16,7 @@ FLASK  := .venv/bin/flask --app wsgi
 # `export DATABASE_URL="$(...)"` export's own success would hide the failure).
 WITH_DB := DATABASE_URL="$$(scripts/ensure-db.sh)" && export DATABASE_URL &&
 
-.PHONY: help venv pwa test-pwa browser run test lint fmt typecheck db-upgrade db-revision db-check bench bench-pwa seed clean-db
+.PHONY: help venv pwa test-pwa browser run test lint fmt typecheck db-upgrade db-revision db-check bench bench-sync bench-pwa seed clean-db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET   (make test PYTEST_ARGS="-k visits", make db-revision m="add visits")'
@@ -65,6 +65,9 @@ db-check: venv ## Fail when the models have changes no migration covers
 
 bench: venv ## Run the spatial benchmarks (BENCH_ARGS=...)
 	@$(WITH_DB) $(PYTHON) -m bench $(BENCH_ARGS)
+
+bench-sync: venv ## Sync figures: 1,000-mutation push, re-push, pull (BENCH_ARGS=--repeats N)
+	@$(WITH_DB) $(PYTHON) -m bench.sync $(BENCH_ARGS)
 
 bench-pwa: venv pwa browser ## Web app budgets: bundle sizes, offline start, Lighthouse
 	@$(WITH_DB) $(PYTHON) -m bench.pwa_budgets

@@ -38,10 +38,10 @@ class BenchDatabase:
     token: str
 
 
-def bench_database_url() -> str:
-    """DATABASE_URL with `_bench` appended to the database name."""
+def bench_database_url(suffix: str = "_bench") -> str:
+    """DATABASE_URL with `suffix` appended to the database name."""
     url = make_url(Settings.from_environment().database_url)
-    return url.set(database=f"{url.database}_bench").render_as_string(hide_password=False)
+    return url.set(database=f"{url.database}{suffix}").render_as_string(hide_password=False)
 
 
 def libpq_url(url: str) -> str:
@@ -49,9 +49,9 @@ def libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def create_bench_database() -> BenchDatabase:
+def create_bench_database(suffix: str = "_bench") -> BenchDatabase:
     """(Re)create and migrate the bench database; an organisation, its admin and an API token."""
-    url = bench_database_url()
+    url = bench_database_url(suffix)
     recreate_database(url)
     settings = Settings.from_environment().replace(
         database_url=url, secret_key=SECRET_KEY, redis_url=None
@@ -86,7 +86,7 @@ def _drop(app: Flask, url: str) -> None:
 def refill(bench: BenchDatabase, size: int) -> dict[str, float]:
     """Replace every account by `size` new ones spread over the city; seconds per step."""
     with psycopg.connect(libpq_url(bench.url), autocommit=True) as connection:
-        connection.execute("TRUNCATE accounts")
+        connection.execute("TRUNCATE accounts CASCADE")
         started = time.perf_counter()
         with progress(f"filling {size:,} accounts"), connection.cursor() as cursor:
             fill_accounts(cursor, bench.org_id, size)

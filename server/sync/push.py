@@ -1,8 +1,8 @@
 """Push: apply a device's mutations exactly once and in order.
 
 The client's row is locked first, so two pushes of one device (two tabs, a retry racing the
-original) run one after the other. Each mutation runs in its own savepoint; the ledger entry and
-the advanced counter are written in the same transaction as the effect, so either all three
+original) run one after the other. Each mutation runs in its own savepoint; the ledger entries and
+the advanced counter are written in the same transaction as the effects, so either all of them
 are stored or none is.
 """
 
@@ -54,17 +54,20 @@ def lock_client(principal: Principal, client_id: uuid.UUID) -> SyncClient:
 def push(principal: Principal, client_id: uuid.UUID, mutations: list[MutationIn]) -> PushOut:
     """Apply the mutations after the device's counter, in order, stopping at a gap."""
     client = lock_client(principal, client_id)
+    last = client.last_mutation_id
     results: list[MutationResult] = []
+    ledger: list[SyncMutation] = []
     for mutation in mutations:
-        if mutation.id <= client.last_mutation_id:
+        if mutation.id <= last:
             results.append(MutationResult(id=mutation.id, status="duplicate"))
             continue
-        if mutation.id != client.last_mutation_id + 1:
+        if mutation.id != last + 1:
             break
         result = _apply(principal, mutation)
-        _record(client, mutation, result)
+        ledger.append(_ledger_entry(client, mutation, result))
         results.append(result)
-    db.session.flush()
+        last = mutation.id
+    _advance(client, last, ledger)
     return PushOut(last_mutation_id=client.last_mutation_id, results=results)
 
 
@@ -89,23 +92,29 @@ def _rejected(
     return MutationResult(id=mutation.id, status="rejected", error=error)
 
 
-def _record(client: SyncClient, mutation: MutationIn, result: MutationResult) -> None:
-    """The ledger entry and the advanced counter, in the transaction of the effect."""
+def _ledger_entry(client: SyncClient, mutation: MutationIn, result: MutationResult) -> SyncMutation:
     entity_id = (result.entity or {}).get("id") or mutation.data.get("id")
-    client.last_mutation_id = mutation.id
-    client.updated_at = now_utc()
-    db.session.add(
-        SyncMutation(
-            client_id=client.id,
-            mutation_id=mutation.id,
-            op=mutation.op,
-            status=result.status,
-            entity_id=_uuid_or_none(entity_id),
-            error=result.error.model_dump() if result.error else None,
-            made_at=mutation.at,
-            applied_at=client.updated_at,
-        )
+    return SyncMutation(
+        client_id=client.id,
+        mutation_id=mutation.id,
+        op=mutation.op,
+        status=result.status,
+        entity_id=_uuid_or_none(entity_id),
+        error=result.error.model_dump() if result.error else None,
+        made_at=mutation.at,
+        applied_at=now_utc(),
     )
+
+
+def _advance(client: SyncClient, last: int, ledger: list[SyncMutation]) -> None:
+    """The ledger entries and the advanced counter, written in the transaction of the effects
+    (one flush for all of them: a row per mutation would cost a round trip each)."""
+    if not ledger:
+        return
+    client.last_mutation_id = last
+    client.updated_at = now_utc()
+    db.session.add_all(ledger)
+    db.session.flush()
 
 
 def _uuid_or_none(value: object) -> uuid.UUID | None:

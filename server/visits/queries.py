@@ -102,8 +102,12 @@ def account_distance(
 
 
 def verification_radius_m(org_id: uuid.UUID) -> float:
-    """The organisation's verification radius in metres."""
-    radius = db.session.scalar(
-        select(Organisation.verification_radius_m).where(Organisation.id == org_id)
-    )
-    return float(radius if radius is not None else DEFAULT_VERIFICATION_RADIUS_M)
+    """The organisation's verification radius in metres, read once per session (a push of a
+    thousand visits asks a thousand times)."""
+    cache: dict[uuid.UUID, float] = db.session.info.setdefault("verification_radius_m", {})
+    if org_id not in cache:
+        radius = db.session.scalar(
+            select(Organisation.verification_radius_m).where(Organisation.id == org_id)
+        )
+        cache[org_id] = float(radius if radius is not None else DEFAULT_VERIFICATION_RADIUS_M)
+    return cache[org_id]
