@@ -41,6 +41,10 @@ test-pwa: pwa ## Vitest unit tests of the web app
 test: venv pwa test-pwa browser lint typecheck ## Lint, type-check and run the test suite (PYTEST_ARGS=...)
 	@$(WITH_DB) $(PYTHON) -m pytest -n 2 $(PYTEST_ARGS)
 
+fault-run: venv pwa browser ## Seeded browser fault run, 10,000 visits (FAULT_RUN_MUTATIONS=, FAULT_RUN_SEED=)
+	@$(WITH_DB) FAULT_RUN_MUTATIONS="$${FAULT_RUN_MUTATIONS:-10000}" && export FAULT_RUN_MUTATIONS && \
+		$(PYTHON) -m pytest -n 0 -s tests/e2e/test_fault_run.py
+
 lint: venv ## Ruff and the import-layer contracts
 	@.venv/bin/ruff check .
 	@.venv/bin/lint-imports

@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.pages import log_in
-from tests.support.fixtures import PASSWORD
 from tests.e2e.sync_steps import (
     local_visits,
     open_account,
@@ -20,6 +19,7 @@ from tests.e2e.sync_steps import (
     sync_state,
     wait_until_sent,
 )
+from tests.support.fixtures import PASSWORD
 
 CENTRE = (26.1025, 44.4268)
 

@@ -23,7 +23,8 @@ function open() {
       if (oldVersion < 2) {
         // Keyed by mutation id: the device's counter, gap-free, so key order is push order.
         db.createObjectStore("outbox", { keyPath: "id" });
-        db.createObjectStore("visits", { keyPath: "id" }).createIndex("account_id", "account_id");
+        // An account's history reads its newest visits first, a page at a time.
+        db.createObjectStore("visits", { keyPath: "id" }).createIndex("account_started", ["account_id", "started_at"]);
         db.createObjectStore("conflicts", { keyPath: "id" });
       }
     },
@@ -105,10 +106,18 @@ export async function saveAccount(account) {
   return saveAccounts([account]);
 }
 
-/** The visits of one account on this device (synced and not yet sent), newest first. */
-export async function visitsOf(accountId) {
-  const rows = await withDb((db) => db.getAllFromIndex("visits", "account_id", accountId));
-  return rows.sort((a, b) => (a.started_at < b.started_at ? 1 : -1));
+/** The newest `limit` visits of one account on this device (synced and not yet sent). */
+export async function visitsOf(accountId, limit = 50) {
+  return withDb(async (db) => {
+    const range = IDBKeyRange.bound([accountId, ""], [accountId, "\uffff"]);
+    const visits = [];
+    let cursor = await db.transaction("visits").store.index("account_started").openCursor(range, "prev");
+    while (cursor && visits.length < limit) {
+      visits.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return visits;
+  });
 }
 
 export async function allRows(store) {

@@ -48,7 +48,16 @@ export class VisitHistory extends LitElement {
     if (changed.has("accountId")) this.load();
   }
 
-  async load() {
+  // Many changes can land at once (a pull of hundreds of rows): read the history once for them.
+  load() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.read();
+    }, 100);
+  }
+
+  async read() {
     const id = this.accountId;
     const visits = id ? await visitsOf(id) : [];
     if (id === this.accountId) this.visits = visits;
