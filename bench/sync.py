@@ -111,6 +111,7 @@ def main() -> None:
         refill(bench, 2_000)
         with bench.app.app_context():
             account_ids = [str(i) for i in db.session.scalars(select(Account.id).limit(500))]
+        RESULTS.mkdir(exist_ok=True)
         log = RESULTS / "gunicorn-sync.log"
         with production_server(bench.url, log) as port:
             figures = measure(Api(port, bench.token), account_ids, max(2, args.repeats))
