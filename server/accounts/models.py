@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.changes import change_stamp_column
+from server.core.checks import one_of
 from server.extensions import db
 from server.geo.types import geography_point
 
@@ -28,19 +29,15 @@ STATUSES = ("active", "at_risk", "inactive", "new", "contacted", "qualified", "l
 GEOCODE_STATUSES = ("ok", "pending", "failed", "manual")
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(value) for value in values)})"
-
-
 class Account(db.Model):  # type: ignore[name-defined,misc]
     """A customer or prospect, with an optional location for the map."""
 
     __tablename__ = "accounts"
     __table_args__ = (
-        CheckConstraint(_one_of("kind", KINDS), name="accounts_kind_known"),
-        CheckConstraint(_one_of("status", STATUSES), name="accounts_status_known"),
+        CheckConstraint(one_of("kind", KINDS), name="accounts_kind_known"),
+        CheckConstraint(one_of("status", STATUSES), name="accounts_status_known"),
         CheckConstraint(
-            _one_of("geocode_status", GEOCODE_STATUSES), name="accounts_geocode_status_known"
+            one_of("geocode_status", GEOCODE_STATUSES), name="accounts_geocode_status_known"
         ),
         # Tenant-scoped nearest-first and radius queries walk this one index (btree_gist).
         Index("accounts_org_location_gist", "org_id", "location", postgresql_using="gist"),

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.changes import change_stamp_column
+from server.core.checks import one_of
 from server.extensions import db
 from server.geo.types import geography_point
 
@@ -18,17 +19,13 @@ OUTCOMES = ("met", "no_answer", "order", "follow_up", "not_interested", "other")
 VERIFICATIONS = ("verified", "out_of_range", "unverifiable")
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(value) for value in values)})"
-
-
 class Visit(db.Model):  # type: ignore[name-defined,misc]
     """A check-in: when, where the device said it was, how far that is from the account."""
 
     __tablename__ = "visits"
     __table_args__ = (
-        CheckConstraint(_one_of("outcome", OUTCOMES), name="visits_outcome_known"),
-        CheckConstraint(_one_of("verification", VERIFICATIONS), name="visits_verification_known"),
+        CheckConstraint(one_of("outcome", OUTCOMES), name="visits_outcome_known"),
+        CheckConstraint(one_of("verification", VERIFICATIONS), name="visits_verification_known"),
         Index("visits_org_account_idx", "org_id", "account_id", "started_at"),
         Index("visits_org_user_idx", "org_id", "user_id", "started_at"),
         Index("visits_org_change_idx", "org_id", "change_xid", "id"),
