@@ -205,3 +205,29 @@ def test_diagnostics_show_the_device_matching_the_server(page, app, rep, shop):
     expect(page.locator("wp-diagnostics dl.checksums")).to_have_attribute("data-same", "true")
     expect(page.locator("wp-diagnostics .client-id")).to_have_text(sync_state(page)["client_id"])
     expect(page.locator("wp-diagnostics .outbox")).to_have_text("0")
+
+
+def test_visit_logged_on_another_device_appears_through_the_poke(page, rep, shop, logged_in):
+    """The rep's other device posts a visit: the server pokes, this page pulls and shows it in
+    the account's history without a reload."""
+    open_account(page, shop)
+    expect(page.locator("wp-visit-history .note")).to_be_visible()
+    other_device = logged_in(rep)
+
+    created = other_device.post(
+        "/api/v1/visits",
+        json={
+            "id": "5b8e2f4c-9a1d-4c3e-8f7a-2b6d1e0c9a11",
+            "account_id": str(shop),
+            "started_at": "2026-11-23T09:30:00Z",
+            "ended_at": "2026-11-23T09:45:00Z",
+            "location": {"type": "Point", "coordinates": list(CENTRE)},
+            "accuracy_m": 10,
+            "outcome": "not_interested",
+        },
+    )
+
+    assert created.status_code == 201, created.json
+    expect(
+        page.locator("wp-visit-history li[data-id='5b8e2f4c-9a1d-4c3e-8f7a-2b6d1e0c9a11']")
+    ).to_have_attribute("data-status", "verified")

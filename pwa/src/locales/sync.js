@@ -2,6 +2,7 @@
 // per language. Counts are written "Waiting: N" where a language needs plural forms.
 export default {
   en: {
+    "account.savedOnDevice": "Saved on device. It is sent when you are online.",
     "sync.waiting": "{n} waiting",
     "sync.lastSynced": "last synced {when}",
     "sync.neverSynced": "not synced yet",
@@ -81,6 +82,7 @@ export default {
     "diag.entity.visit": "Visits",
   },
   bg: {
+    "account.savedOnDevice": "Записано на устройството. Ще бъде изпратено, когато имате връзка.",
     "sync.waiting": "Чакащи: {n}",
     "sync.lastSynced": "последна синхронизация {when}",
     "sync.neverSynced": "още няма синхронизация",
@@ -160,6 +162,7 @@ export default {
     "diag.entity.visit": "Посещения",
   },
   ru: {
+    "account.savedOnDevice": "Сохранено на устройстве. Будет отправлено, когда появится связь.",
     "sync.waiting": "Ожидают: {n}",
     "sync.lastSynced": "синхронизировано {when}",
     "sync.neverSynced": "ещё не синхронизировано",
@@ -239,6 +242,7 @@ export default {
     "diag.entity.visit": "Визиты",
   },
   sr: {
+    "account.savedOnDevice": "Сачувано на уређају. Биће послато када будете на вези.",
     "sync.waiting": "На чекању: {n}",
     "sync.lastSynced": "последња синхронизација {when}",
     "sync.neverSynced": "још није синхронизовано",
@@ -318,6 +322,7 @@ export default {
     "diag.entity.visit": "Посете",
   },
   ro: {
+    "account.savedOnDevice": "Salvat pe dispozitiv. Se trimite când sunteți online.",
     "sync.waiting": "{n} în așteptare",
     "sync.lastSynced": "sincronizat {when}",
     "sync.neverSynced": "încă nesincronizat",
@@ -397,6 +402,7 @@ export default {
     "diag.entity.visit": "Vizite",
   },
   lt: {
+    "account.savedOnDevice": "Išsaugota įrenginyje. Bus išsiųsta, kai būsite prisijungę.",
     "sync.waiting": "Laukia: {n}",
     "sync.lastSynced": "sinchronizuota {when}",
     "sync.neverSynced": "dar nesinchronizuota",

@@ -23,22 +23,26 @@ function askForBackgroundSync() {
     .catch(() => {}); // unsupported or refused: the page's own triggers remain
 }
 
+let session = 0; // bumped on stop, so a socket that finishes loading after a logout is not opened
+
 /** Sync for the logged-in user: run now, on every trigger, and on pokes. */
 export function startSync() {
   engine.start();
-  if (!socket) connectRealtime();
+  if (!socket) connectRealtime(session);
 }
 
 /** Logged out (or the session ended): stop; the outbox stays on the device. */
 export function stopSync(state) {
+  session += 1;
   engine.stop(state);
   socket?.disconnect();
   socket = null;
 }
 
-async function connectRealtime() {
+async function connectRealtime(mine) {
   try {
     const { io } = await import("socket.io-client");
+    if (mine !== session || socket) return;
     socket = io({ path: "/socket.io", withCredentials: true });
     socket.on("connect", () => engine.trigger("connect")); // pokes may have been missed meanwhile
     socket.on("sync.poke", () => engine.trigger("poke"));

@@ -4,6 +4,7 @@ import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
 import { distanceMetres } from "../shared/distance.js";
 import { formatDistance, formatRelativeDate } from "../shared/format.js";
 import { getAccount, getMeta, saveAccount } from "../store/db.js";
+import { saveChange } from "../sync/index.js";
 import "./visit-flow.js";
 import "./visit-history.js";
 
@@ -209,10 +210,19 @@ export class AccountView extends LitElement {
     try {
       this.finishEdit(await accounts.update(this.account.id, changes, version));
     } catch (error) {
-      await this.failed(error, changes);
+      if (error.status) await this.failed(error, changes);
+      else await this.saveOnDevice("account.update", { id: this.account.id, ...changes }, version);
     } finally {
       this.saving = false;
     }
+  }
+
+  // No connection: the edit becomes a mutation in the outbox, sent when the network is back; a
+  // conflict with an edit made meanwhile on the server then waits in the inbox.
+  async saveOnDevice(op, data, version) {
+    await saveChange(op, data, op === "account.update" ? { base_version: version } : undefined);
+    const account = (await getAccount(data.id)) ?? { ...this.account, ...data };
+    Object.assign(this, { account, editing: false, conflict: null, fieldErrors: {}, formError: null, notice: "savedOnDevice" });
   }
 
   async finishEdit(account) {
@@ -263,9 +273,12 @@ export class AccountView extends LitElement {
       this.go(`/accounts/${account.id}`);
     } catch (error) {
       if (error.status === 401) return this.loggedOut();
+      if (!error.status) {
+        await saveChange("account.create", data);
+        return this.go(`/accounts/${data.id}`);
+      }
       this.fieldErrors = error.fields ?? {};
-      const general = Object.keys(this.fieldErrors).length ? null : error.message || t("account.unknownError");
-      this.formError = error.status ? general : t("account.offlineNotSaved");
+      this.formError = Object.keys(this.fieldErrors).length ? null : error.message || t("account.unknownError");
     } finally {
       this.saving = false;
     }
