@@ -1,14 +1,17 @@
 """Push: apply a device's mutations exactly once and in order.
 
 The client's row is locked first, so two pushes of one device (two tabs, a retry racing the
-original) run one after the other. Each mutation runs in its own savepoint; the ledger entries and
-the advanced counter are written in the same transaction as the effects, so either all of them
-are stored or none is.
+original) run one after the other. Each mutation runs in its own savepoint, except that a run of
+consecutive visits goes through the batch handler in one savepoint: it decides every refusal
+before it writes anything, and a database error in it sends the run back through a savepoint
+per mutation. The ledger entries and the advanced counter are written in the same transaction
+as the effects, so either all of them are stored or none is.
 """
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -20,7 +23,7 @@ from server.core.errors import ApiError
 from server.core.transaction import savepoint
 from server.extensions import db
 from server.sync.models import SyncClient, SyncMutation
-from server.sync.registry import StaleBase, handler_for
+from server.sync.registry import BATCH_OPERATIONS, StaleBase, handler_for
 from server.sync.schemas import MutationError, MutationIn, MutationResult, PushOut
 
 
@@ -54,21 +57,69 @@ def lock_client(principal: Principal, client_id: uuid.UUID) -> SyncClient:
 def push(principal: Principal, client_id: uuid.UUID, mutations: list[MutationIn]) -> PushOut:
     """Apply the mutations after the device's counter, in order, stopping at a gap."""
     client = lock_client(principal, client_id)
-    last = client.last_mutation_id
-    results: list[MutationResult] = []
-    ledger: list[SyncMutation] = []
+    duplicates, to_apply = _sort_out(mutations, client.last_mutation_id)
+    applied: dict[int, MutationResult] = {}
+    for run in _runs(to_apply):
+        for result in _apply_run(principal, run):
+            applied[result.id] = result
+    ledger = [_ledger_entry(client, mutation, applied[mutation.id]) for mutation in to_apply]
+    _advance(client, to_apply[-1].id if to_apply else client.last_mutation_id, ledger)
+    results = [
+        MutationResult(id=mutation.id, status="duplicate") if duplicate else applied[mutation.id]
+        for mutation, duplicate in duplicates
+    ]
+    return PushOut(last_mutation_id=client.last_mutation_id, results=results)
+
+
+def _sort_out(
+    mutations: list[MutationIn], last: int
+) -> tuple[list[tuple[MutationIn, bool]], list[MutationIn]]:
+    """Walk the batch as the protocol says: (each mutation answered, with True for a
+    duplicate) up to the first gap, and the mutations to apply, in order."""
+    answered: list[tuple[MutationIn, bool]] = []
+    to_apply: list[MutationIn] = []
     for mutation in mutations:
         if mutation.id <= last:
-            results.append(MutationResult(id=mutation.id, status="duplicate"))
-            continue
-        if mutation.id != last + 1:
+            answered.append((mutation, True))
+        elif mutation.id == last + 1:
+            answered.append((mutation, False))
+            to_apply.append(mutation)
+            last = mutation.id
+        else:
             break
-        result = _apply(principal, mutation)
-        ledger.append(_ledger_entry(client, mutation, result))
-        results.append(result)
-        last = mutation.id
-    _advance(client, last, ledger)
-    return PushOut(last_mutation_id=client.last_mutation_id, results=results)
+    return answered, to_apply
+
+
+def _runs(mutations: list[MutationIn]) -> list[list[MutationIn]]:
+    """Consecutive mutations of one op, the unit a batch handler may take at once."""
+    runs: list[list[MutationIn]] = []
+    for mutation in mutations:
+        if runs and runs[-1][0].op == mutation.op:
+            runs[-1].append(mutation)
+        else:
+            runs.append([mutation])
+    return runs
+
+
+def _apply_run(principal: Principal, run: list[MutationIn]) -> list[MutationResult]:
+    """A run through its op's batch handler in one savepoint when it has one, else (or when
+    the batch hits a database error, to find which mutation) a savepoint per mutation."""
+    batch = BATCH_OPERATIONS.get(run[0].op)
+    if batch is not None and len(run) > 1:
+        try:
+            with savepoint():
+                outcomes = batch(principal, [mutation.data for mutation in run])
+        except IntegrityError:
+            pass
+        else:
+            return [_result(m, o) for m, o in zip(run, outcomes, strict=True)]
+    return [_apply(principal, mutation) for mutation in run]
+
+
+def _result(mutation: MutationIn, outcome: dict[str, Any] | ApiError) -> MutationResult:
+    if isinstance(outcome, ApiError):
+        return _rejected(mutation, outcome.code, outcome.message, outcome.fields)
+    return MutationResult(id=mutation.id, status="applied", entity=outcome)
 
 
 def _apply(principal: Principal, mutation: MutationIn) -> MutationResult:

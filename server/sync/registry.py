@@ -18,10 +18,10 @@ from server.core.auth import Principal
 from server.core.errors import ApiError, invalid
 from server.core.validation import parse_json
 from server.visits import operations as visits
-from server.visits import queries as visit_queries
 from server.visits.schemas import VisitCreate
 
 Handler = Callable[[Principal, dict[str, Any], int | None], dict[str, Any]]
+BatchHandler = Callable[[Principal, list[dict[str, Any]]], list[dict[str, Any] | ApiError]]
 
 
 class StaleBase(Exception):  # noqa: N818  (a state, not a failure)
@@ -39,7 +39,29 @@ def _parse(schema: Any, data: dict[str, Any]) -> Any:
 
 def _visit_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
     visit, _created = visits.record_visit(principal, _parse(VisitCreate, data))
-    return visit_queries.to_out(visit_queries.visit_row(visit.id)).model_dump(mode="json")
+    return visit.model_dump(mode="json")
+
+
+def _visit_create_batch(
+    principal: Principal, batch: list[dict[str, Any]]
+) -> list[dict[str, Any] | ApiError]:
+    """visit.create for a run of mutations at once: each one's entity, or why it failed."""
+    parsed: list[VisitCreate | ApiError] = []
+    for data in batch:
+        try:
+            parsed.append(_parse(VisitCreate, data))
+        except ApiError as error:
+            parsed.append(error)
+    valid = [item for item in parsed if isinstance(item, VisitCreate)]
+    recorded = iter(visits.record_visits(principal, valid))
+    return [item if isinstance(item, ApiError) else _shown(next(recorded)) for item in parsed]
+
+
+def _shown(recorded: visits.Recorded) -> dict[str, Any] | ApiError:
+    if recorded.error is not None:
+        return recorded.error
+    assert recorded.visit is not None  # noqa: S101  (no error means a visit)
+    return recorded.visit.model_dump(mode="json")
 
 
 def _account_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
@@ -80,6 +102,9 @@ OPERATIONS: dict[str, Handler] = {
     "account.create": _account_create,
     "account.update": _account_update,
 }
+# Ops whose consecutive mutations one call can apply together (a device's backlog of visits):
+# each mutation still gets its own result, and nothing is written for one that fails.
+BATCH_OPERATIONS: dict[str, BatchHandler] = {"visit.create": _visit_create_batch}
 # Part of the protocol, answered as rejected until their business areas exist on this server.
 NOT_YET_SUPPORTED = frozenset({"task.update", "note.create"})
 

@@ -22,8 +22,7 @@ def create_visit() -> Response:
     data = parse_body(VisitCreate)
     with unit_of_work():
         visit, created = operations.record_visit(current_principal(), data)
-        body = queries.to_out(queries.visit_row(visit.id))
-    return json_response(body, 201 if created else 200)
+    return json_response(visit, 201 if created else 200)
 
 
 @blueprint.get("")

@@ -9,22 +9,24 @@ device really was, i.e. distance - accuracy <= radius, and `out_of_range` when i
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import DateTime, Uuid, column, func, select, update, values
 
 from server.accounts.models import Account
 from server.core.auth import Principal
 from server.core.clock import now_utc
-from server.core.errors import conflict, invalid, not_found
+from server.core.errors import ApiError, conflict, invalid, not_found
 from server.core.events import queue_event, sync_poke
 from server.extensions import db
 from server.geo import queries as geo
+from server.geo.distance import geodesic_m
 from server.orgs.models import Organisation
 from server.visits import queries
 from server.visits.models import Visit
-from server.visits.schemas import VisitCreate
+from server.visits.schemas import VisitCreate, VisitOut
 
 UNVERIFIABLE_ACCURACY_M = 500.0
 # Clocks on phones drift; a visit stamped a little in the future is still a real visit.
@@ -38,37 +40,105 @@ def verification_for(distance_m: float | None, accuracy_m: float | None, radius_
     return "verified" if distance_m - accuracy_m <= radius_m else "out_of_range"
 
 
-def record_visit(principal: Principal, data: VisitCreate) -> tuple[Visit, bool]:
-    """Store a visit once: (visit, True) when new; the same id with the same content gives
-    (the stored visit, False); with different content, 409."""
-    existing = db.session.get(Visit, data.id)
-    if existing is not None:
-        if existing.org_id != principal.org_id or not _same_visit(existing, principal, data):
-            raise conflict("a visit with this id exists with other content", {"id": "in use"})
-        return existing, False
-    _check_times(data)
-    found, distance = queries.account_distance(principal.org_id, data.account_id, data.location)
-    if not found:
-        raise not_found("account")
+@dataclass(frozen=True)
+class Recorded:
+    """What became of one visit sent: stored now (`created`), stored before with the same
+    content, or refused with `error` (nothing written for it)."""
+
+    visit: VisitOut | None = None
+    created: bool = False
+    error: ApiError | None = None
+
+
+def record_visit(principal: Principal, data: VisitCreate) -> tuple[VisitOut, bool]:
+    """Store one visit: (visit, True) when new; the same id with the same content gives
+    (the stored visit, False); other content is a 409, an unknown account a 404."""
+    [recorded] = record_visits(principal, [data])
+    if recorded.error is not None:
+        raise recorded.error
+    assert recorded.visit is not None  # noqa: S101  (no error means a visit)
+    return recorded.visit, recorded.created
+
+
+def record_visits(principal: Principal, batch: list[VisitCreate]) -> list[Recorded]:
+    """Store many visits in a few statements, each judged on its own (a device's backlog).
+
+    Every refusal is decided before anything is written, so the writes of the batch cannot
+    fail for one visit's sake; a database error still fails the whole call.
+    """
+    stored = queries.stored_visits([data.id for data in batch])
+    positions = queries.account_positions(principal.org_id, [data.account_id for data in batch])
     radius = queries.verification_radius_m(principal.org_id)
-    visit = _build_visit(
-        principal, data, distance, verification_for(distance, data.accuracy_m, radius)
-    )
-    db.session.add(visit)
-    db.session.flush()
-    _follow_on_account(data.account_id, data.started_at)
-    queue_event(db.session(), sync_poke(principal.org_id, principal.id))
-    return visit, True
+    outcomes: list[Recorded | Visit] = []
+    new: dict[uuid.UUID, tuple[VisitCreate, Visit]] = {}
+    for data in batch:
+        if data.id in stored or data.id in new:
+            outcomes.append(_repeat(principal, data, stored.get(data.id), new.get(data.id)))
+            continue
+        error = _refusal(data, positions)
+        if error is not None:
+            outcomes.append(Recorded(error=error))
+            continue
+        visit = _build_visit(principal, data, positions[data.account_id], radius)
+        new[data.id] = (data, visit)
+        outcomes.append(visit)
+    shown = _write(principal, [visit for _, visit in new.values()])
+    return [_shown(outcome, shown) for outcome in outcomes]
 
 
-def _check_times(data: VisitCreate) -> None:
+def _refusal(
+    data: VisitCreate, positions: dict[uuid.UUID, tuple[float, float] | None]
+) -> ApiError | None:
+    if data.account_id not in positions:
+        return not_found("account")
     if data.started_at > now_utc() + CLOCK_SKEW:
-        raise invalid({"started_at": "cannot be in the future"})
+        return invalid({"started_at": "cannot be in the future"})
+    return None
+
+
+def _repeat(
+    principal: Principal,
+    data: VisitCreate,
+    stored: Any,
+    pending: tuple[VisitCreate, Visit] | None,
+) -> Recorded | Visit:
+    """A visit id seen before: the same content is the same visit, other content a 409."""
+    if pending is not None:
+        if pending[0] == data:
+            return pending[1]
+    elif stored.org_id == principal.org_id and _same_visit(stored, principal, data):
+        return Recorded(visit=queries.to_out(stored), created=False)
+    return Recorded(
+        error=conflict("a visit with this id exists with other content", {"id": "in use"})
+    )
+
+
+def _write(principal: Principal, visits: list[Visit]) -> dict[uuid.UUID, VisitOut]:
+    """Insert the new visits, move their accounts' last_visit_at, poke; their API shapes."""
+    if not visits:
+        return {}
+    db.session.add_all(visits)
+    db.session.flush()
+    _follow_on_accounts(visits)
+    queue_event(db.session(), sync_poke(principal.org_id, principal.id))
+    return queries.visits_out([visit.id for visit in visits])
+
+
+def _shown(outcome: Recorded | Visit, shown: dict[uuid.UUID, VisitOut]) -> Recorded:
+    if isinstance(outcome, Recorded):
+        return outcome
+    return Recorded(visit=shown[outcome.id], created=True)
 
 
 def _build_visit(
-    principal: Principal, data: VisitCreate, distance: float | None, verification: str
+    principal: Principal,
+    data: VisitCreate,
+    account_at: tuple[float, float] | None,
+    radius_m: float,
 ) -> Visit:
+    distance = None
+    if data.location is not None and account_at is not None:
+        distance = geodesic_m(data.location.lng, data.location.lat, *account_at)
     return Visit(
         id=data.id,
         org_id=principal.org_id,
@@ -80,7 +150,7 @@ def _build_visit(
         location=geo.point_to_store(data.location),
         accuracy_m=data.accuracy_m,
         distance_m=distance,
-        verification=verification,
+        verification=verification_for(distance, data.accuracy_m, radius_m),
         outcome=data.outcome,
         notes=data.notes,
         next_step=data.next_step.model_dump(mode="json") if data.next_step else None,
@@ -88,21 +158,21 @@ def _build_visit(
     )
 
 
-def _same_visit(visit: Visit, principal: Principal, data: VisitCreate) -> bool:
+def _same_visit(stored: Any, principal: Principal, data: VisitCreate) -> bool:
     """True when `data` is what was stored under this id (a retried send)."""
-    stored = queries.to_out(queries.visit_row(visit.id))
+    shown = queries.to_out(stored)
     sent_next = data.next_step.model_dump(mode="json") if data.next_step else None
-    kept_next = stored.next_step.model_dump(mode="json") if stored.next_step else None
+    kept_next = shown.next_step.model_dump(mode="json") if shown.next_step else None
     return (
-        visit.user_id == principal.id
-        and stored.account_id == data.account_id
-        and stored.task_id == data.task_id
-        and stored.started_at == data.started_at
-        and stored.ended_at == data.ended_at
-        and _same_point(stored.location, data.location, visit.location_dropped_at)
-        and stored.accuracy_m == data.accuracy_m
-        and stored.outcome == data.outcome
-        and stored.notes == data.notes
+        shown.user_id == principal.id
+        and shown.account_id == data.account_id
+        and shown.task_id == data.task_id
+        and shown.started_at == data.started_at
+        and shown.ended_at == data.ended_at
+        and _same_point(shown.location, data.location, stored.location_dropped_at)
+        and shown.accuracy_m == data.accuracy_m
+        and shown.outcome == data.outcome
+        and shown.notes == data.notes
         and kept_next == sent_next
     )
 
@@ -115,17 +185,26 @@ def _same_point(stored: Any, sent: Any, dropped_at: datetime | None) -> bool:
     return all(abs(a - b) < 1e-9 for a, b in zip(stored.coordinates, sent.coordinates, strict=True))
 
 
-def _follow_on_account(account_id: uuid.UUID, started_at: datetime) -> None:
-    """The account's last_visit_at is the latest visit's start. Not a new account version:
-    it is derived, and must not turn a rep's offline edit of the account into a conflict."""
+def _follow_on_accounts(visits: list[Visit]) -> None:
+    """Each account's last_visit_at is its latest visit's start, in one statement. Not a new
+    account version: it is derived, and must not turn a rep's offline edit into a conflict."""
+    latest: dict[uuid.UUID, datetime] = {}
+    for visit in visits:
+        latest[visit.account_id] = max(
+            visit.started_at, latest.get(visit.account_id, visit.started_at)
+        )
+    starts = values(
+        column("account_id", Uuid()), column("started_at", DateTime(timezone=True)), name="starts"
+    ).data(list(latest.items()))
     db.session.execute(
         update(Account)
-        .where(Account.id == account_id)
+        .where(Account.id == starts.c.account_id)
         .values(
             last_visit_at=func.greatest(
-                func.coalesce(Account.last_visit_at, started_at), started_at
+                func.coalesce(Account.last_visit_at, starts.c.started_at), starts.c.started_at
             )
         )
+        .execution_options(synchronize_session=False)
     )
 
 

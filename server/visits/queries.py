@@ -12,7 +12,7 @@ from server.core.auth import Principal
 from server.core.pagination import Page, keyset_page
 from server.extensions import db
 from server.geo import queries as geo
-from server.geo.geojson import Point, point_dict
+from server.geo.geojson import point_dict
 from server.orgs.models import DEFAULT_VERIFICATION_RADIUS_M, Organisation
 from server.users.queries import team_member_ids
 from server.visits.models import Visit
@@ -78,27 +78,37 @@ def list_visits(principal: Principal, filters: VisitListQuery) -> Page[Any]:
     )
 
 
-def visit_row(visit_id: uuid.UUID) -> Any:
-    """A visit just written, as a row of visit_columns()."""
-    return db.session.execute(select(*visit_columns()).where(Visit.id == visit_id)).one()
+def stored_visits(visit_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """The visits already stored under these ids (in any organisation: ids are global), as rows
+    of visit_columns() with their org_id."""
+    if not visit_ids:
+        return {}
+    query = select(*visit_columns(), Visit.org_id, Visit.location_dropped_at)
+    rows = db.session.execute(query.where(Visit.id.in_(visit_ids)))
+    return {row.id: row for row in rows}
 
 
-def account_distance(
-    org_id: uuid.UUID, account_id: uuid.UUID, point: Point | None
-) -> tuple[bool, float | None]:
-    """Whether the account exists in the organisation, and its geodesic distance in metres from
-    `point` (None without a point or without an account location)."""
-    columns: list[Any] = [Account.id]
-    if point is not None:
-        columns.append(geo.distance_m(Account.location, geo.geography_point(point)))
-    row = db.session.execute(
-        select(*columns).where(Account.id == account_id, Account.org_id == org_id)
-    ).first()
-    if row is None:
-        return False, None
-    if point is None or row[1] is None:
-        return True, None
-    return True, float(row[1])
+def account_positions(
+    org_id: uuid.UUID, account_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[float, float] | None]:
+    """The organisation's accounts among these ids: their (lng, lat), or None without one."""
+    if not account_ids:
+        return {}
+    query = select(
+        Account.id, geo.longitude(Account.location), geo.latitude(Account.location)
+    ).where(Account.org_id == org_id, Account.id.in_(account_ids))
+    return {
+        row[0]: None if row[1] is None else (float(row[1]), float(row[2]))
+        for row in db.session.execute(query)
+    }
+
+
+def visits_out(visit_ids: list[uuid.UUID]) -> dict[uuid.UUID, VisitOut]:
+    """Visits just written, in API shape, by id."""
+    if not visit_ids:
+        return {}
+    rows = db.session.execute(select(*visit_columns()).where(Visit.id.in_(visit_ids)))
+    return {row.id: to_out(row) for row in rows}
 
 
 def verification_radius_m(org_id: uuid.UUID) -> float:

@@ -194,3 +194,44 @@ def test_push_needs_the_csrf_header_with_a_cookie_session(rep_api, shop):
     )
 
     assert response.status_code == 403
+
+
+def test_one_visit_twice_in_a_batch_is_stored_once(app, rep_api, shop):
+    data = visit_data(shop)
+
+    response = push(rep_api, uuid.uuid4(), [mutation(n, "visit.create", data) for n in (1, 2)])
+
+    assert [r["status"] for r in response.json["results"]] == ["applied", "applied"]
+    assert response.json["results"][0]["entity"] == response.json["results"][1]["entity"]
+    assert visits_stored(app) == 1
+
+
+def test_visit_id_reused_with_other_content_in_a_batch_is_rejected(app, rep_api, shop):
+    data = visit_data(shop)
+    batch = [
+        mutation(1, "visit.create", data),
+        mutation(2, "visit.create", data | {"outcome": "order"}),
+        mutation(3, "visit.create", visit_data(shop)),
+    ]
+
+    response = push(rep_api, uuid.uuid4(), batch)
+
+    statuses = [(r["status"], (r.get("error") or {}).get("code")) for r in response.json["results"]]
+    assert statuses == [("applied", None), ("rejected", "conflict"), ("applied", None)]
+    assert visits_stored(app) == 2
+
+
+def test_visits_around_an_account_edit_apply_in_order(rep_api, shop):
+    batch = [
+        mutation(1, "visit.create", visit_data(shop, started_at="2026-12-01T08:00:00Z")),
+        mutation(2, "account.update", {"id": str(shop), "status": "at_risk"}, base_version=1),
+        mutation(3, "visit.create", visit_data(shop, started_at="2026-12-01T10:00:00Z")),
+        mutation(4, "visit.create", visit_data(shop, started_at="2026-12-01T09:00:00Z")),
+    ]
+
+    response = push(rep_api, uuid.uuid4(), batch)
+
+    assert [r["status"] for r in response.json["results"]] == ["applied"] * 4
+    account = rep_api.get(f"/api/v1/accounts/{shop}").json
+    assert (account["status"], account["version"]) == ("at_risk", 2)
+    assert account["last_visit_at"] == "2026-12-01T10:00:00Z"
