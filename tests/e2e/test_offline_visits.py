@@ -231,3 +231,23 @@ def test_visit_logged_on_another_device_appears_through_the_poke(page, rep, shop
     expect(
         page.locator("wp-visit-history li[data-id='5b8e2f4c-9a1d-4c3e-8f7a-2b6d1e0c9a11']")
     ).to_have_attribute("data-status", "verified")
+
+
+def test_rough_fix_offers_a_retry_that_keeps_the_better_position(phone, page, app, rep, shop):
+    """A fix worse than 100 m offers "retry for a better fix"; the better one is sent."""
+    phone.set_geolocation({"latitude": CENTRE[1], "longitude": CENTRE[0], "accuracy": 350})
+    open_account(page, shop)
+
+    page.click("wp-visit-flow button.check-in")
+    expect(page.locator("wp-visit-flow .fix[data-accuracy='350']")).to_be_visible()
+    phone.set_geolocation({"latitude": CENTRE[1], "longitude": CENTRE[0], "accuracy": 20})
+    page.click("wp-visit-flow button.retry-fix")
+    expect(page.locator("wp-visit-flow .fix[data-accuracy='20']")).to_be_visible()
+    expect(page.locator("wp-visit-flow button.retry-fix")).to_have_count(0)
+    page.check("wp-visit-flow input[value=met]")
+    page.click("wp-visit-flow button.check-out")
+    page.wait_for_selector("wp-visit-flow .saved")
+    wait_until_sent(page)
+
+    [stored] = server_visits(app, rep.id)
+    assert stored["verification"] == "verified"

@@ -71,7 +71,8 @@ export class VisitFlow extends LitElement {
     this.requestFix();
   }
 
-  requestFix() {
+  // A retry asks for a fresh fix (maximumAge 0): the cached one is the rough one.
+  requestFix(fresh = false) {
     this.fixFailed = false;
     if (!locationCaptureOn() || !("geolocation" in navigator)) return (this.locating = false);
     this.locating = true;
@@ -86,7 +87,7 @@ export class VisitFlow extends LitElement {
         this.locating = false;
         this.fixFailed = !this.fix;
       },
-      FIX_OPTIONS,
+      fresh === true ? { ...FIX_OPTIONS, maximumAge: 0 } : FIX_OPTIONS,
     );
   }
 
@@ -154,7 +155,7 @@ export class VisitFlow extends LitElement {
     const poor = this.fix.accuracy > GOOD_FIX_M;
     return html`<p class="note fix" role="status" data-accuracy=${Math.round(this.fix.accuracy)}>${t("visit.accuracy", { m: formatDistance(this.fix.accuracy, locale) })}
       ${poor ? html`<br />${t("visit.poorFix")}` : nothing}</p>
-      ${poor ? html`<button type="button" class="retry-fix" ?disabled=${this.locating} @click=${this.requestFix}>${t("visit.retryFix")}</button>` : nothing}`;
+      ${poor ? html`<button type="button" class="retry-fix" ?disabled=${this.locating} @click=${() => this.requestFix(true)}>${t("visit.retryFix")}</button>` : nothing}`;
   }
 }
 customElements.define("wp-visit-flow", VisitFlow);
