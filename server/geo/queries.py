@@ -13,7 +13,6 @@ from typing import Any
 
 from geoalchemy2 import Geography, Geometry
 from sqlalchemy import ColumnElement, Float, Select, and_, cast, func, literal, or_, select
-from sqlalchemy.sql.functions import Function
 
 from server.geo.geojson import Circle, MultiPolygon, Point, Polygon
 from server.geo.types import SRID
@@ -54,11 +53,12 @@ def geography_area(area: Polygon | MultiPolygon) -> ColumnElement[Any]:
     return func.geography(func.ST_GeomFromGeoJSON(area.to_json()), type_=Geography(srid=SRID))
 
 
-def point_to_store(point: Point | None) -> Function[Any] | None:
-    """The value to assign to a geography point column."""
+def point_to_store(point: Point | None) -> str | None:
+    """The value to assign to a geography point column: EWKT text, which the column type wraps
+    in ST_GeogFromText. A plain parameter, so many rows can share one INSERT statement."""
     if point is None:
         return None
-    return func.ST_GeogFromText(f"SRID={SRID};POINT({point.lng!r} {point.lat!r})")
+    return f"SRID={SRID};POINT({point.lng!r} {point.lat!r})"
 
 
 def longitude(column: Any) -> ColumnElement[float]:

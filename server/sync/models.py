@@ -38,6 +38,6 @@ class SyncMutation(db.Model):  # type: ignore[name-defined,misc]
     op: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16))
     entity_id: Mapped[uuid.UUID | None] = mapped_column()
-    error: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
     made_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -46,7 +46,7 @@ class Visit(db.Model):  # type: ignore[name-defined,misc]
     verification: Mapped[str] = mapped_column(String(16))
     outcome: Mapped[str] = mapped_column(String(16))
     notes: Mapped[str] = mapped_column(Text, server_default="")
-    next_step: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    next_step: Mapped[dict[str, Any] | None] = mapped_column(JSONB(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     location_dropped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     change_xid: Mapped[int] = change_stamp_column()

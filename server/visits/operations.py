@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, Uuid, column, func, select, update, values
+from sqlalchemy import DateTime, Uuid, column, func, insert, select, update, values
 
 from server.accounts.models import Account
 from server.core.auth import Principal
@@ -69,8 +69,9 @@ def record_visits(principal: Principal, batch: list[VisitCreate]) -> list[Record
     stored = queries.stored_visits([data.id for data in batch])
     positions = queries.account_positions(principal.org_id, [data.account_id for data in batch])
     radius = queries.verification_radius_m(principal.org_id)
-    outcomes: list[Recorded | Visit] = []
-    new: dict[uuid.UUID, tuple[VisitCreate, Visit]] = {}
+    # A new visit's outcome is its id until it is written and can be shown.
+    outcomes: list[Recorded | uuid.UUID] = []
+    new: dict[uuid.UUID, VisitCreate] = {}
     for data in batch:
         if data.id in stored or data.id in new:
             outcomes.append(_repeat(principal, data, stored.get(data.id), new.get(data.id)))
@@ -79,10 +80,10 @@ def record_visits(principal: Principal, batch: list[VisitCreate]) -> list[Record
         if error is not None:
             outcomes.append(Recorded(error=error))
             continue
-        visit = _build_visit(principal, data, positions[data.account_id], radius)
-        new[data.id] = (data, visit)
-        outcomes.append(visit)
-    shown = _write(principal, [visit for _, visit in new.values()])
+        new[data.id] = data
+        outcomes.append(data.id)
+    rows = [_row(principal, data, positions[data.account_id], radius) for data in new.values()]
+    shown = _write(principal, rows)
     return [_shown(outcome, shown) for outcome in outcomes]
 
 
@@ -100,12 +101,12 @@ def _repeat(
     principal: Principal,
     data: VisitCreate,
     stored: Any,
-    pending: tuple[VisitCreate, Visit] | None,
-) -> Recorded | Visit:
+    pending: VisitCreate | None,
+) -> Recorded | uuid.UUID:
     """A visit id seen before: the same content is the same visit, other content a 409."""
     if pending is not None:
-        if pending[0] == data:
-            return pending[1]
+        if pending == data:
+            return data.id
     elif stored.org_id == principal.org_id and _same_visit(stored, principal, data):
         return Recorded(visit=queries.to_out(stored), created=False)
     return Recorded(
@@ -113,49 +114,50 @@ def _repeat(
     )
 
 
-def _write(principal: Principal, visits: list[Visit]) -> dict[uuid.UUID, VisitOut]:
-    """Insert the new visits, move their accounts' last_visit_at, poke; their API shapes."""
-    if not visits:
+def _write(principal: Principal, rows: list[dict[str, Any]]) -> dict[uuid.UUID, VisitOut]:
+    """Insert the new visits (one statement for many rows), move their accounts'
+    last_visit_at, queue the poke; the visits in API shape."""
+    if not rows:
         return {}
-    db.session.add_all(visits)
-    db.session.flush()
-    _follow_on_accounts(visits)
+    db.session.execute(insert(Visit), rows)
+    _follow_on_accounts(rows)
     queue_event(db.session(), sync_poke(principal.org_id, principal.id))
-    return queries.visits_out([visit.id for visit in visits])
+    return queries.visits_out([row["id"] for row in rows])
 
 
-def _shown(outcome: Recorded | Visit, shown: dict[uuid.UUID, VisitOut]) -> Recorded:
+def _shown(outcome: Recorded | uuid.UUID, shown: dict[uuid.UUID, VisitOut]) -> Recorded:
     if isinstance(outcome, Recorded):
         return outcome
-    return Recorded(visit=shown[outcome.id], created=True)
+    return Recorded(visit=shown[outcome], created=True)
 
 
-def _build_visit(
+def _row(
     principal: Principal,
     data: VisitCreate,
     account_at: tuple[float, float] | None,
     radius_m: float,
-) -> Visit:
+) -> dict[str, Any]:
+    """The new visit's column values, its distance and verification computed."""
     distance = None
     if data.location is not None and account_at is not None:
         distance = geodesic_m(data.location.lng, data.location.lat, *account_at)
-    return Visit(
-        id=data.id,
-        org_id=principal.org_id,
-        user_id=principal.id,
-        account_id=data.account_id,
-        task_id=data.task_id,
-        started_at=data.started_at,
-        ended_at=data.ended_at,
-        location=geo.point_to_store(data.location),
-        accuracy_m=data.accuracy_m,
-        distance_m=distance,
-        verification=verification_for(distance, data.accuracy_m, radius_m),
-        outcome=data.outcome,
-        notes=data.notes,
-        next_step=data.next_step.model_dump(mode="json") if data.next_step else None,
-        created_at=now_utc(),
-    )
+    return {
+        "id": data.id,
+        "org_id": principal.org_id,
+        "user_id": principal.id,
+        "account_id": data.account_id,
+        "task_id": data.task_id,
+        "started_at": data.started_at,
+        "ended_at": data.ended_at,
+        "location": geo.point_to_store(data.location),
+        "accuracy_m": data.accuracy_m,
+        "distance_m": distance,
+        "verification": verification_for(distance, data.accuracy_m, radius_m),
+        "outcome": data.outcome,
+        "notes": data.notes,
+        "next_step": data.next_step.model_dump(mode="json") if data.next_step else None,
+        "created_at": now_utc(),
+    }
 
 
 def _same_visit(stored: Any, principal: Principal, data: VisitCreate) -> bool:
@@ -185,14 +187,13 @@ def _same_point(stored: Any, sent: Any, dropped_at: datetime | None) -> bool:
     return all(abs(a - b) < 1e-9 for a, b in zip(stored.coordinates, sent.coordinates, strict=True))
 
 
-def _follow_on_accounts(visits: list[Visit]) -> None:
+def _follow_on_accounts(rows: list[dict[str, Any]]) -> None:
     """Each account's last_visit_at is its latest visit's start, in one statement. Not a new
     account version: it is derived, and must not turn a rep's offline edit into a conflict."""
     latest: dict[uuid.UUID, datetime] = {}
-    for visit in visits:
-        latest[visit.account_id] = max(
-            visit.started_at, latest.get(visit.account_id, visit.started_at)
-        )
+    for row in rows:
+        account_id, started_at = row["account_id"], row["started_at"]
+        latest[account_id] = max(started_at, latest.get(account_id, started_at))
     starts = values(
         column("account_id", Uuid()), column("started_at", DateTime(timezone=True)), name="starts"
     ).data(list(latest.items()))
