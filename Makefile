@@ -70,8 +70,8 @@ db-check: venv ## Fail when the models have changes no migration covers
 bench: venv ## Run the spatial benchmarks (BENCH_ARGS=...)
 	@$(WITH_DB) $(PYTHON) -m bench $(BENCH_ARGS)
 
-bench-sync: venv ## Sync figures: 1,000-mutation push, re-push, pull (BENCH_ARGS=--repeats N)
-	@$(WITH_DB) $(PYTHON) -m bench.sync $(BENCH_ARGS)
+bench-sync: venv pwa browser ## Sync figures: 1,000-mutation push, re-push, pull; 500-visit drain over slow 4G
+	@$(WITH_DB) $(PYTHON) -m bench.sync $(BENCH_ARGS) && $(PYTHON) -m bench.offline_drain
 
 bench-pwa: venv pwa browser ## Web app budgets: bundle sizes, offline start, Lighthouse
 	@$(WITH_DB) $(PYTHON) -m bench.pwa_budgets
