@@ -8,18 +8,20 @@ from flask import Blueprint, Response, request, stream_with_context
 
 from server.accounts import imports, operations, queries
 from server.accounts.schemas import (
+    ACCOUNT_LIST_JSON,
+    ACCOUNT_MAP_JSON,
     AccountCreate,
     AccountFilters,
-    AccountList,
+    AccountListData,
     AccountListQuery,
-    AccountMap,
+    AccountMapData,
     AccountPatch,
     AccountSearch,
 )
 from server.config import current_settings
 from server.core.auth import current_principal, require_login
 from server.core.errors import ApiError, invalid
-from server.core.http import json_response
+from server.core.http import json_data_response, json_response
 from server.core.transaction import unit_of_work
 from server.core.validation import parse_body, parse_query
 from server.geo.geojson import Point
@@ -52,7 +54,9 @@ def list_accounts() -> Response:
         page = queries.list_nearby(principal, args, center, args.radius_m, args.limit, args.cursor)
     else:
         page = queries.list_accounts(principal, args, args.limit, args.cursor)
-    return json_response(AccountList(items=page.items, next_cursor=page.next_cursor))
+    return json_data_response(
+        ACCOUNT_LIST_JSON, AccountListData(items=page.items, next_cursor=page.next_cursor)
+    )
 
 
 def _bbox(text: str) -> BBox:
@@ -68,9 +72,14 @@ def _map_viewport(args: AccountListQuery, bbox: BBox) -> Response:
     if queries.count_in_bbox(principal, args, bbox, threshold + 1) > threshold:
         zoom = args.zoom if args.zoom is not None else zoom_for(bbox)
         clusters = queries.clusters_in_bbox(principal, args, bbox, zoom)
-        return json_response(AccountMap(clusters=clusters, items=[]))
+        return json_data_response(
+            ACCOUNT_MAP_JSON, AccountMapData(clusters=clusters, items=[], next_cursor=None)
+        )
     page = queries.list_in_bbox(principal, args, bbox, args.limit, args.cursor)
-    return json_response(AccountMap(clusters=[], items=page.items, next_cursor=page.next_cursor))
+    return json_data_response(
+        ACCOUNT_MAP_JSON,
+        AccountMapData(clusters=[], items=page.items, next_cursor=page.next_cursor),
+    )
 
 
 @blueprint.post("/search")
@@ -81,7 +90,9 @@ def search_accounts() -> Response:
     page = queries.search_in_area(
         current_principal(), data.area, data.filters.as_filters(), data.limit, data.cursor
     )
-    return json_response(AccountList(items=page.items, next_cursor=page.next_cursor))
+    return json_data_response(
+        ACCOUNT_LIST_JSON, AccountListData(items=page.items, next_cursor=page.next_cursor)
+    )
 
 
 @blueprint.get("/<uuid:account_id>")

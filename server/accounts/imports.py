@@ -143,11 +143,12 @@ def _export_rows(
     while True:
         page = list_accounts(principal, filters, EXPORT_CHUNK, cursor)
         for account in page.items:
-            row = account.model_dump()
-            location = account.location
-            row["lng"], row["lat"] = (location.lng, location.lat) if location else (None, None)
-            row["owner_email"] = emails.get(account.owner_id) if account.owner_id else None
-            row["tags"] = "; ".join(account.tags)
+            row: dict[str, Any] = dict(account)
+            location = account["location"]
+            row["lng"], row["lat"] = location["coordinates"] if location else (None, None)
+            owner_id = account["owner_id"]
+            row["owner_email"] = emails.get(owner_id) if owner_id else None
+            row["tags"] = "; ".join(account["tags"])
             yield row
         cursor = page.next_cursor
         if cursor is None:

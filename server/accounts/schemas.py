@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, EmailStr, Field, TypeAdapter, field_validator, model_validator
+from typing_extensions import TypedDict
 
 from server.core.validation import PageQuery, Schema
-from server.geo.geojson import MAX_RADIUS_M, Area, Point
+from server.geo.geojson import MAX_RADIUS_M, Area, Point, PointData
 
 Kind = Literal["customer", "prospect"]
 Status = Literal["active", "at_risk", "inactive", "new", "contacted", "qualified", "lost"]
@@ -93,6 +94,34 @@ class AccountOut(BaseModel):
     distance_m: float | None = None
 
 
+class AccountData(TypedDict):
+    """AccountOut as plain data, field for field and in the same order.
+
+    Lists are serialised from these straight to JSON (ACCOUNT_LIST_JSON): the rows come from
+    our own database, so validating a model per row only cost time, about 40 us an account.
+    """
+
+    id: uuid.UUID
+    kind: Kind
+    name: str
+    address: str | None
+    location: PointData | None
+    geocode_status: GeocodeStatus
+    status: Status
+    industry: str | None
+    phone: str | None
+    email: str | None
+    owner_id: uuid.UUID | None
+    territory_id: uuid.UUID | None
+    tags: list[str]
+    custom: dict[str, Any]
+    last_visit_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    distance_m: float | None
+
+
 class AccountFilters(Schema):
     """Filters every account list accepts; they combine with each other and with any area."""
 
@@ -160,6 +189,16 @@ class AccountList(BaseModel):
     next_cursor: str | None
 
 
+class AccountListData(TypedDict):
+    """AccountList as plain data."""
+
+    items: list[AccountData]
+    next_cursor: str | None
+
+
+ACCOUNT_LIST_JSON: TypeAdapter[AccountListData] = TypeAdapter(AccountListData)
+
+
 class Cluster(BaseModel):
     """Several accounts drawn as one marker: where, how many, and the box to zoom into."""
 
@@ -174,6 +213,17 @@ class AccountMap(BaseModel):
     clusters: list[Cluster]
     items: list[AccountOut]
     next_cursor: str | None = None
+
+
+class AccountMapData(TypedDict):
+    """AccountMap as plain data: clusters stay models, items are plain accounts."""
+
+    clusters: list[Cluster]
+    items: list[AccountData]
+    next_cursor: str | None
+
+
+ACCOUNT_MAP_JSON: TypeAdapter[AccountMapData] = TypeAdapter(AccountMapData)
 
 
 class ImportReport(BaseModel):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import Flask, Response, request
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from server.config import current_settings
+
+T = TypeVar("T")
 
 # A year, subdomains included: the common recommendation for an HTTPS-only site.
 HSTS = "max-age=31536000; includeSubDomains"
@@ -57,3 +61,9 @@ def install_security_headers(app: Flask, tile_origin: str) -> None:
 def json_response(model: BaseModel, status: int = 200) -> Response:
     """A schema instance as a JSON response (serialised by pydantic-core, the fast path)."""
     return Response(model.model_dump_json(), status=status, mimetype="application/json")
+
+
+def json_data_response(adapter: TypeAdapter[T], data: T, status: int = 200) -> Response:
+    """Plain data (a TypedDict) as a JSON response, serialised by pydantic-core as `adapter`
+    says: no model instance per list item, the same JSON a model of the same fields gives."""
+    return Response(adapter.dump_json(data), status=status, mimetype="application/json")

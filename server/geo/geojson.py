@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
 from shapely.geometry import shape
 from shapely.validation import explain_validity
+from typing_extensions import TypedDict
 
 MAX_AREA_POSITIONS = 20_000
 MAX_RADIUS_M = 500_000.0
@@ -153,6 +154,20 @@ Area = Annotated[
 def point_from_geojson_text(text: str | None) -> dict[str, Any] | None:
     """Parse ST_AsGeoJSON output into a plain GeoJSON dict (None stays None)."""
     return json.loads(text) if text else None
+
+
+class PointData(TypedDict):
+    """A GeoJSON Point as plain data, what `Point` serialises to."""
+
+    type: Literal["Point"]
+    coordinates: list[float]
+
+
+def point_data(lng: float | None, lat: float | None) -> PointData | None:
+    """A GeoJSON Point from coordinates read out of the database, typed for serialising."""
+    if lng is None or lat is None:
+        return None
+    return {"type": "Point", "coordinates": [lng, lat]}
 
 
 def point_dict(lng: float | None, lat: float | None) -> dict[str, Any] | None:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from geoalchemy2 import Geography, Geometry
 from sqlalchemy import ColumnElement, Float, Select, and_, cast, func, literal, or_, select
 
 from server.geo.geojson import Circle, MultiPolygon, Point, Polygon
 from server.geo.types import SRID
+
+# Coordinates in degrees, or a bound parameter standing for them in a statement built once.
+Degrees: TypeAlias = float | ColumnElement[float]
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,14 @@ def geography_point(point: Point) -> ColumnElement[Any]:
     return geography_at(point.lng, point.lat)
 
 
-def geography_at(lng: float, lat: float) -> ColumnElement[Any]:
-    """A bound geography point from longitude and latitude."""
-    made = func.ST_SetSRID(func.ST_MakePoint(literal(lng, Float), literal(lat, Float)), SRID)
+def geography_at(lng: Degrees, lat: Degrees) -> ColumnElement[Any]:
+    """A geography point from longitude and latitude: values, or bound parameters to fill later."""
+    made = func.ST_SetSRID(func.ST_MakePoint(_degrees(lng), _degrees(lat)), SRID)
     return cast(made, Geography(srid=SRID))
+
+
+def _degrees(value: Degrees) -> ColumnElement[float]:
+    return value if isinstance(value, ColumnElement) else literal(value, Float)
 
 
 def geography_area(area: Polygon | MultiPolygon) -> ColumnElement[Any]:
@@ -96,8 +103,13 @@ def sphere_distance(column: Any, point: ColumnElement[Any]) -> ColumnElement[flo
 BOUNDARY_TOLERANCE_M = 0.001
 
 
-def within_radius(column: Any, point: ColumnElement[Any], radius_m: float) -> ColumnElement[bool]:
-    """Points within `radius_m` geodesic metres of `point`, boundary included (index-backed)."""
+def within_radius(
+    column: Any, point: ColumnElement[Any], radius_m: float | ColumnElement[float]
+) -> ColumnElement[bool]:
+    """Points within `radius_m` geodesic metres of `point`, boundary included (index-backed).
+
+    `radius_m` may be a bound parameter; the tolerance is then added by the database.
+    """
     return func.ST_DWithin(column, point, radius_m + BOUNDARY_TOLERANCE_M)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from server.core.auth import Principal, digest
 from server.core.errors import not_found
@@ -54,32 +55,47 @@ def find_live_session(
     secret: str, now: datetime, idle: timedelta
 ) -> tuple[UserSession, User] | None:
     """The active session and user behind a cookie secret, unless expired, idle or revoked."""
-    row = db.session.execute(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(
-            UserSession.token_hash == digest(secret),
-            UserSession.revoked_at.is_(None),
-            UserSession.expires_at > now,
-            UserSession.last_seen_at > now - idle,
-            User.is_active.is_(True),
-        )
-    ).first()
+    parameters = {"token_hash": digest(secret), "now": now, "seen_after": now - idle}
+    row = db.session.execute(_live_session_statement(), parameters).first()
     return (row[0], row[1]) if row else None
 
 
 def find_live_token_user(secret: str) -> User | None:
     """The active user behind an unrevoked bearer token secret."""
     user: User | None = db.session.scalar(
+        _live_token_user_statement(), {"token_hash": digest(secret)}
+    )
+    return user
+
+
+# Every request runs one of these two, so each is built once and only its values are bound:
+# building and hashing the statement again cost more than running it.
+@cache
+def _live_session_statement() -> Select[UserSession, User]:
+    return (
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > bindparam("now"),
+            UserSession.last_seen_at > bindparam("seen_after"),
+            User.is_active.is_(True),
+        )
+    )
+
+
+@cache
+def _live_token_user_statement() -> Select[Any]:
+    return (
         select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
-            ApiToken.token_hash == digest(secret),
+            ApiToken.token_hash == bindparam("token_hash"),
             ApiToken.revoked_at.is_(None),
             User.is_active.is_(True),
         )
     )
-    return user
 
 
 def list_api_tokens(principal: Principal, limit: int, cursor: str | None) -> Page[Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from geopy.distance import geodesic
@@ -277,3 +278,56 @@ def test_viewport_across_the_antimeridian_sees_both_sides(api, org, make_account
     body = api.get("/api/v1/accounts?bbox=179,-1,-179,1").json
 
     assert {item["id"] for item in body["items"]} == {str(east), str(west)}
+
+
+def test_nearby_shows_each_caller_their_own_accounts_when_callers_of_one_role_follow(
+    org, make_user, logged_in, make_account
+):
+    """Visibility holds per caller, though every caller of a role shares one built statement."""
+    manager = make_user(org, role="manager")
+    team_rep, other_rep = make_user(org, manager_id=manager.id), make_user(org)
+    owned = {
+        user.id: make_account(org, *_destination(*CENTER, 100 * n, 90), owner_id=user.id)
+        for n, user in enumerate((manager, team_rep, other_rep), start=1)
+    }
+    unowned = make_account(org, *_destination(*CENTER, 400, 90), owner_id=None)
+
+    seen = {
+        user.id: {item["id"] for item in _nearby(logged_in(user), *CENTER)["items"]}
+        for user in (team_rep, other_rep, manager)
+    }
+
+    assert seen[team_rep.id] == {str(owned[team_rep.id])}
+    assert seen[other_rep.id] == {str(owned[other_rep.id])}
+    assert seen[manager.id] == {str(owned[manager.id]), str(owned[team_rep.id]), str(unowned)}
+
+
+def test_nearby_filters_by_tag_text_and_last_visit_when_combined(api, org, make_account):
+    """Tag, text and not-visited filters each narrow the nearby list, with paging on top."""
+    long_ago = datetime.now(UTC) - timedelta(days=90)
+    wanted = [
+        make_account(org, *_destination(*CENTER, 100 * n, 0), name=f"Farmacia {n}", tags=["vip"])
+        for n in range(1, 4)
+    ]
+    make_account(org, *_destination(*CENTER, 50, 0), name="Farmacia Tagless")
+    make_account(org, *_destination(*CENTER, 60, 0), name="Bakery", tags=["vip"])
+    make_account(
+        org,
+        *_destination(*CENTER, 70, 0),
+        name="Farmacia Seen",
+        tags=["vip"],
+        last_visit_at=datetime.now(UTC),
+    )
+    make_account(
+        org,
+        *_destination(*CENTER, 80, 0),
+        name="Farmacia Old",
+        tags=["vip"],
+        last_visit_at=long_ago,
+    )
+
+    items = _all_pages(api, *CENTER, tag="vip", q="farmacia", not_visited_days=30, limit=2)
+
+    names = [item["name"] for item in items]
+    assert names == ["Farmacia Old", *(f"Farmacia {n}" for n in range(1, 4))]
+    assert [item["id"] for item in items[1:]] == [str(account) for account in wanted]
