@@ -93,11 +93,12 @@ def _register_blueprints(app: Flask) -> None:
     from server.health import blueprint as health
     from server.openapi.api import blueprint as openapi
     from server.sync.api import blueprint as sync
+    from server.tasks.api import blueprint as tasks
     from server.users.api import blueprint as users
     from server.visits.api import blueprint as visits
     from server.web.api import blueprint as web
 
-    for blueprint in (health, users, accounts, visits, sync, geocoding, openapi, web):
+    for blueprint in (health, users, accounts, visits, tasks, sync, geocoding, openapi, web):
         app.register_blueprint(blueprint)
 
 

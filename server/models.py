@@ -4,6 +4,7 @@ from server.accounts.models import Account
 from server.audit.models import AuditEntry
 from server.orgs.models import Organisation
 from server.sync.models import SyncClient, SyncMutation
+from server.tasks.models import Task
 from server.users.models import ApiToken, LoginFailure, User, UserSession
 from server.visits.models import Visit
 
@@ -15,6 +16,7 @@ __all__ = [
     "Organisation",
     "SyncClient",
     "SyncMutation",
+    "Task",
     "User",
     "UserSession",
     "Visit",

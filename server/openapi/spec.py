@@ -28,6 +28,7 @@ from server.accounts.schemas import (
 from server.core.validation import PageQuery
 from server.geocoding.schemas import ReverseAddress, ReverseQuery
 from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
+from server.tasks.schemas import TaskCreate, TaskList, TaskListQuery, TaskOut, TaskPatch
 from server.users.schemas import (
     ApiTokenCreate,
     ApiTokenList,
@@ -322,6 +323,36 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "post",
+        "/api/v1/tasks",
+        "Add a task (reps for themselves, managers for their team)",
+        "tasks",
+        {201: TaskOut},
+        body=TaskCreate,
+        errors=(*WRITE_ERRORS, 409),
+        description="Announced live as `task.created` to the assignee and to managers and admins.",
+    ),
+    Route(
+        "get",
+        "/api/v1/tasks",
+        "List tasks (`?assignee=me&status=open`)",
+        "tasks",
+        {200: TaskList},
+        query=TaskListQuery,
+        errors=(400, 401, 422),
+    ),
+    Route("get", "/api/v1/tasks/{task_id}", "One task", "tasks", {200: TaskOut}, errors=(401, 404)),
+    Route(
+        "patch",
+        "/api/v1/tasks/{task_id}",
+        "Change a task (send version)",
+        "tasks",
+        {200: TaskOut},
+        body=TaskPatch,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description="Announced live as `task.updated` (to the previous assignee too).",
+    ),
+    Route(
+        "post",
         "/api/v1/sync/push",
         "Apply a device's outbox exactly once",
         "sync",
@@ -333,8 +364,8 @@ ROUTES: tuple[Route, ...] = (
             "in a savepoint (`applied`, `conflict` for a stale base_version with the current "
             "entity, `rejected` for a permanent error) and advances the counter in the same "
             "transaction; a gap stops processing. At most 1,000 mutations or 1 MB (413). ops: "
-            "visit.create, account.create, account.update (task.update and note.create are "
-            "answered `rejected` / unsupported_op until tasks and notes exist)."
+            "visit.create, account.create, account.update, task.update (note.create is "
+            "answered `rejected` / unsupported_op until notes exist)."
         ),
     ),
     Route(
@@ -360,7 +391,7 @@ ROUTES: tuple[Route, ...] = (
         errors=(401,),
         description=(
             'hash = lower-case hex SHA-256 of "<id>:<version>" for each row, joined by ",", '
-            "rows in id order (visits have version 1)."
+            "rows in id order (visits have version 1); for accounts, visits and tasks."
         ),
     ),
     Route(

@@ -15,6 +15,8 @@ from server.accounts.models import Account
 from server.core.auth import Principal
 from server.core.changes import snapshot_xmin, visible_in
 from server.extensions import db
+from server.tasks import queries as tasks
+from server.tasks.models import Task
 from server.visits import queries as visits
 from server.visits.models import Visit
 
@@ -79,7 +81,12 @@ def _visit_shape(principal: Principal, row: Any) -> dict[str, Any]:
     return visits.to_out(row, with_location=own).model_dump(mode="json")
 
 
+def _task_shape(_: Principal, row: Any) -> dict[str, Any]:
+    return tasks.to_out(row).model_dump(mode="json")
+
+
 FEEDS = (
     Feed("account", Account, accounts.account_columns, accounts.visibility, _account_shape),
     Feed("visit", Visit, visits.visit_columns, visits.visibility, _visit_shape),
+    Feed("task", Task, tasks.task_columns, tasks.visibility, _task_shape),
 )

@@ -24,6 +24,7 @@ from server.extensions import db
 from server.geo import queries as geo
 from server.geo.distance import geodesic_m
 from server.orgs.models import Organisation
+from server.tasks.operations import follow_up_for_visit
 from server.visits import queries
 from server.visits.models import Visit
 from server.visits.schemas import VisitCreate, VisitOut
@@ -84,7 +85,17 @@ def record_visits(principal: Principal, batch: list[VisitCreate]) -> list[Record
         outcomes.append(data.id)
     rows = [_row(principal, data, positions[data.account_id], radius) for data in new.values()]
     shown = _write(principal, rows)
+    _follow_ups(principal, list(new.values()))
     return [_shown(outcome, shown) for outcome in outcomes]
+
+
+def _follow_ups(principal: Principal, visits: list[VisitCreate]) -> None:
+    """A visit's next step becomes a task for its rep, in the visit's transaction."""
+    for data in visits:
+        if data.next_step is not None:
+            follow_up_for_visit(
+                principal, data.id, data.account_id, data.next_step.title, data.next_step.due_on
+            )
 
 
 def _refusal(

@@ -1,0 +1,1 @@
+"""Tasks: work assigned to a rep (a visit to make, a call), with status, due time and priority."""

@@ -1,0 +1,131 @@
+"""Writing tasks: create, update (with version), the follow-up a visit's next step asks for.
+Each change is announced after commit: task.created / task.updated to the assignee (and the
+previous one on reassignment) and the organisation's managers and admins, plus a sync.poke."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select
+
+from server.accounts.models import Account
+from server.core.auth import Principal
+from server.core.clock import new_id, now_utc
+from server.core.errors import ApiError, conflict, invalid
+from server.core.events import OVERSEEING_ROLES, Audience, Event, queue_event, sync_poke
+from server.extensions import db
+from server.tasks import queries
+from server.tasks.models import Task
+from server.tasks.schemas import TaskCreate, TaskPatch
+from server.users.models import User
+from server.users.queries import team_member_ids, user_in_org
+
+# A follow-up "due on" a day is due by the end of that day (UTC: the server knows no zone).
+END_OF_DAY = time(23, 59, 59, tzinfo=UTC)
+FOLLOW_UP_NAMESPACE = uuid.UUID("6c1f4e0a-52a5-4f7e-9a0e-6f1d8f1b2a10")
+
+
+def create_task(principal: Principal, data: TaskCreate) -> Task:
+    """Add a task; reps create them for themselves, managers for their team, admins for all."""
+    assignee = data.assignee_id or principal.id
+    _check_assignee(principal, assignee)
+    _check_account(principal, data.account_id)
+    if data.id is not None and db.session.get(Task, data.id) is not None:
+        raise conflict("a task with this id already exists", {"id": "already in use"})
+    now = now_utc()
+    task = Task(
+        id=data.id or new_id(),
+        org_id=principal.org_id,
+        title=data.title.strip(),
+        notes=data.notes,
+        account_id=data.account_id,
+        assignee_id=assignee,
+        due_at=data.due_at,
+        status=data.status,
+        priority=data.priority,
+        created_by=principal.id,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    db.session.add(task)
+    db.session.flush()
+    _announce("task.created", task)
+    return task
+
+
+def update_task(principal: Principal, task_id: uuid.UUID, patch: TaskPatch) -> Task:
+    """Change the fields sent; 409 when `version` is stale; only managers and admins reassign."""
+    task = queries.load_task_for_update(principal, task_id)
+    if patch.version is not None and patch.version != task.version:
+        raise conflict(
+            "the task changed since you read it", {"version": f"current is {task.version}"}
+        )
+    changes = patch.model_dump(exclude_unset=True, exclude={"version"})
+    previous = task.assignee_id
+    if "assignee_id" in changes and changes["assignee_id"] != previous:
+        _check_assignee(principal, changes["assignee_id"])
+    if "account_id" in changes:
+        _check_account(principal, changes["account_id"])
+    for name, value in changes.items():
+        setattr(task, name, value)
+    task.updated_at = now_utc()
+    task.version += 1
+    db.session.flush()
+    _announce("task.updated", task, previous)
+    return task
+
+
+def follow_up_for_visit(
+    principal: Principal,
+    visit_id: uuid.UUID,
+    account_id: uuid.UUID,
+    title: str,
+    due_on: date | None,
+) -> Task:
+    """The task a visit's next step asks for, assigned to the rep. Its id comes from the visit's,
+    so a device can show it before the server answers and no retry can make two."""
+    due_at = datetime.combine(due_on, END_OF_DAY) if due_on else None
+    data = TaskCreate(
+        id=uuid.uuid5(FOLLOW_UP_NAMESPACE, str(visit_id)),
+        title=title,
+        account_id=account_id,
+        due_at=due_at,
+    )
+    return create_task(principal, data)
+
+
+def _check_assignee(principal: Principal, assignee_id: uuid.UUID) -> None:
+    if assignee_id == principal.id:
+        return
+    if principal.role == "rep":
+        raise invalid({"assignee_id": "reps can only assign tasks to themselves"})
+    if not user_in_org(principal, assignee_id):
+        raise invalid({"assignee_id": "no such active user in this organisation"})
+    if principal.role == "manager" and not _in_team(principal, assignee_id):
+        raise ApiError(403, "forbidden", "managers assign tasks within their team")
+
+
+def _in_team(principal: Principal, user_id: uuid.UUID) -> bool:
+    member = team_member_ids(principal).where(User.id == user_id)
+    return db.session.scalar(member) is not None
+
+
+def _check_account(principal: Principal, account_id: uuid.UUID | None) -> None:
+    if account_id is None:
+        return
+    found = db.session.scalar(
+        select(Account.id).where(Account.id == account_id, Account.org_id == principal.org_id)
+    )
+    if found is None:
+        raise invalid({"account_id": "no such account in this organisation"})
+
+
+def _announce(name: str, task: Task, previous_assignee: uuid.UUID | None = None) -> None:
+    """task.<what> with the task, and a sync.poke, for everyone whose working set changed."""
+    users = frozenset(u for u in (task.assignee_id, previous_assignee) if u is not None)
+    audience = Audience(task.org_id, users, OVERSEEING_ROLES)
+    payload = {"task": queries.to_out(task).model_dump(mode="json")}
+    queue_event(db.session(), Event(name, audience, payload))
+    queue_event(db.session(), sync_poke(task.org_id, *users))

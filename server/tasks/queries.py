@@ -1,0 +1,83 @@
+"""Reading tasks: who sees which, filters, the API shape."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+
+from server.core.auth import Principal
+from server.core.errors import not_found
+from server.core.pagination import Page, keyset_page
+from server.extensions import db
+from server.tasks.models import Task
+from server.tasks.schemas import TaskListQuery, TaskOut
+from server.users.queries import team_member_ids
+
+OUT_FIELDS = tuple(TaskOut.model_fields)
+
+
+def task_columns() -> list[Any]:
+    """The columns a TaskOut is built from."""
+    return [getattr(Task, name) for name in OUT_FIELDS]
+
+
+def to_out(row: Any) -> TaskOut:
+    """A TaskOut from a row selected with task_columns() (or a Task)."""
+    return TaskOut.model_validate({name: getattr(row, name) for name in OUT_FIELDS})
+
+
+def visibility(principal: Principal) -> ColumnElement[bool]:
+    """Admins see every task, managers their team's and their own, reps those assigned to them."""
+    in_org: ColumnElement[bool] = Task.org_id == principal.org_id
+    if principal.role == "admin":
+        return in_org
+    if principal.role == "manager":
+        team = Task.assignee_id.in_(team_member_ids(principal))
+        mine = or_(Task.assignee_id == principal.id, Task.created_by == principal.id, team)
+        return and_(in_org, mine)
+    return and_(in_org, Task.assignee_id == principal.id)
+
+
+def visible_tasks(principal: Principal) -> Select[Any]:
+    """SELECT task_columns() of the tasks the caller may see."""
+    return select(*task_columns()).where(visibility(principal))
+
+
+def list_tasks(principal: Principal, filters: TaskListQuery) -> Page[TaskOut]:
+    """The caller's visible tasks, narrowed by assignee, status and account."""
+    query = visible_tasks(principal)
+    if filters.assignee is not None:
+        assignee = principal.id if filters.assignee == "me" else uuid.UUID(filters.assignee)
+        query = query.where(Task.assignee_id == assignee)
+    if filters.status is not None:
+        query = query.where(Task.status == filters.status)
+    if filters.account_id is not None:
+        query = query.where(Task.account_id == filters.account_id)
+    page = keyset_page(
+        query,
+        [Task.created_at, Task.id],
+        filters.limit,
+        filters.cursor,
+        lambda row: [row.created_at.isoformat(), str(row.id)],
+    )
+    return Page([to_out(row) for row in page.items], page.next_cursor)
+
+
+def get_task(principal: Principal, task_id: uuid.UUID) -> TaskOut:
+    """One visible task, or 404."""
+    row = db.session.execute(visible_tasks(principal).where(Task.id == task_id)).first()
+    if row is None:
+        raise not_found("task")
+    return to_out(row)
+
+
+def load_task_for_update(principal: Principal, task_id: uuid.UUID) -> Task:
+    """The task entity, row-locked, if the caller may see it; else 404."""
+    task: Task | None = db.session.scalar(
+        select(Task).where(Task.id == task_id, visibility(principal)).with_for_update()
+    )
+    if task is None:
+        raise not_found("task")
+    return task
