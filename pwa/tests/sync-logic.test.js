@@ -10,7 +10,9 @@ import {
   rebaseRow,
   sha256Hex,
   stillPending,
+  undoOf,
   wireMutation,
+  withdrawn,
 } from "../src/sync/logic.js";
 import { visitBody } from "../src/shared/visit.js";
 
@@ -216,5 +218,35 @@ describe("visitBody", () => {
     expect(body.location).toBeNull();
     expect(body.accuracy_m).toBeNull();
     expect(body.next_step).toBeNull();
+  });
+});
+
+describe("a refused change taken back", () => {
+  const server = { id: "a1", name: "Server name", email: "a@b.example", version: 3 };
+
+  test("an edit keeps the values it changed, as they were", () => {
+    expect(undoOf(server, { id: "a1", email: "bad" })).toEqual({ email: "a@b.example" });
+  });
+
+  test("a refused edit puts its fields back and keeps the rep's later edits on top", () => {
+    const refused = mutation(4, "account.update", { id: "a1", email: "bad" }, { base_version: 3, undo: { email: "a@b.example" } });
+    const later = mutation(5, "account.update", { id: "a1", name: "Mine" }, { base_version: 3 });
+    const shown = { ...server, email: "bad", name: "Mine", pending: true };
+
+    expect(withdrawn("account", shown, refused, [])).toEqual({ ...server, email: "a@b.example", name: "Mine", pending: false });
+    expect(withdrawn("account", shown, refused, [later])).toEqual({ ...server, email: "a@b.example", name: "Mine", pending: true });
+  });
+
+  test("a refused create leaves nothing", () => {
+    const create = mutation(1, "account.create", { id: "a2", name: "New" });
+
+    expect(withdrawn("account", { id: "a2", name: "New", pending: true }, create, [])).toBeUndefined();
+  });
+
+  test("a task edit is rebased like an account edit", () => {
+    const task = { id: "t1", status: "open", version: 2 };
+    const done = mutation(6, "task.update", { id: "t1", status: "done" }, { base_version: 2 });
+
+    expect(rebaseRow("task", "t1", task, [done])).toEqual({ ...task, status: "done", pending: true });
   });
 });

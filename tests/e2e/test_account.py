@@ -1,4 +1,5 @@
-"""The Account screen in a real browser: details and links, editing, a stale edit, create here."""
+"""The Account screen in a real browser: details and links, editing, a stale edit, create here.
+Edits and new accounts go through the outbox online too; the push's answer comes back here."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ def _open(page, rep, account_id):
     page.wait_for_selector("wp-account button.edit")
 
 
+def _saved_on_the_server(page):
+    """The push of the last change was applied: the screen says "Saved." (not "on device")."""
+    expect(page.locator("wp-account .saved[data-notice=saved]")).to_be_visible()
+
+
 def _edit(page, **values):
     page.click("wp-account button.edit")
     for name, value in values.items():
@@ -96,7 +102,7 @@ def test_edit_saves_the_changed_fields_when_no_one_else_changed_the_account(
     _edit(page, name="Farmacia Nouă", phone="+40 21 555 09 09")
     page.click("wp-account form.edit button.save")
 
-    expect(page.locator("wp-account .saved")).to_be_visible()
+    _saved_on_the_server(page)
     expect(page.locator("wp-account h1")).to_have_text("Farmacia Nouă")
     expect(page.locator("wp-account a.call")).to_have_attribute("href", "tel:+40215550909")
     stored = admin_api.get(f"/api/v1/accounts/{shop}").json
@@ -108,7 +114,8 @@ def test_edit_saves_the_changed_fields_when_no_one_else_changed_the_account(
 
 
 def test_edit_shows_the_servers_field_message_inline_when_the_server_refuses_it(phone, rep, shop):
-    """A value the server refuses is marked on its field with the server's own message."""
+    """A value the server refuses (a rejected push) is marked on its field with the server's
+    own message, the account shows its stored values again and the inbox holds the refusal."""
     page = phone.new_page()
     _open(page, rep, shop)
 
@@ -118,12 +125,37 @@ def test_edit_shows_the_servers_field_message_inline_when_the_server_refuses_it(
     expect(page.locator("wp-account form.edit .field-error")).to_have_count(1)
     expect(page.locator("wp-account #error-email")).to_contain_text("email")
     expect(page.locator("wp-account input[name=email]")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("wp-account input[name=email]")).to_have_value("not an address")
+    page.click("wp-sync-status a.inbox")
+    expect(page.locator("wp-inbox li.rejected")).to_contain_text("email")
+    page.goto(f"/accounts/{shop}")
+    expect(page.locator("wp-account dd[data-field=email]")).to_have_text("office@farmacia.example")
+
+
+def test_fixing_a_refused_edit_on_the_form_saves_it_and_closes_the_refusal(
+    phone, rep, shop, admin_api
+):
+    """The rep corrects the refused field and saves: applied, and nothing is left to resolve."""
+    page = phone.new_page()
+    _open(page, rep, shop)
+    _edit(page, email="not an address")
+    page.click("wp-account form.edit button.save")
+    expect(page.locator("wp-account #error-email")).to_be_visible()
+
+    page.fill("wp-account form.edit [name=email]", "orders@farmacia.example")
+    page.click("wp-account form.edit button.save")
+
+    _saved_on_the_server(page)
+    expect(page.locator("wp-sync-status a.inbox")).to_have_count(0)
+    stored = admin_api.get(f"/api/v1/accounts/{shop}").json
+    assert (stored["email"], stored["version"]) == ("orders@farmacia.example", 2)
 
 
 def test_stale_edit_shows_the_conflict_and_keeping_mine_saves_over_the_new_version(
     phone, rep, shop, admin_api
 ):
-    """Someone changes the account meanwhile: 409 shown side by side; "keep mine" re-sends."""
+    """Someone changes the account meanwhile: the push's conflict shown side by side; "keep
+    mine" sends the edit again on the server's version."""
     page = phone.new_page()
     _open(page, rep, shop)
     _edit(page, phone="+40 21 555 77 77")
@@ -137,8 +169,10 @@ def test_stale_edit_shows_the_conflict_and_keeping_mine_saves_over_the_new_versi
     row = page.locator("wp-account .conflict tr[data-field=phone]")
     expect(row.locator("td.theirs")).to_have_text("+40 21 555 11 11")
     expect(row.locator("td.mine")).to_have_text("+40 21 555 77 77")
+    expect(page.locator("wp-sync-status a.inbox")).to_be_visible()
     page.click("wp-account .conflict button.keep-mine")
-    expect(page.locator("wp-account .saved")).to_be_visible()
+    _saved_on_the_server(page)
+    expect(page.locator("wp-sync-status a.inbox")).to_have_count(0)
     expect(page.locator("wp-account a.call")).to_have_attribute("href", "tel:+40215557777")
     stored = admin_api.get(f"/api/v1/accounts/{shop}").json
     assert (stored["phone"], stored["industry"], stored["version"]) == (
@@ -162,6 +196,7 @@ def test_stale_edit_taking_theirs_shows_the_servers_values_and_changes_nothing(
 
     expect(page.locator("wp-account h1")).to_have_text("Their Name For It")
     expect(page.locator("wp-account form.edit")).to_have_count(0)
+    expect(page.locator("wp-sync-status a.inbox")).to_have_count(0)
     stored = admin_api.get(f"/api/v1/accounts/{shop}").json
     assert (stored["name"], stored["version"]) == ("Their Name For It", 2)
 

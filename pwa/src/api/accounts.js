@@ -1,13 +1,9 @@
-// Accounts and reverse geocoding over the API, and the links an account opens in other apps
-// (phone, mail, map apps). The link builders are pure so they can be tested without a page.
+// Reading accounts and reverse geocoding over the API (changes go through the outbox), and the
+// links an account opens in other apps (phone, mail, map apps). The link builders are pure so they can be tested without a page.
 import { request } from "./client.js";
 
 export const accounts = {
   get: (id) => request(`/accounts/${encodeURIComponent(id)}`),
-  create: (data) => request("/accounts", { method: "POST", body: data }),
-  // `changes` holds only the fields the user changed; `version` makes a stale edit a 409.
-  update: (id, changes, version) =>
-    request(`/accounts/${encodeURIComponent(id)}`, { method: "PATCH", body: { ...changes, version } }),
   reverseGeocode: (lat, lng) =>
     request(`/geocode/reverse?${new URLSearchParams({ lat: lat.toFixed(6), lng: lng.toFixed(6) })}`),
 };

@@ -1,4 +1,4 @@
-// IndexedDB through idb: the last-seen accounts, the rep's visits, the outbox of mutations not yet
+// IndexedDB through idb: the last-seen accounts, the rep's visits and tasks, the outbox of mutations not yet
 // acknowledged by the server, the conflicts inbox and a little state, so the app works offline.
 // Every call goes through withDb(): iOS kills the IndexedDB server process of a backgrounded app
 // ("Connection to Indexed Database server lost"), and the page's connection stays dead; we reopen
@@ -7,7 +7,7 @@ import { openDB } from "idb";
 import { rebaseRow } from "../sync/logic.js";
 
 const DB_NAME = "waypoint";
-const VERSION = 2;
+const VERSION = 3;
 /** Fired on window when IndexedDB cannot be reopened: the page must be reloaded. */
 export const DB_LOST_EVENT = "wp-db-lost";
 
@@ -26,6 +26,10 @@ function open() {
         // An account's history reads its newest visits first, a page at a time.
         db.createObjectStore("visits", { keyPath: "id" }).createIndex("account_started", ["account_id", "started_at"]);
         db.createObjectStore("conflicts", { keyPath: "id" });
+      }
+      if (oldVersion < 3) {
+        // Only adds a store: the accounts, visits and outbox of version 2 stay as they are.
+        db.createObjectStore("tasks", { keyPath: "id" });
       }
     },
     terminated() {
@@ -91,7 +95,7 @@ export async function setMeta(key, value) {
 /** Everything of the previous user on this device, the sync state included. */
 export async function forgetEverything() {
   return withDb(async (db) => {
-    const stores = ["accounts", "meta", "outbox", "visits", "conflicts"];
+    const stores = ["accounts", "meta", "outbox", "visits", "tasks", "conflicts"];
     const tx = db.transaction(stores, "readwrite", { durability: "strict" });
     await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
   });

@@ -3,11 +3,12 @@
 // is never used twice or skipped (IndexedDB serialises write transactions across tabs) and
 // "Saved on device" is true when it is shown. Mutations leave the outbox only when the server
 // acknowledges them (push or pull `last_mutation_id`), never on an error.
-import { applyMutation, rebaseRow, stillPending, targetOf } from "../sync/logic.js";
+import { applyMutation, rebaseRow, stillPending, targetOf, undoOf, withdrawn } from "../sync/logic.js";
 import { withDb } from "./db.js";
 
 const SYNC_KEY = "sync"; // meta: {client_id, user_id, next_id, cursor, last_synced_at, ...}
-const STORE_OF = { account: "accounts", visit: "visits" };
+const STORE_OF = { account: "accounts", visit: "visits", task: "tasks" };
+const ROW_STORES = Object.values(STORE_OF);
 /** Fired on window after the outbox, the local rows or the sync state changed (any tab's own). */
 export const OUTBOX_EVENT = "wp-outbox-change";
 
@@ -36,13 +37,13 @@ export async function updateSyncState(fields) {
  */
 export async function bindUser(user, { discard = false } = {}) {
   const result = await withDb(async (db) => {
-    const stores = ["meta", "outbox", "accounts", "visits", "conflicts"];
+    const stores = ["meta", "outbox", "conflicts", ...ROW_STORES];
     const tx = db.transaction(stores, "readwrite", { durability: "strict" });
     const state = await tx.objectStore("meta").get(SYNC_KEY);
     if (state?.user_id === user.id) return tx.done.then(() => ({ state }));
     const waiting = await tx.objectStore("outbox").count();
     if (waiting > 0 && !discard) return tx.done.then(() => ({ blocked: waiting, previous: state?.user_name ?? "" }));
-    if (state) await Promise.all(["outbox", "accounts", "visits", "conflicts"].map((name) => tx.objectStore(name).clear()));
+    if (state) await Promise.all(["outbox", "conflicts", ...ROW_STORES].map((name) => tx.objectStore(name).clear()));
     const fresh = { client_id: crypto.randomUUID(), user_id: user.id, user_name: user.name, next_id: 1, cursor: null };
     await Promise.all([tx.objectStore("meta").put(fresh, SYNC_KEY), tx.done]);
     return { state: fresh };
@@ -67,7 +68,10 @@ export async function record(op, data, { base_version } = {}) {
     const mutation = { id: state.next_id, op, data, at: new Date().toISOString() };
     if (base_version !== undefined) mutation.base_version = base_version;
     const rows = tx.objectStore(STORE_OF[target.entity]);
-    const row = applyMutation(await rows.get(target.id), mutation);
+    const before = await rows.get(target.id);
+    // Kept on the device only (never sent): what to put back if the server refuses the edit.
+    if (op.endsWith(".update")) mutation.undo = undoOf(before, data);
+    const row = applyMutation(before, mutation);
     await Promise.all([
       tx.objectStore("outbox").add(mutation),
       row ? rows.put(row) : Promise.resolve(),
@@ -96,7 +100,7 @@ export async function waitingCount() {
  */
 export async function acknowledge(lastMutationId, results = []) {
   await withDb(async (db) => {
-    const stores = ["outbox", "conflicts", "accounts", "visits"];
+    const stores = ["outbox", "conflicts", ...ROW_STORES];
     const tx = db.transaction(stores, "readwrite", { durability: "strict" });
     const outbox = tx.objectStore("outbox");
     const sent = await outbox.getAll(IDBKeyRange.upperBound(lastMutationId));
@@ -113,8 +117,10 @@ export async function acknowledge(lastMutationId, results = []) {
       const rows = tx.objectStore(STORE_OF[target.entity]);
       if (result.entity) {
         writes.push(rows.put(rebaseRow(target.entity, target.id, result.entity, left)));
-      } else if (result.status === "rejected" && target.entity === "visit") {
-        writes.push(rows.delete(target.id)); // the server will never have it
+      } else if (result.status === "rejected") {
+        // The server will never have this change: take it back (the rep's later ones stay).
+        const row = withdrawn(target.entity, await rows.get(target.id), mutation, left);
+        writes.push(row ? rows.put(row) : rows.delete(target.id));
       } else if (target.entity === "visit") {
         // Sent: no longer waiting, verified when the server's row comes back in a pull.
         const row = await rows.get(target.id);
@@ -133,7 +139,7 @@ export async function acknowledge(lastMutationId, results = []) {
  */
 export async function storePull(page) {
   await withDb(async (db) => {
-    const stores = ["meta", "outbox", "accounts", "visits"];
+    const stores = ["meta", "outbox", ...ROW_STORES];
     const tx = db.transaction(stores, "readwrite", { durability: "strict" });
     const outbox = tx.objectStore("outbox");
     const acknowledged = Number.isInteger(page.last_mutation_id) ? page.last_mutation_id : 0;
@@ -152,6 +158,19 @@ export async function storePull(page) {
     await Promise.all([...writes, tx.done]);
   });
   changed();
+}
+
+/**
+ * What became of mutation `id`: null while it waits, its inbox item (conflict or rejected) when
+ * the server did not apply it, else `{status: "applied"}` (or the rep already closed its item).
+ */
+export async function outcomeOf(id) {
+  return withDb(async (db) => {
+    const tx = db.transaction(["outbox", "conflicts"]);
+    const [waitingEntry, item] = await Promise.all([tx.objectStore("outbox").get(id), tx.objectStore("conflicts").get(id)]);
+    if (waitingEntry) return null;
+    return item ?? { id, status: "applied" };
+  });
 }
 
 /** The conflicts and rejections the rep has not resolved yet, oldest first. */

@@ -1,8 +1,8 @@
 // What the views use: save a change (outbox + optimistic row, then sync soon) and start or stop
 // syncing with the session. The Socket.IO client is loaded only after login, in its own chunk,
 // so the shell stays light; a poke (or a reconnect) only makes the engine pull.
-import { record } from "../store/outbox.js";
-import { engine } from "./engine.js";
+import { OUTBOX_EVENT, outcomeOf, record } from "../store/outbox.js";
+import { SYNC_STATUS_EVENT, engine } from "./engine.js";
 
 const BACKGROUND_SYNC_TAG = "waypoint-outbox";
 let socket = null;
@@ -13,6 +13,34 @@ export async function saveChange(op, data, options) {
   engine.soon();
   askForBackgroundSync();
   return entry;
+}
+
+/**
+ * Call `settled(outcome)` once mutation `id` is answered by the server (see outcomeOf), and
+ * `paused()` whenever the engine stops short of that for now (offline, server trouble, logged
+ * out). Returns a function that stops watching.
+ */
+export function watchMutation(id, { settled, paused = () => {} }) {
+  let done = false;
+  const check = async () => {
+    const outcome = await outcomeOf(id);
+    if (!outcome || done) return;
+    stop();
+    settled(outcome);
+  };
+  const onStatus = (event) => {
+    if (["offline", "error", "auth"].includes(event.detail.state)) paused(event.detail.state);
+    else check();
+  };
+  const stop = () => {
+    done = true;
+    window.removeEventListener(OUTBOX_EVENT, check);
+    window.removeEventListener(SYNC_STATUS_EVENT, onStatus);
+  };
+  window.addEventListener(OUTBOX_EVENT, check);
+  window.addEventListener(SYNC_STATUS_EVENT, onStatus);
+  check();
+  return stop;
 }
 
 // Chromium wakes the service worker with a `sync` event when the connection is back, even if
@@ -46,6 +74,8 @@ async function connectRealtime(mine) {
     socket = io({ path: "/socket.io", withCredentials: true });
     socket.on("connect", () => engine.trigger("connect")); // pokes may have been missed meanwhile
     socket.on("sync.poke", () => engine.trigger("poke"));
+    // A task event carries the task, but the pull is the truth: it only says "pull now".
+    for (const event of ["task.created", "task.updated", "task.deleted"]) socket.on(event, () => engine.trigger("poke"));
   } catch {
     socket = null; // offline and the chunk is not cached yet: the timer and other triggers remain
   }

@@ -59,6 +59,7 @@ export function backoffDelay(attempt, { retryAfterMs = null, random = Math.rando
 export function targetOf(mutation) {
   if (mutation.op === "visit.create") return { entity: "visit", id: mutation.data.id };
   if (mutation.op === "account.create" || mutation.op === "account.update") return { entity: "account", id: mutation.data.id };
+  if (mutation.op === "task.update") return { entity: "task", id: mutation.data.id };
   return null;
 }
 
@@ -69,12 +70,34 @@ export function applyMutation(row, mutation) {
   const created = Number.isInteger(row?.version) && !row.pending;
   if (op === "visit.create") return created ? row : { ...data, verification: null, verified: null, pending: true };
   if (op === "account.create") return created ? row : { ...data, pending: true };
-  if (op === "account.update") {
-    if (!row) return row; // an account this device has not seen: nothing to show
+  if (op === "account.update" || op === "task.update") {
+    if (!row) return row; // a row this device has not seen: nothing to show
     const { id: _id, ...changes } = data;
     return { ...row, ...changes, pending: true };
   }
   return row;
+}
+
+/**
+ * What an edit changes, as it was before: the fields of `data` (its id aside) with their values
+ * in `row`, kept on the device with the mutation so a refused edit can be taken back.
+ */
+export function undoOf(row, data) {
+  if (!row) return null;
+  const { id: _id, ...changes } = data;
+  return Object.fromEntries(Object.keys(changes).map((field) => [field, row[field] ?? null]));
+}
+
+/**
+ * `row` after the server refused `mutation`: an edit's fields back as they were, a create gone
+ * (undefined), then the rep's other pending mutations re-applied on top.
+ */
+export function withdrawn(entity, row, mutation, pending) {
+  let result = row;
+  if (mutation.op.endsWith(".create")) result = undefined;
+  else if (row && mutation.undo) result = { ...row, ...mutation.undo, pending: false };
+  const id = targetOf(mutation).id;
+  return rebaseRow(entity, id, result, pending);
 }
 
 /**

@@ -4,7 +4,8 @@ import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
 import { distanceMetres } from "../shared/distance.js";
 import { formatDistance, formatRelativeDate } from "../shared/format.js";
 import { getAccount, getMeta, saveAccount } from "../store/db.js";
-import { saveChange } from "../sync/index.js";
+import { dismiss } from "../store/outbox.js";
+import { saveChange, watchMutation } from "../sync/index.js";
 import "./visit-flow.js";
 import "./visit-history.js";
 
@@ -27,8 +28,9 @@ function draftOf(account) {
   return Object.fromEntries(EDITABLE.map((field) => [field, account[field] ?? ""]));
 }
 
-// One account: its details, links to call, mail and navigate, and editing with a stale edit
-// (409) shown side by side with what is saved now. With no accountId it creates an account at
+// One account: its details, links to call, mail and navigate, and editing through the outbox,
+// with a stale edit (a push conflict) shown side by side with what is saved now and a refused
+// one on its fields. With no accountId it creates an account at
 // the rep's position, its address filled in by reverse geocoding. Offline it shows the copy
 // this device saved last.
 export class AccountView extends LitElement {
@@ -100,6 +102,7 @@ export class AccountView extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener(LANGUAGE_EVENT, this.onLanguage);
+    this.unwatch?.();
   }
 
   willUpdate(changed) {
@@ -108,7 +111,8 @@ export class AccountView extends LitElement {
 
   open(id) {
     const token = ++this.loadToken;
-    Object.assign(this, { account: null, editing: false, conflict: null, fieldErrors: {}, formError: null, notice: null, fromDevice: false });
+    this.unwatch?.();
+    Object.assign(this, { account: null, editing: false, conflict: null, fieldErrors: {}, formError: null, notice: null, fromDevice: false, refused: null, draftId: null });
     if (id) {
       this.status = "loading";
       this.locate(token);
@@ -126,9 +130,10 @@ export class AccountView extends LitElement {
     try {
       const account = await accounts.get(id);
       if (token !== this.loadToken) return;
-      this.account = account;
-      this.status = "ready";
       await saveAccount(account);
+      // Shown as stored: the rep's changes not yet sent stay on top of the server's copy.
+      this.account = (await getAccount(id)) ?? account;
+      this.status = "ready";
     } catch (error) {
       if (token !== this.loadToken) return;
       if (error.status === 401) return this.loggedOut();
@@ -204,81 +209,97 @@ export class AccountView extends LitElement {
     else this.create();
   }
 
+  // Online or not, an edit is one account.update mutation saved with its optimistic row; the
+  // engine pushes it at once when it can. The push's answer comes back here while the screen
+  // stays open (and waits in the inbox when it is not applied).
   async saveChanges(changes, version) {
     if (Object.keys(changes).length === 0) return this.cancelEdit();
     this.saving = true;
     try {
-      this.finishEdit(await accounts.update(this.account.id, changes, version));
+      const data = { id: this.account.id, ...changes };
+      const entry = await saveChange("account.update", data, { base_version: version });
+      await this.closeRefused();
+      const account = (await getAccount(data.id)) ?? { ...this.account, ...changes };
+      Object.assign(this, { account, editing: false, conflict: null, fieldErrors: {}, formError: null, notice: "savedOnDevice" });
+      this.watch(entry.id, { changes, draft: this.draft });
     } catch (error) {
-      if (error.status) await this.failed(error, changes);
-      else await this.saveOnDevice("account.update", { id: this.account.id, ...changes }, version);
+      this.formError = error.message || t("account.unknownError");
     } finally {
       this.saving = false;
     }
   }
 
-  // No connection: the edit becomes a mutation in the outbox, sent when the network is back; a
-  // conflict with an edit made meanwhile on the server then waits in the inbox.
-  async saveOnDevice(op, data, version) {
-    await saveChange(op, data, op === "account.update" ? { base_version: version } : undefined);
-    const account = (await getAccount(data.id)) ?? { ...this.account, ...data };
-    Object.assign(this, { account, editing: false, conflict: null, fieldErrors: {}, formError: null, notice: "savedOnDevice" });
+  watch(mutationId, edit) {
+    this.unwatch?.();
+    const token = this.loadToken;
+    this.unwatch = watchMutation(mutationId, {
+      settled: (outcome) => token === this.loadToken && this.answered(outcome, edit),
+    });
   }
 
-  async finishEdit(account) {
-    Object.assign(this, { account, editing: false, conflict: null, fieldErrors: {}, formError: null, fromDevice: false, notice: "saved" });
-    await saveAccount(account);
-  }
-
-  async failed(error, changes) {
-    if (error.status === 401) return this.loggedOut();
-    if (error.status === 409) {
-      // The answer to a stale PATCH says only "conflict": fetch what is saved now to compare.
-      try {
-        const server = await accounts.get(this.account.id);
-        this.conflict = { server, changes };
-        this.formError = null;
-        return;
-      } catch (fetchError) {
-        error = fetchError;
-      }
+  async answered(outcome, { changes, draft }) {
+    this.unwatch = null;
+    const account = await getAccount(this.account.id);
+    if (outcome.status === "applied") return Object.assign(this, { account: account ?? this.account, fromDevice: false, notice: "saved" });
+    // Not applied: the form opens again with what the rep typed, the server's answer on it.
+    Object.assign(this, { account: account ?? this.account, base: account ?? this.account, editing: true, draft, notice: null, refused: outcome.id });
+    if (outcome.status === "conflict" && outcome.entity) {
+      this.conflict = { server: outcome.entity, changes };
+      this.formError = null;
+    } else {
+      this.showRefusal(outcome.error ?? {});
     }
-    this.fieldErrors = error.fields ?? {};
-    if (!error.status) this.formError = t("account.offlineNotSaved");
-    else this.formError = Object.keys(this.fieldErrors).length ? null : error.message || t("account.unknownError");
   }
 
-  keepMine() {
+  // The server's field names in a push answer are those of the mutation's data ("data.email").
+  showRefusal(error) {
+    this.fieldErrors = Object.fromEntries(Object.entries(error.fields ?? {}).map(([field, why]) => [field.replace(/^data\./, ""), why]));
+    this.formError = Object.keys(this.fieldErrors).length ? null : error.message || t("account.unknownError");
+  }
+
+  // The rep dealt with the refused change here: its inbox item is done with.
+  async closeRefused() {
+    if (this.refused) await dismiss(this.refused);
+    this.refused = null;
+  }
+
+  async keepMine() {
     const { server, changes } = this.conflict;
     this.base = server;
     this.account = server;
     this.conflict = null;
-    this.saveChanges(changes, server.version);
+    await this.saveChanges(changes, server.version);
   }
 
-  takeTheirs() {
-    this.finishEdit(this.conflict.server);
+  async takeTheirs() {
+    const { server } = this.conflict;
+    await this.closeRefused();
+    Object.assign(this, { account: (await getAccount(server.id)) ?? server, editing: false, conflict: null, fieldErrors: {}, formError: null, notice: null });
   }
 
+  // A new account is one account.create mutation. Online, the form waits for the push's answer
+  // so a refusal is shown on its fields; offline (or when the server is not answering) the
+  // account opens at once from the device and is sent later.
   async create() {
-    const data = { id: crypto.randomUUID(), ...changedFields({}, this.draft) };
+    const data = { id: this.draftId ?? crypto.randomUUID(), ...changedFields({}, this.draft) };
+    this.draftId = data.id; // sent again after a refusal: the server never created it
     if (!data.status) delete data.status;
     if (this.position && this.addressNote !== "noPosition") {
       data.location = { type: "Point", coordinates: [this.position.lng, this.position.lat] };
     }
     this.saving = true;
     try {
-      const account = await accounts.create(data);
-      await saveAccount(account);
-      this.go(`/accounts/${account.id}`);
-    } catch (error) {
-      if (error.status === 401) return this.loggedOut();
-      if (!error.status) {
-        await saveChange("account.create", data);
-        return this.go(`/accounts/${data.id}`);
-      }
-      this.fieldErrors = error.fields ?? {};
-      this.formError = Object.keys(this.fieldErrors).length ? null : error.message || t("account.unknownError");
+      const entry = await saveChange("account.create", data);
+      await this.closeRefused();
+      if (navigator.onLine === false) return this.go(`/accounts/${data.id}`);
+      const token = this.loadToken;
+      const outcome = await new Promise((resolve) => {
+        const stop = watchMutation(entry.id, { settled: resolve, paused: () => (stop(), resolve(null)) });
+      });
+      if (token !== this.loadToken) return;
+      if (!outcome || outcome.status === "applied") return this.go(`/accounts/${data.id}`);
+      this.refused = outcome.id;
+      this.showRefusal(outcome.error ?? { message: outcome.status });
     } finally {
       this.saving = false;
     }
@@ -299,7 +320,7 @@ export class AccountView extends LitElement {
         ${this.renderDistance(account)}
       </div>
       ${this.fromDevice ? html`<p class="note offline" role="status">${t("account.offlineCopy")}</p>` : nothing}
-      ${this.notice ? html`<p class="note saved" role="status">${t(`account.${this.notice}`)}</p>` : nothing}
+      ${this.notice ? html`<p class="note saved" role="status" data-notice=${this.notice}>${t(`account.${this.notice}`)}</p>` : nothing}
       ${this.editing ? this.renderEditing() : html`${this.renderActions(account)}${this.renderDetails(account)}${this.renderVisits(account)}`}`;
   }
 
