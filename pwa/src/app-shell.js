@@ -17,6 +17,7 @@ import "./views/sync-status.js";
 const LAZY_SCREENS = {
   map: () => import("./views/map-view.js"),
   account: () => import("./views/account-view.js"),
+  today: () => import("./views/today-view.js"),
   inbox: () => import("./views/inbox-view.js"),
   settings: () => import("./views/settings-view.js"),
   diagnostics: () => import("./views/diagnostics-view.js"),
@@ -171,7 +172,7 @@ export class AppShell extends LitElement {
     const link = (path, screen, label) =>
       html`<a href=${path} data-route aria-current=${this.route.screen === screen ? "page" : "false"}>${label}</a>`;
     return html`${lost}${banner}<wp-install></wp-install><header @click=${this.follow}><strong>${t("appName")}</strong>
-        <nav>${link("/near", "near", t("nearMe"))}${link("/map", "map", t("map"))}</nav>
+        <nav>${link("/today", "today", t("nav.today"))}${link("/near", "near", t("nearMe"))}${link("/map", "map", t("map"))}</nav>
         <wp-language></wp-language>
         <button @click=${this.logOut} title=${this.user.name}>${t("logOut")}</button></header>
       <wp-sync-status @click=${this.follow}></wp-sync-status>
@@ -180,7 +181,8 @@ export class AppShell extends LitElement {
 
   screen() {
     if (this.route.screen === "map") return html`<wp-map></wp-map>`;
-    if (this.route.screen === "account") return html`<wp-account .accountId=${this.route.accountId}></wp-account>`;
+    if (this.route.screen === "today") return html`<wp-today></wp-today>`;
+    if (this.route.screen === "account") return html`<wp-account .accountId=${this.route.accountId} .taskId=${this.route.taskId}></wp-account>`;
     if (this.route.screen === "inbox") return html`<wp-inbox></wp-inbox>`;
     if (this.route.screen === "settings") return html`<wp-settings></wp-settings>`;
     if (this.route.screen === "diagnostics") return html`<wp-diagnostics></wp-diagnostics>`;

@@ -7,6 +7,7 @@ import core from "./locales/core.js";
 import install from "./locales/install.js";
 import map from "./locales/map.js";
 import sync from "./locales/sync.js";
+import tasks from "./locales/tasks.js";
 
 /** The languages the app speaks, each named in itself (for the picker), English first. */
 export const languages = [
@@ -31,7 +32,7 @@ export function mergeTables(areas) {
   return merged;
 }
 
-const STRINGS = mergeTables([core, map, account, install, sync]);
+const STRINGS = mergeTables([core, map, account, install, sync, tasks]);
 
 // The language a browser tag asks for, or null when we don't speak it. Serbian counts only in
 // Cyrillic: sr-Latn, and tags whose usual script is Latin (sr-ME), are not it.

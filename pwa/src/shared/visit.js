@@ -4,9 +4,9 @@
 export const OUTCOMES = ["met", "no_answer", "order", "follow_up", "not_interested", "other"];
 
 /** The body of one `visit.create` mutation from what the rep entered. */
-export function visitBody({ id, accountId, startedAt, endedAt, fix, outcome, notes, nextStep }) {
+export function visitBody({ id, accountId, startedAt, endedAt, fix, outcome, notes, nextStep, taskId = null }) {
   const title = nextStep?.title?.trim() ?? "";
-  return {
+  const body = {
     id,
     account_id: accountId,
     started_at: startedAt,
@@ -17,4 +17,6 @@ export function visitBody({ id, accountId, startedAt, endedAt, fix, outcome, not
     notes: notes.trim(),
     next_step: title && nextStep.due_on ? { title, due_on: nextStep.due_on } : null,
   };
+  if (taskId) body.task_id = taskId; // checked in from that task
+  return body;
 }

@@ -110,6 +110,11 @@ export async function saveAccount(account) {
   return saveAccounts([account]);
 }
 
+/** One task of the rep as this device has it (with the rep's unsent changes on top). */
+export async function getTask(id) {
+  return withDb((db) => db.get("tasks", id));
+}
+
 /** The newest `limit` visits of one account on this device (synced and not yet sent). */
 export async function visitsOf(accountId, limit = 50) {
   return withDb(async (db) => {

@@ -36,6 +36,7 @@ function draftOf(account) {
 export class AccountView extends LitElement {
   static properties = {
     accountId: { attribute: false },
+    taskId: { attribute: false }, // opened from a task: a visit here is linked to it
     account: { state: true },
     status: { state: true }, // loading | ready | missing | unavailable
     fromDevice: { state: true },
@@ -325,7 +326,7 @@ export class AccountView extends LitElement {
   }
 
   renderVisits(account) {
-    return html`<wp-visit-flow .accountId=${account.id}></wp-visit-flow>
+    return html`<wp-visit-flow .accountId=${account.id} .taskId=${this.taskId ?? null}></wp-visit-flow>
       <wp-visit-history .accountId=${account.id}></wp-visit-history>`;
   }
 

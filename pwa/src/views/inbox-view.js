@@ -3,8 +3,8 @@ import { LANGUAGE_EVENT, t } from "../i18n.js";
 import { OUTBOX_EVENT, dismiss, inbox } from "../store/outbox.js";
 import { saveChange } from "../sync/index.js";
 
-// What the server did not apply: conflicts (the account changed on the server since the rep's
-// edit was made; the server's copy is already shown) and rejections (never retried). "Keep mine"
+// What the server did not apply: conflicts (the account or task changed on the server since the
+// rep's edit was made; the server's copy is already shown) and rejections (never retried). "Keep mine"
 // sends the rep's changes again as a new edit of the server's version; "take theirs" drops them.
 export class InboxView extends LitElement {
   static properties = { items: { state: true } };
@@ -46,8 +46,8 @@ export class InboxView extends LitElement {
   }
 
   async keepMine(item) {
-    const { id: accountId, ...changes } = item.mutation.data;
-    await saveChange("account.update", { id: accountId, ...changes }, { base_version: item.entity.version });
+    const { op, data } = item.mutation;
+    await saveChange(op, data, { base_version: item.entity.version });
     await dismiss(item.id);
   }
 
@@ -59,13 +59,15 @@ export class InboxView extends LitElement {
   renderItem(item) {
     const { mutation } = item;
     const label = html`<strong>${t(`inbox.op.${mutation.op}`)}</strong>`;
-    if (item.status === "conflict" && mutation.op === "account.update" && item.entity) {
+    const kind = { "account.update": "account", "task.update": "task" }[mutation.op];
+    if (item.status === "conflict" && kind && item.entity) {
       const { id: _id, ...changes } = mutation.data;
-      return html`<li class="conflict" data-mutation=${mutation.id}>${label}<span>${item.entity.name ?? ""}</span>
-        <p class="note">${t("inbox.conflict")}</p>
+      const shown = (field, value) => (kind === "task" && field === "status" && value ? t(`task.status.${value}`) : value ?? "—");
+      return html`<li class="conflict" data-mutation=${mutation.id} data-entity=${kind}>${label}<span>${item.entity.name ?? item.entity.title ?? ""}</span>
+        <p class="note">${t(kind === "task" ? "inbox.taskConflict" : "inbox.conflict")}</p>
         <table><thead><tr><th scope="col">${t("account.field")}</th><th scope="col">${t("account.theirs")}</th><th scope="col">${t("account.yours")}</th></tr></thead>
-        <tbody>${Object.entries(changes).map(([field, mine]) => html`<tr><th scope="row">${t(`account.${field}`)}</th>
-          <td>${item.entity[field] ?? "—"}</td><td>${mine ?? "—"}</td></tr>`)}</tbody></table>
+        <tbody>${Object.entries(changes).map(([field, mine]) => html`<tr data-field=${field}><th scope="row">${t(`${kind}.${field}`)}</th>
+          <td class="theirs">${shown(field, item.entity[field])}</td><td class="mine">${shown(field, mine)}</td></tr>`)}</tbody></table>
         <div class="row"><button class="keep-mine primary" @click=${() => this.keepMine(item)}>${t("inbox.keepMine")}</button>
           <button class="take-theirs" @click=${() => dismiss(item.id)}>${t("inbox.takeTheirs")}</button></div></li>`;
     }

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from "lit";
 import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
 import { locationCaptureOn } from "../settings.js";
 import { formatDistance } from "../shared/format.js";
+import { getTask } from "../store/db.js";
 import { saveChange } from "../sync/index.js";
 import { OUTCOMES, visitBody } from "../shared/visit.js";
 
@@ -10,10 +11,13 @@ const FIX_OPTIONS = { enableHighAccuracy: true, maximumAge: 30000, timeout: 1500
 
 // A visit at one account: Check in (a GPS fix taken in the tap itself, unless the rep turned
 // location capture off), then outcome, notes and an optional next step, then Check out, which
-// saves ONE visit.create mutation on the device. Online or not makes no difference here.
+// saves ONE visit.create mutation on the device. Started from a task, the visit carries the
+// task's id and "Mark the task done" adds a task.update. Online or not makes no difference.
 export class VisitFlow extends LitElement {
   static properties = {
     accountId: { attribute: false },
+    taskId: { attribute: false },
+    task: { state: true },
     step: { state: true }, // idle | visiting
     fix: { state: true },
     locating: { state: true },
@@ -45,6 +49,8 @@ export class VisitFlow extends LitElement {
     @media (prefers-color-scheme: dark) { .error { color: #ff8a80; } }
     .row { display: flex; flex-wrap: wrap; gap: 8px; }
     .row > * { flex: 1 1 140px; }
+    .task-done span { display: flex; align-items: center; gap: 8px; min-height: 44px; font-weight: 400; }
+    .task-done input { min-height: 0; width: 24px; height: 24px; }
     .saved { color: #137333; margin: 0; font-weight: 600; }
     @media (prefers-color-scheme: dark) { .saved { color: #81c995; } }
   `;
@@ -65,10 +71,21 @@ export class VisitFlow extends LitElement {
     window.removeEventListener(LANGUAGE_EVENT, this.onLanguage);
   }
 
+  willUpdate(changed) {
+    if (changed.has("taskId")) this.loadTask(this.taskId);
+  }
+
+  async loadTask(id) {
+    const task = id ? await getTask(id) : null;
+    // A task of another account (a hand-edited address) links nothing.
+    if (id === this.taskId) this.task = task && task.account_id === this.accountId ? task : null;
+  }
+
   // Called straight from the tap, so the browser sees the position request as the rep's own act.
   checkIn() {
     Object.assign(this, { step: "visiting", startedAt: new Date().toISOString(), fix: null, outcome: null, error: null, saved: false });
     this.requestFix();
+    this.loadTask(this.taskId); // it may have changed since the screen opened
   }
 
   // A retry asks for a fresh fix (maximumAge 0): the cached one is the rough one.
@@ -107,9 +124,13 @@ export class VisitFlow extends LitElement {
       outcome: this.outcome,
       notes: form.get("notes") ?? "",
       nextStep,
+      taskId: this.task?.id ?? null,
     });
+    // The task as the device has it now: its version is the one this edit is made on.
+    const task = this.task && form.get("task_done") ? await getTask(this.task.id) : null;
     try {
       await saveChange("visit.create", body);
+      if (task) await saveChange("task.update", { id: task.id, status: "done" }, { base_version: task.version });
       // Only now, with the transaction complete, is it true that the visit is on the device.
       Object.assign(this, { step: "idle", saved: true, error: null });
       this.dispatchEvent(new CustomEvent("visit-saved", { detail: body, bubbles: true, composed: true }));
@@ -123,12 +144,14 @@ export class VisitFlow extends LitElement {
   render() {
     if (this.step === "idle") {
       return html`<div class="card">
+        ${this.task ? html`<p class="note for-task">${t("visit.forTask", { title: this.task.title })}</p>` : nothing}
         ${this.saved ? html`<p class="saved" role="status">${t("visit.saved")}</p>` : nothing}
         <button class="check-in primary" @click=${this.checkIn}>${t("visit.checkIn")}</button></div>`;
     }
     const time = new Intl.DateTimeFormat(locale, { timeStyle: "short" }).format(new Date(this.startedAt));
     return html`<form class="card visit" novalidate @submit=${this.checkOut}>
       <p class="note checked-in">${t("visit.checkedInAt", { time })}</p>
+      ${this.task ? html`<p class="note for-task">${t("visit.forTask", { title: this.task.title })}</p>` : nothing}
       ${this.renderFix()}
       <fieldset><legend>${t("visit.outcome")}</legend><div class="outcomes">
         ${OUTCOMES.map((outcome) => html`<label><input type="radio" name="outcome" value=${outcome}
@@ -140,6 +163,9 @@ export class VisitFlow extends LitElement {
         <label>${t("visit.nextStepTitle")}<input name="next_title" autocomplete="off" /></label>
         <label>${t("visit.nextStepDue")}<input name="next_due" type="date" /></label>
       </div></fieldset>
+      ${this.task && ["open", "in_progress"].includes(this.task.status)
+        ? html`<label class="task-done"><span><input type="checkbox" name="task_done" checked /> ${t("visit.markTaskDone")}</span></label>`
+        : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <div class="row">
         <button type="submit" class="check-out primary" ?disabled=${this.saving}>${t("visit.checkOut")}</button>
