@@ -130,6 +130,10 @@ def test_task_marked_done_offline_is_done_once_on_the_server_when_back_online(
     }
     ledger = server_ledger(app, sync_state(page)["client_id"])
     assert [(entry["op"], entry["status"]) for entry in ledger] == [("task.update", "applied")]
+    page.goto("/diagnostics")
+    page.click("wp-diagnostics button.compare")
+    expect(page.locator("wp-diagnostics dd[data-entity=task]")).to_have_class("same")
+    expect(page.locator("wp-diagnostics dl.checksums")).to_have_attribute("data-same", "true")
 
 
 def test_task_changed_in_the_office_meanwhile_puts_the_offline_change_in_the_inbox(
