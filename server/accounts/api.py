@@ -22,7 +22,7 @@ from server.config import current_settings
 from server.core.auth import current_principal, require_login
 from server.core.errors import ApiError, invalid
 from server.core.http import json_data_response, json_response
-from server.core.transaction import unit_of_work
+from server.core.transaction import reads_without_transaction, unit_of_work
 from server.core.validation import parse_body, parse_query
 from server.geo.geojson import Point
 from server.geo.queries import BBox, parse_bbox, zoom_for
@@ -42,6 +42,7 @@ def create_account() -> Response:
 
 
 @blueprint.get("")
+@reads_without_transaction
 @require_login
 def list_accounts() -> Response:
     """Accounts by name, nearest first (lat, lng, radius_m) or for a map viewport (bbox)."""
