@@ -63,6 +63,10 @@ def _register_extensions(app: Flask, settings: Settings) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_directory(), compare_type=True)
+    # Handlers must be known before init_app: Flask-SocketIO hands its handler list to each new
+    # server it makes, but one registered after init_app reaches the current server only.
+    import server.realtime.handlers  # noqa: F401  (registers the connect handler)
+
     socketio.init_app(
         app,
         message_queue=settings.redis_url,
@@ -75,7 +79,6 @@ def _register_extensions(app: Flask, settings: Settings) -> None:
             return resolve_session(secret)
 
     init_auth(app, load_session, resolve_token)
-    import server.realtime.handlers  # noqa: F401  (registers the connect handler)
     from server.realtime.publisher import install_publisher
 
     install_publisher()

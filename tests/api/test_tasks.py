@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from server.extensions import db, socketio
+from server.extensions import db
 from server.tasks.models import Task
 from tests.sync.support import SHOP, mutation, pull_all, push, visit_data
 
@@ -108,16 +108,13 @@ def test_bad_assignee_filter_answers_422(rep_api):
     assert rep_api.get("/api/v1/tasks?assignee=everyone").status_code == 422
 
 
-def test_task_events_reach_assignee_and_managers_after_commit(app, org, team, make_user, logged_in):
+def test_task_events_reach_assignee_and_managers_after_commit(realtime, org, team, make_user):
     manager, member = team
-    manager_api, member_api = logged_in(manager), logged_in(member)
+    manager_api, member_api = realtime.login(manager), realtime.login(member)
+    other_api = realtime.login(make_user(org))
     sockets = {
-        name: socketio.test_client(app, flask_test_client=api.client)
-        for name, api in (
-            ("manager", manager_api),
-            ("member", member_api),
-            ("other", logged_in(make_user(org))),
-        )
+        name: realtime.socket(api)
+        for name, api in (("manager", manager_api), ("member", member_api), ("other", other_api))
     }
 
     task = manager_api.post(

@@ -282,3 +282,31 @@ def logged_in(new_client: Callable[[], ApiClient]) -> Callable[[User], ApiClient
         return api
 
     return login
+
+
+class Realtime:
+    """Socket.IO in tests. The process has one Socket.IO server, bound to the app built last, so
+    realtime tests use an app of their own built just for them, and log in through it."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def login(self, user: User) -> ApiClient:
+        """An API client of this app, logged in as `user`."""
+        api = ApiClient(self.app.test_client())
+        response = api.login(user.email)
+        assert response.status_code == 200, response.json
+        return api
+
+    def socket(self, api: ApiClient | None = None) -> Any:
+        """A Socket.IO test connection carrying `api`'s session cookie (none: anonymous)."""
+        from server.extensions import socketio
+
+        client = api.client if api is not None else None
+        return socketio.test_client(self.app, flask_test_client=client)
+
+
+@pytest.fixture
+def realtime(app_with: Callable[..., Flask]) -> Realtime:
+    """Socket.IO connections and logins on an app the Socket.IO server is bound to."""
+    return Realtime(app_with())

@@ -1,11 +1,19 @@
-"""An outside client whose server is killed in the middle of a push, then restarted, finds every
-mutation applied exactly once after retrying: the batch's transaction died whole."""
+"""An outside client whose server dies in the middle of a push (the process killed, or its
+database connection cut) finds, after retrying, every mutation applied exactly once: the
+interrupted batch's transaction died whole.
+
+To interrupt the push at a known point the test holds a row lock on the account: the push
+writes its visits, then waits on that lock to move the account's last_visit_at. There it is
+killed, with its visits written but not committed.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -17,22 +25,33 @@ from tests.support.fixtures import PASSWORD
 from tests.sync.support import SHOP, mutation, visit_data
 
 BATCH = 200
+# The server's backend that waits on the test's lock, midway through the push.
+BLOCKED_PUSH = (
+    "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+    "AND wait_event_type = 'Lock' AND query ILIKE 'UPDATE accounts%'"
+)
 
 
-def wait_for_push_in_progress(database_url: str, timeout_s: float = 60.0) -> None:
-    """Until the server holds the device's row lock inside an open push transaction."""
+@contextmanager
+def account_locked(database_url: str, account_id: uuid.UUID) -> Iterator[psycopg.Connection]:
+    """Hold a row lock on the account until the block ends (or the caller rolls back)."""
+    with psycopg.connect(libpq(database_url)) as holder:
+        # NO KEY UPDATE: the visits' foreign key checks (KEY SHARE) pass, the UPDATE waits.
+        holder.execute("SELECT 1 FROM accounts WHERE id = %s FOR NO KEY UPDATE", (account_id,))
+        yield holder
+        holder.rollback()
+
+
+def wait_for_blocked_push(database_url: str, timeout_s: float = 60.0) -> None:
+    """Until the push has written its visits and waits on the account's lock."""
     deadline = time.monotonic() + timeout_s
     with psycopg.connect(libpq(database_url), autocommit=True) as watcher:
         while time.monotonic() < deadline:
-            busy = watcher.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND xact_start IS NOT NULL "
-                "AND query ILIKE '%visits%'"
-            ).fetchone()
-            if busy and busy[0]:
+            blocked = watcher.execute(f"SELECT count(*) {BLOCKED_PUSH}").fetchone()
+            if blocked and blocked[0]:
                 return
             time.sleep(0.01)
-    raise AssertionError("the push never started on the server")
+    raise AssertionError("the push never reached the account's lock")
 
 
 def counts(database_url: str, client_id: str) -> tuple[int, int, int]:
@@ -56,6 +75,18 @@ def server(app, database_url, tmp_path):
     process.kill()
 
 
+@pytest.fixture
+def shop(org, rep, make_account):
+    return make_account(org, *SHOP, owner_id=rep.id)
+
+
+@pytest.fixture
+def outbox(shop):
+    client_id = str(uuid.uuid4())
+    mutations = [mutation(n, "visit.create", visit_data(shop)) for n in range(1, BATCH + 1)]
+    return {"client_id": client_id, "mutations": mutations}
+
+
 def logged_in_session(server, email):
     session = requests.Session()
     answer = session.post(
@@ -65,40 +96,68 @@ def logged_in_session(server, email):
     return session
 
 
-def test_push_interrupted_by_a_killed_server_is_applied_once_after_restart(
-    server, database_url, org, rep, make_account
-):
-    shop = make_account(org, *SHOP, owner_id=rep.id)
-    client_id = str(uuid.uuid4())
-    outbox = [mutation(n, "visit.create", visit_data(shop)) for n in range(1, BATCH + 1)]
-    body = {"client_id": client_id, "mutations": outbox}
-    session = logged_in_session(server, rep.email)
+def push_in_background(session, url, body) -> tuple[threading.Thread, list[object]]:
+    """Start a push; its answer (or connection error) lands in the list."""
+    answers: list[object] = []
 
-    outcome: list[object] = []
-    sender = threading.Thread(
-        target=lambda: outcome.append(_post(session, f"{server.url}/api/v1/sync/push", body))
-    )
+    def send() -> None:
+        try:
+            answers.append(session.post(f"{url}/api/v1/sync/push", json=body, timeout=120))
+        except requests.ConnectionError as error:
+            answers.append(error)
+
+    sender = threading.Thread(target=send)
     sender.start()
-    wait_for_push_in_progress(database_url)
-    server.kill()
-    sender.join()
-    after_kill = counts(database_url, client_id)
-    server.start()
-    session = logged_in_session(server, rep.email)
-    answers = [_post(session, f"{server.url}/api/v1/sync/push", body) for _ in range(2)]
-
-    assert isinstance(outcome[0], requests.ConnectionError)
-    assert after_kill == (0, 0, 0)
-    assert answers[0]["last_mutation_id"] == BATCH
-    assert {r["status"] for r in answers[0]["results"]} == {"applied"}
-    assert {r["status"] for r in answers[1]["results"]} == {"duplicate"}
-    assert counts(database_url, client_id) == (BATCH, BATCH, BATCH)
+    return sender, answers
 
 
-def _post(session, url, body):
-    try:
-        response = session.post(url, json=body, timeout=120)
-    except requests.ConnectionError as error:
-        return error
+def push_answer(session, url, body):
+    response = session.post(f"{url}/api/v1/sync/push", json=body, timeout=120)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def test_push_interrupted_by_a_killed_server_is_applied_once_after_restart(
+    server, database_url, rep, shop, outbox
+):
+    session = logged_in_session(server, rep.email)
+    with account_locked(database_url, shop) as lock:
+        sender, answers = push_in_background(session, server.url, outbox)
+        wait_for_blocked_push(database_url)
+        server.kill()
+        sender.join()
+        lock.rollback()
+    after_kill = counts(database_url, outbox["client_id"])
+    server.start()
+    session = logged_in_session(server, rep.email)
+    first, again = (push_answer(session, server.url, outbox) for _ in range(2))
+
+    assert isinstance(answers[0], requests.ConnectionError)
+    assert after_kill == (0, 0, 0)
+    assert first["last_mutation_id"] == BATCH
+    assert {r["status"] for r in first["results"]} == {"applied"}
+    assert {r["status"] for r in again["results"]} == {"duplicate"}
+    assert counts(database_url, outbox["client_id"]) == (BATCH, BATCH, BATCH)
+
+
+def test_push_whose_database_connection_dies_answers_503_and_changes_nothing(
+    server, database_url, rep, shop, outbox
+):
+    session = logged_in_session(server, rep.email)
+    with (
+        account_locked(database_url, shop),
+        psycopg.connect(libpq(database_url), autocommit=True) as admin,
+    ):
+        sender, answers = push_in_background(session, server.url, outbox)
+        wait_for_blocked_push(database_url)
+        admin.execute(f"SELECT pg_terminate_backend(pid) {BLOCKED_PUSH}")
+        sender.join()
+    after_failure = counts(database_url, outbox["client_id"])
+    retried = push_answer(session, server.url, outbox)
+
+    assert answers[0].status_code == 503
+    assert answers[0].json()["error"]["code"] == "unavailable"
+    assert "Retry-After" in answers[0].headers
+    assert after_failure == (0, 0, 0)
+    assert retried["last_mutation_id"] == BATCH
+    assert counts(database_url, outbox["client_id"]) == (BATCH, BATCH, BATCH)
