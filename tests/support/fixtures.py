@@ -155,6 +155,11 @@ def app_with(app: Flask, settings: Settings) -> Iterator[Callable[..., Flask]]:
     """Build variants of the app with some settings changed, on the same test database; their
     connection pools are closed afterwards."""
     made: list[Flask] = []
+    # Flask-SocketIO keeps one server per process, replaced by each app built: the variants'
+    # go away with them, so the session's app (and its live server) keeps its own afterwards.
+    from server.extensions import socketio
+
+    server = socketio.server
 
     def make(**changes: Any) -> Flask:
         variant = create_app(settings.replace(**changes))
@@ -163,6 +168,7 @@ def app_with(app: Flask, settings: Settings) -> Iterator[Callable[..., Flask]]:
         return variant
 
     yield make
+    socketio.server = server
     for variant in made:
         with variant.app_context():
             db.engine.dispose()
