@@ -21,7 +21,7 @@ from server.orgs.operations import create_organisation
 from server.users.operations import create_api_token, create_first_admin
 from server.users.schemas import ApiTokenCreate
 from tests.support.bulk import fill_accounts
-from tests.support.database import drop_database, recreate_database
+from tests.support.database import drop_database, libpq, recreate_database
 
 # A throwaway database on loopback, dropped at the end.
 SECRET_KEY = "bench-secret-key"  # noqa: S105
@@ -44,9 +44,8 @@ def bench_database_url(suffix: str = "_bench") -> str:
     return url.set(database=f"{url.database}{suffix}").render_as_string(hide_password=False)
 
 
-def libpq_url(url: str) -> str:
-    """The same URL without SQLAlchemy's driver name, for psycopg."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+# One spelling of "this URL, for psycopg", shared with the tests.
+libpq_url = libpq
 
 
 def create_bench_database(suffix: str = "_bench") -> BenchDatabase:
