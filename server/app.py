@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.accounts.api import blueprint as accounts
     from server.geocoding.api import blueprint as geocoding
     from server.health import blueprint as health
+    from server.notes.api import blueprint as notes
     from server.openapi.api import blueprint as openapi
     from server.sync.api import blueprint as sync
     from server.tasks.api import blueprint as tasks
@@ -101,7 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.visits.api import blueprint as visits
     from server.web.api import blueprint as web
 
-    for blueprint in (health, users, accounts, visits, tasks, sync, geocoding, openapi, web):
+    for blueprint in (health, users, accounts, visits, notes, tasks, sync, geocoding, openapi, web):
         app.register_blueprint(blueprint)
 
 

@@ -2,6 +2,7 @@
 
 from server.accounts.models import Account
 from server.audit.models import AuditEntry
+from server.notes.models import Note
 from server.orgs.models import Organisation
 from server.sync.models import SyncClient, SyncMutation
 from server.tasks.models import Task
@@ -13,6 +14,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "LoginFailure",
+    "Note",
     "Organisation",
     "SyncClient",
     "SyncMutation",

@@ -27,6 +27,7 @@ from server.accounts.schemas import (
 )
 from server.core.validation import PageQuery
 from server.geocoding.schemas import ReverseAddress, ReverseQuery
+from server.notes.schemas import NoteCreate, NoteList, NoteListQuery, NoteOut
 from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
 from server.tasks.schemas import TaskCreate, TaskList, TaskListQuery, TaskOut, TaskPatch
 from server.users.schemas import (
@@ -323,6 +324,30 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "post",
+        "/api/v1/notes",
+        "Write a note on an account (the device chooses the id)",
+        "notes",
+        {201: NoteOut, 200: NoteOut},
+        body=NoteCreate,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description=(
+            "201 when new; the same id with the same content again answers 200 with the stored "
+            "note, with other content 409. Notes are never edited. `written_at` (default now) "
+            "is when the rep wrote it."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/notes",
+        "List notes, newest first",
+        "notes",
+        {200: NoteList},
+        query=NoteListQuery,
+        errors=(400, 401, 422),
+        description="Reps see their own notes, managers their team's, admins everyone's.",
+    ),
+    Route(
+        "post",
         "/api/v1/tasks",
         "Add a task (reps for themselves, managers for their team)",
         "tasks",
@@ -364,8 +389,7 @@ ROUTES: tuple[Route, ...] = (
             "in a savepoint (`applied`, `conflict` for a stale base_version with the current "
             "entity, `rejected` for a permanent error) and advances the counter in the same "
             "transaction; a gap stops processing. At most 1,000 mutations or 1 MB (413). ops: "
-            "visit.create, account.create, account.update, task.update (note.create is "
-            "answered `rejected` / unsupported_op until notes exist)."
+            "visit.create, account.create, account.update, task.update, note.create."
         ),
     ),
     Route(
@@ -391,7 +415,8 @@ ROUTES: tuple[Route, ...] = (
         errors=(401,),
         description=(
             'hash = lower-case hex SHA-256 of "<id>:<version>" for each row, joined by ",", '
-            "rows in id order (visits have version 1); for accounts, visits and tasks."
+            "rows in id order (visits and notes have version 1); for accounts, visits, tasks "
+            "and notes."
         ),
     ),
     Route(

@@ -15,8 +15,8 @@ from server.sync.schemas import ChecksumOut, EntityChecksum
 
 def entity_checksum(principal: Principal, feed: Feed) -> EntityChecksum:
     """Count and sha256 hex of "id:version" joined by "," in id order (uuid order is the order
-    of their lower-case text, so a device can sort its strings the same way). Visits are
-    append-only: their version is always 1."""
+    of their lower-case text, so a device can sort its strings the same way). Visits and
+    notes are append-only: their version is always 1."""
     version: Any = getattr(feed.model, "version", literal(1))
     item = cast(feed.model.id, Text) + literal(":") + cast(version, Text)
     joined = func.coalesce(

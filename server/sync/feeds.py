@@ -15,6 +15,8 @@ from server.accounts.models import Account
 from server.core.auth import Principal
 from server.core.changes import snapshot_xmin, visible_in
 from server.extensions import db
+from server.notes import queries as notes
+from server.notes.models import Note
 from server.tasks import queries as tasks
 from server.tasks.models import Task
 from server.visits import queries as visits
@@ -85,8 +87,13 @@ def _task_shape(_: Principal, row: Any) -> dict[str, Any]:
     return tasks.to_out(row).model_dump(mode="json")
 
 
+def _note_shape(_: Principal, row: Any) -> dict[str, Any]:
+    return notes.to_out(row).model_dump(mode="json")
+
+
 FEEDS = (
     Feed("account", Account, accounts.account_columns, accounts.visibility, _account_shape),
     Feed("visit", Visit, visits.visit_columns, visits.visibility, _visit_shape),
     Feed("task", Task, tasks.task_columns, tasks.visibility, _task_shape),
+    Feed("note", Note, notes.note_columns, notes.visibility, _note_shape),
 )

@@ -17,6 +17,8 @@ from server.accounts.schemas import AccountCreate, AccountPatch
 from server.core.auth import Principal
 from server.core.errors import ApiError, invalid
 from server.core.validation import parse_json
+from server.notes import operations as notes
+from server.notes.schemas import NoteCreate
 from server.tasks import operations as tasks
 from server.tasks import queries as task_queries
 from server.tasks.schemas import TaskPatch
@@ -65,6 +67,11 @@ def _shown(recorded: visits.Recorded) -> dict[str, Any] | ApiError:
         return recorded.error
     assert recorded.visit is not None  # noqa: S101  (no error means a visit)
     return recorded.visit.model_dump(mode="json")
+
+
+def _note_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
+    note, _created = notes.record_note(principal, _parse(NoteCreate, data))
+    return note.model_dump(mode="json")
 
 
 def _account_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
@@ -130,12 +137,11 @@ OPERATIONS: dict[str, Handler] = {
     "account.create": _account_create,
     "account.update": _versioned_update(AccountPatch, _account_updated, _account_now),
     "task.update": _versioned_update(TaskPatch, _task_updated, _task_now),
+    "note.create": _note_create,
 }
 # Ops whose consecutive mutations one call can apply together (a device's backlog of visits):
 # each mutation still gets its own result, and nothing is written for one that fails.
 BATCH_OPERATIONS: dict[str, BatchHandler] = {"visit.create": _visit_create_batch}
-# Part of the protocol, answered as rejected until their business areas exist on this server.
-NOT_YET_SUPPORTED = frozenset({"note.create"})
 
 
 def handler_for(op: str) -> Handler:
@@ -143,6 +149,4 @@ def handler_for(op: str) -> Handler:
     handler = OPERATIONS.get(op)
     if handler is not None:
         return handler
-    if op in NOT_YET_SUPPORTED:
-        raise ApiError(422, "unsupported_op", f"{op} is not supported by this server yet")
     raise ApiError(422, "unknown_op", f"unknown op {op!r}", {"op": "unknown"})

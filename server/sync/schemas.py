@@ -66,7 +66,7 @@ class PullQuery(Schema):
 class Change(BaseModel):
     """One row of the working set that changed: its current state, or a tombstone."""
 
-    entity: Literal["account", "visit", "task"]
+    entity: Literal["account", "visit", "task", "note"]
     op: Literal["upsert", "delete"]
     data: dict[str, Any]
 
@@ -93,3 +93,4 @@ class ChecksumOut(BaseModel):
     account: EntityChecksum
     visit: EntityChecksum
     task: EntityChecksum
+    note: EntityChecksum

@@ -133,7 +133,7 @@ def test_rejected_mutation_leaves_no_partial_write(app, rep_api, make_org, make_
 
 
 @pytest.mark.parametrize("op", ["task.update", "note.create", "account.delete"])
-def test_unsupported_or_unknown_op_is_rejected(rep_api, op):
+def test_malformed_or_unknown_op_is_rejected(rep_api, op):
     response = push(rep_api, uuid.uuid4(), [mutation(1, op, {})])
 
     assert response.json["results"][0]["status"] == "rejected"

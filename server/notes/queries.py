@@ -1,0 +1,78 @@
+"""Reading notes: who may see whose, the API shape, what is already stored."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+
+from server.accounts.models import Account
+from server.core.auth import Principal
+from server.core.pagination import Page, keyset_page
+from server.extensions import db
+from server.notes.models import Note
+from server.notes.schemas import NoteListQuery, NoteOut
+from server.users.queries import team_member_ids
+
+OUT_FIELDS = tuple(name for name in NoteOut.model_fields if name != "version")
+
+
+def note_columns() -> list[Any]:
+    """The columns a NoteOut is built from."""
+    return [getattr(Note, name) for name in OUT_FIELDS]
+
+
+def to_out(row: Any) -> NoteOut:
+    """A NoteOut from a row selected with note_columns()."""
+    return NoteOut.model_validate({name: getattr(row, name) for name in OUT_FIELDS})
+
+
+def visibility(principal: Principal) -> ColumnElement[bool]:
+    """Whose notes the caller sees, as for visits: admins everyone's, managers their team's,
+    reps their own."""
+    in_org: ColumnElement[bool] = Note.org_id == principal.org_id
+    if principal.role == "admin":
+        return in_org
+    if principal.role == "manager":
+        mine_or_team = or_(
+            Note.author_id == principal.id, Note.author_id.in_(team_member_ids(principal))
+        )
+        return and_(in_org, mine_or_team)
+    return and_(in_org, Note.author_id == principal.id)
+
+
+def visible_notes(principal: Principal) -> Select[Any]:
+    """SELECT note_columns() of the notes the caller may see."""
+    return select(*note_columns()).where(visibility(principal))
+
+
+def list_notes(principal: Principal, filters: NoteListQuery) -> Page[NoteOut]:
+    """Visible notes newest first, narrowed by account and author."""
+    query = visible_notes(principal)
+    if filters.account_id is not None:
+        query = query.where(Note.account_id == filters.account_id)
+    if filters.author_id is not None:
+        query = query.where(Note.author_id == filters.author_id)
+    page = keyset_page(
+        query,
+        [Note.written_at, Note.id],
+        filters.limit,
+        filters.cursor,
+        lambda row: [row.written_at.isoformat(), str(row.id)],
+        descending=True,
+    )
+    return Page([to_out(row) for row in page.items], page.next_cursor)
+
+
+def stored_note(note_id: uuid.UUID) -> Any | None:
+    """The note stored under this id in any organisation (ids are global), with its org_id."""
+    query = select(*note_columns(), Note.org_id).where(Note.id == note_id)
+    return db.session.execute(query).first()
+
+
+def account_in_org(org_id: uuid.UUID, account_id: uuid.UUID) -> bool:
+    """True when the account belongs to the organisation (archived ones too: a note written
+    offline before the archive still counts)."""
+    query = select(Account.id).where(Account.org_id == org_id, Account.id == account_id)
+    return db.session.execute(query).first() is not None
