@@ -161,3 +161,76 @@ def test_push_whose_database_connection_dies_answers_503_and_changes_nothing(
     assert after_failure == (0, 0, 0)
     assert retried["last_mutation_id"] == BATCH
     assert counts(database_url, outbox["client_id"]) == (BATCH, BATCH, BATCH)
+
+
+def mixed_outbox(shop: uuid.UUID) -> list[dict[str, object]]:
+    """105 mutations of every op: an edit, a stale (conflicting) edit, a new account, notes,
+    and two runs of 50 visits."""
+    notes = [
+        {"id": str(uuid.uuid4()), "account_id": str(shop), "body": f"note {n}"} for n in (1, 2)
+    ]
+    made = {"id": str(uuid.uuid4()), "kind": "prospect", "name": "Kiosk", "location": None}
+    edits = [
+        mutation(1, "account.update", {"id": str(shop), "name": "Renamed"}, base_version=1),
+        mutation(2, "note.create", notes[0]),
+    ]
+    edits += [mutation(n, "visit.create", visit_data(shop)) for n in range(3, 53)]
+    edits += [
+        mutation(53, "account.update", {"id": str(shop), "phone": "+40 21 000"}, base_version=1),
+        mutation(54, "account.create", made),
+        mutation(55, "note.create", notes[1]),
+    ]
+    edits += [mutation(n, "visit.create", visit_data(shop)) for n in range(56, 106)]
+    return edits
+
+
+def test_outside_client_with_duplicated_gapped_and_conflicting_batches_and_a_killed_server(
+    server, database_url, rep, shop
+):
+    client_id = str(uuid.uuid4())
+    outbox = mixed_outbox(shop)
+
+    def body(first: int, last: int) -> dict[str, object]:
+        return {"client_id": client_id, "mutations": outbox[first - 1 : last]}
+
+    session = logged_in_session(server, rep.email)
+    answers = [
+        push_answer(session, server.url, body(*span)) for span in ((1, 10), (5, 20), (30, 40))
+    ]
+    with account_locked(database_url, shop) as lock:
+        sender, killed = push_in_background(session, server.url, body(21, 105))
+        wait_for_blocked_push(database_url)
+        server.kill()
+        sender.join()
+        lock.rollback()
+    after_kill = counts(database_url, client_id)
+    server.start()
+    session = logged_in_session(server, rep.email)
+    resumed, again = (push_answer(session, server.url, body(21, 105)) for _ in range(2))
+    whole = push_answer(session, server.url, body(1, 105))
+
+    assert [answer["last_mutation_id"] for answer in answers] == [10, 20, 20]
+    assert [r["status"] for r in answers[1]["results"]] == ["duplicate"] * 6 + ["applied"] * 10
+    assert answers[2]["results"] == []  # a gap: nothing after 20 can be applied
+    assert isinstance(killed[0], requests.ConnectionError)
+    assert after_kill[:2] == (20, 20)
+    statuses = {r["id"]: r["status"] for r in resumed["results"]}
+    assert statuses[53] == "conflict"
+    assert {status for n, status in statuses.items() if n != 53} == {"applied"}
+    assert {r["status"] for r in again["results"] + whole["results"]} == {"duplicate"}
+    assert counts(database_url, client_id) == (105, 105, 100)
+    with psycopg.connect(libpq(database_url), autocommit=True) as connection:
+        shop_row = connection.execute(
+            "SELECT name, phone, version FROM accounts WHERE id = %s", (shop,)
+        ).fetchone()
+        notes = connection.execute("SELECT count(*) FROM notes").fetchone()[0]
+        kiosks = connection.execute("SELECT count(*) FROM accounts WHERE name = 'Kiosk'").fetchone()
+        ledger = dict(
+            connection.execute(
+                "SELECT status, count(*) FROM sync_mutations WHERE client_id = %s GROUP BY status",
+                (client_id,),
+            ).fetchall()
+        )
+    assert shop_row == ("Renamed", None, 2)
+    assert (notes, kiosks[0]) == (2, 1)
+    assert ledger == {"applied": 104, "conflict": 1}
