@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, select
 
 from server.accounts.models import Account
 from server.core.auth import Principal
@@ -13,7 +13,7 @@ from server.core.pagination import Page, keyset_page
 from server.extensions import db
 from server.notes.models import Note
 from server.notes.schemas import NoteListQuery, NoteOut
-from server.users.queries import team_member_ids
+from server.users.queries import written_by_seen_users
 
 OUT_FIELDS = tuple(name for name in NoteOut.model_fields if name != "version")
 
@@ -31,15 +31,7 @@ def to_out(row: Any) -> NoteOut:
 def visibility(principal: Principal) -> ColumnElement[bool]:
     """Whose notes the caller sees, as for visits: admins everyone's, managers their team's,
     reps their own."""
-    in_org: ColumnElement[bool] = Note.org_id == principal.org_id
-    if principal.role == "admin":
-        return in_org
-    if principal.role == "manager":
-        mine_or_team = or_(
-            Note.author_id == principal.id, Note.author_id.in_(team_member_ids(principal))
-        )
-        return and_(in_org, mine_or_team)
-    return and_(in_org, Note.author_id == principal.id)
+    return written_by_seen_users(principal, Note.org_id, Note.author_id)
 
 
 def visible_notes(principal: Principal) -> Select[Any]:

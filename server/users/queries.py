@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
 from server.core.auth import Principal, digest
 from server.core.errors import not_found
@@ -120,6 +120,17 @@ def recent_failures(column: Any, value: str, since: datetime) -> tuple[int, date
 def team_member_ids(principal: Principal) -> Any:
     """A subquery of the ids of the users who report to the caller."""
     return select(User.id).where(User.org_id == principal.org_id, User.manager_id == principal.id)
+
+
+def written_by_seen_users(principal: Principal, org_id: Any, user_id: Any) -> ColumnElement[bool]:
+    """Rows of the caller's organisation (`org_id` column) whose writer (`user_id` column) the
+    caller may follow: admins everyone's, managers their own and their team's, reps their own."""
+    in_org: ColumnElement[bool] = org_id == principal.org_id
+    if principal.role == "admin":
+        return in_org
+    if principal.role == "manager":
+        return and_(in_org, or_(user_id == principal.id, user_id.in_(team_member_ids(principal))))
+    return and_(in_org, user_id == principal.id)
 
 
 def user_in_org(principal: Principal, user_id: uuid.UUID) -> bool:

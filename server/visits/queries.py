@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, select
 
 from server.accounts.models import Account
 from server.core.auth import Principal
@@ -14,7 +14,7 @@ from server.extensions import db
 from server.geo import queries as geo
 from server.geo.geojson import point_dict
 from server.orgs.models import DEFAULT_VERIFICATION_RADIUS_M, Organisation
-from server.users.queries import team_member_ids
+from server.users.queries import written_by_seen_users
 from server.visits.models import Visit
 from server.visits.schemas import VisitListQuery, VisitOut
 
@@ -43,15 +43,7 @@ def to_out(row: Any, with_location: bool = True) -> VisitOut:
 
 def visibility(principal: Principal) -> ColumnElement[bool]:
     """Whose visits the caller sees: admins everyone's, managers their team's, reps their own."""
-    in_org: ColumnElement[bool] = Visit.org_id == principal.org_id
-    if principal.role == "admin":
-        return in_org
-    if principal.role == "manager":
-        mine_or_team = or_(
-            Visit.user_id == principal.id, Visit.user_id.in_(team_member_ids(principal))
-        )
-        return and_(in_org, mine_or_team)
-    return and_(in_org, Visit.user_id == principal.id)
+    return written_by_seen_users(principal, Visit.org_id, Visit.user_id)
 
 
 def visible_visits(principal: Principal) -> Select[Any]:

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-SHOP = (26.1025, 44.4268)
+from tests.support.fixtures import SHOP
 
 
 def note_body(account_id, **fields):
@@ -17,16 +17,6 @@ def note_body(account_id, **fields):
         "body": "Owner wants the spring catalogue",
         "written_at": "2026-12-01T09:30:00Z",
     } | fields
-
-
-@pytest.fixture
-def shop(org, make_account, rep):
-    return make_account(org, *SHOP, owner_id=rep.id)
-
-
-@pytest.fixture
-def rep_api(rep, logged_in):
-    return logged_in(rep)
 
 
 def test_note_is_written_with_its_author_and_time(rep_api, rep, shop):

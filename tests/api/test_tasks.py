@@ -14,11 +14,6 @@ from tests.sync.support import SHOP, mutation, pull_all, push, visit_data
 
 
 @pytest.fixture
-def rep_api(rep, logged_in):
-    return logged_in(rep)
-
-
-@pytest.fixture
 def team(org, make_user):
     manager = make_user(org, role="manager")
     return manager, make_user(org, manager_id=manager.id)

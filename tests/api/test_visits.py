@@ -16,8 +16,7 @@ from server.extensions import db
 from server.orgs.models import Organisation
 from server.visits.models import Visit
 from server.visits.operations import drop_expired_locations
-
-SHOP = (26.1025, 44.4268)  # lng, lat
+from tests.support.fixtures import SHOP
 
 
 def offset(metres_north: float) -> list[float]:
@@ -37,16 +36,6 @@ def visit_body(account_id, **fields):
         "outcome": "met",
         "notes": "Talked to the owner",
     } | fields
-
-
-@pytest.fixture
-def shop(org, make_account, rep):
-    return make_account(org, *SHOP, owner_id=rep.id)
-
-
-@pytest.fixture
-def rep_api(rep, logged_in):
-    return logged_in(rep)
 
 
 def test_visit_is_verified_when_the_fix_is_at_the_account(rep_api, shop):

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
-from tests.sync.support import SHOP, mutation, push, visit_data
-
-
-@pytest.fixture
-def shop(org, make_account, rep):
-    return make_account(org, *SHOP, owner_id=rep.id)
+from tests.sync.support import mutation, push, visit_data
 
 
 def socket_of(realtime, api):

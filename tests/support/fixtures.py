@@ -36,6 +36,8 @@ from tests.support.fake_tiles import FakeTileServer
 
 PASSWORD = "a long test password 42"
 _counter = itertools.count(1)
+# Where the `shop` fixture's account stands (lng, lat).
+SHOP = (26.1025, 44.4268)
 
 
 @pytest.fixture(scope="session")
@@ -288,6 +290,18 @@ def logged_in(new_client: Callable[[], ApiClient]) -> Callable[[User], ApiClient
         return api
 
     return login
+
+
+@pytest.fixture
+def shop(org: Organisation, rep: User, make_account: Callable[..., uuid.UUID]) -> uuid.UUID:
+    """An account of `rep` at SHOP."""
+    return make_account(org, *SHOP, owner_id=rep.id)
+
+
+@pytest.fixture
+def rep_api(rep: User, logged_in: Callable[[User], ApiClient]) -> ApiClient:
+    """`rep`, logged in."""
+    return logged_in(rep)
 
 
 class Realtime:

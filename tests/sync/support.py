@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-SHOP = (26.1025, 44.4268)
+from tests.support.fixtures import SHOP
+
+__all__ = ["SHOP", "mutation", "pull_all", "push", "visit_data"]
 
 
 def visit_data(account_id: Any, **fields: Any) -> dict[str, Any]:

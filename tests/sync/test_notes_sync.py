@@ -6,19 +6,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-import pytest
-
 from tests.sync.support import SHOP, mutation, pull_all, push
-
-
-@pytest.fixture
-def shop(org, make_account, rep):
-    return make_account(org, *SHOP, owner_id=rep.id)
-
-
-@pytest.fixture
-def rep_api(rep, logged_in):
-    return logged_in(rep)
 
 
 def note_data(account_id, **fields):

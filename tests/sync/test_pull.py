@@ -13,11 +13,6 @@ from tests.support.database import libpq
 from tests.sync.support import SHOP, mutation, pull_all, push, visit_data
 
 
-@pytest.fixture
-def rep_api(rep, logged_in):
-    return logged_in(rep)
-
-
 def ids(changes, entity="account", op="upsert"):
     return {c["data"]["id"] for c in changes if c["entity"] == entity and c["op"] == op}
 

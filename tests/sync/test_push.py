@@ -13,16 +13,6 @@ from server.visits.models import Visit
 from tests.sync.support import SHOP, mutation, push, visit_data
 
 
-@pytest.fixture
-def shop(org, make_account, rep):
-    return make_account(org, *SHOP, owner_id=rep.id)
-
-
-@pytest.fixture
-def rep_api(rep, logged_in):
-    return logged_in(rep)
-
-
 def visits_stored(app) -> int:
     with app.app_context():
         return int(db.session.scalar(select(func.count()).select_from(Visit)))

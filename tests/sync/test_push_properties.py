@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 import uuid
 
-import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,16 +15,11 @@ from server.extensions import db
 from server.sync.models import SyncClient, SyncMutation
 from server.visits.models import Visit
 from tests.support.fixtures import PASSWORD
-from tests.sync.support import SHOP, mutation, visit_data
+from tests.sync.support import mutation, visit_data
 
 MUTATIONS = 12
 # A batch is any list of mutation ids: repeats, any order, holes.
 batches = st.lists(st.lists(st.integers(1, MUTATIONS), max_size=8), min_size=1, max_size=10)
-
-
-@pytest.fixture
-def shop(org, make_account, rep):
-    return make_account(org, *SHOP, owner_id=rep.id)
 
 
 def stored_visit_ids(app, visit_ids) -> list[str]:

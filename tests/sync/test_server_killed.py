@@ -22,7 +22,7 @@ import requests
 from tests.support.app_process import AppProcess
 from tests.support.database import libpq
 from tests.support.fixtures import PASSWORD
-from tests.sync.support import SHOP, mutation, visit_data
+from tests.sync.support import mutation, visit_data
 
 BATCH = 200
 # The server's backend that waits on the test's lock, midway through the push.
@@ -73,11 +73,6 @@ def server(app, database_url, tmp_path):
     process = AppProcess(database_url, tmp_path / "gunicorn.log").start()
     yield process
     process.kill()
-
-
-@pytest.fixture
-def shop(org, rep, make_account):
-    return make_account(org, *SHOP, owner_id=rep.id)
 
 
 @pytest.fixture
