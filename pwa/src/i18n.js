@@ -6,6 +6,7 @@ import account from "./locales/account.js";
 import core from "./locales/core.js";
 import install from "./locales/install.js";
 import map from "./locales/map.js";
+import notes from "./locales/notes.js";
 import sync from "./locales/sync.js";
 import tasks from "./locales/tasks.js";
 
@@ -32,7 +33,7 @@ export function mergeTables(areas) {
   return merged;
 }
 
-const STRINGS = mergeTables([core, map, account, install, sync, tasks]);
+const STRINGS = mergeTables([core, map, account, install, sync, tasks, notes]);
 
 // The language a browser tag asks for, or null when we don't speak it. Serbian counts only in
 // Cyrillic: sr-Latn, and tags whose usual script is Latin (sr-ME), are not it.

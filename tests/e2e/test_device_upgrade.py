@@ -1,19 +1,23 @@
-"""A device whose IndexedDB an older app version made (version 2, before tasks) keeps its
-outbox and rows when the app upgrades it, and sends what was waiting."""
+"""A device whose IndexedDB an older app version made (version 2, before tasks; version 3,
+before notes) keeps its outbox and rows when the app upgrades it, and sends what was waiting."""
 
 from __future__ import annotations
 
 import uuid
 
+from playwright.sync_api import expect
+
 from tests.e2e.pages import log_in
-from tests.e2e.sync_steps import server_visits, wait_until_sent
+from tests.e2e.sync_steps import server_ledger, server_visits, sync_state, wait_until_sent
 
 CENTRE = (26.1025, 44.4268)
+STORES = ["accounts", "conflicts", "meta", "outbox", "tasks", "visits"]
 
-# The database as the version-2 app left it: one visit recorded offline, waiting in the outbox.
-OLD_DATABASE_JS = """async ({user, visit}) => {
+# The database as the version-2 or -3 app left it: one visit recorded offline, waiting in the
+# outbox, and the cursor of the last pull (none, or one the server gave).
+OLD_DATABASE_JS = """async ({version, user, visit, cursor}) => {
   const db = await new Promise((resolve, reject) => {
-    const open = indexedDB.open("waypoint", 2);
+    const open = indexedDB.open("waypoint", version);
     open.onupgradeneeded = () => {
       const db = open.result;
       db.createObjectStore("accounts", { keyPath: "id" });
@@ -22,6 +26,7 @@ OLD_DATABASE_JS = """async ({user, visit}) => {
       const visits = db.createObjectStore("visits", { keyPath: "id" });
       visits.createIndex("account_started", ["account_id", "started_at"]);
       db.createObjectStore("conflicts", { keyPath: "id" });
+      if (version >= 3) db.createObjectStore("tasks", { keyPath: "id" });
     };
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
@@ -29,7 +34,7 @@ OLD_DATABASE_JS = """async ({user, visit}) => {
   const tx = db.transaction(["meta", "outbox", "visits"], "readwrite");
   const sync = {
     client_id: crypto.randomUUID(), user_id: user.id, user_name: user.name,
-    next_id: 2, cursor: null,
+    next_id: 2, cursor,
   };
   tx.objectStore("meta").put(sync, "sync");
   tx.objectStore("outbox").put({ id: 1, op: "visit.create", data: visit, at: visit.ended_at });
@@ -51,12 +56,9 @@ STORES_JS = """() => new Promise((resolve, reject) => {
 })"""
 
 
-def test_outbox_of_the_previous_app_version_survives_the_upgrade_and_is_sent(
-    phone, app, rep, make_account, org
-):
-    """Version 2 -> 3 adds the tasks store and keeps the waiting visit, which then reaches the
-    server exactly once."""
-    shop = str(make_account(org, *CENTRE, owner_id=rep.id, name="Corner Shop"))
+def _old_device(phone, rep, shop, version, cursor=None):
+    """A page of the app's origin holding the database of app `version`; returns the page and
+    the visit waiting in its outbox."""
     page = phone.new_page()
     # A page of the app's origin that runs none of its code, to build the old database in.
     phone.route(
@@ -74,13 +76,53 @@ def test_outbox_of_the_previous_app_version_survives_the_upgrade_and_is_sent(
         "notes": "before the upgrade",
         "next_step": None,
     }
-    page.evaluate(OLD_DATABASE_JS, {"user": {"id": str(rep.id), "name": rep.name}, "visit": visit})
+    user = {"id": str(rep.id), "name": rep.name}
+    page.evaluate(
+        OLD_DATABASE_JS, {"version": version, "user": user, "visit": visit, "cursor": cursor}
+    )
+    return page, visit
+
+
+def test_outbox_of_the_previous_app_version_survives_the_upgrade_and_is_sent(
+    phone, app, rep, make_account, org
+):
+    """Version 2 -> 4 adds the tasks and notes stores and keeps the waiting visit, which then
+    reaches the server exactly once."""
+    shop = str(make_account(org, *CENTRE, owner_id=rep.id, name="Corner Shop"))
+    page, visit = _old_device(phone, rep, shop, version=2)
 
     log_in(page, rep.email)
     wait_until_sent(page)
 
     version, stores = page.evaluate(STORES_JS)
-    assert version == 3
-    assert sorted(stores) == ["accounts", "conflicts", "meta", "outbox", "tasks", "visits"]
+    assert version == 4
+    assert sorted(stores) == sorted([*STORES, "notes"])
     [stored] = server_visits(app, rep.id)
     assert (str(stored["id"]), stored["outcome"]) == (visit["id"], "met")
+
+
+def test_version_3_device_keeps_its_outbox_and_gets_the_notes_its_pulls_skipped(
+    phone, app, rep, rep_api, make_account, org
+):
+    """Version 3 pulled past a note it had no store for: version 4 adds the notes store, keeps
+    the device's id and waiting visit (sent once, as mutation 1), and pulls everything again,
+    so the skipped note appears on the account."""
+    shop = str(make_account(org, *CENTRE, owner_id=rep.id, name="Corner Shop"))
+    note = {"id": str(uuid.uuid4()), "account_id": shop, "body": "Written on the office PC"}
+    assert rep_api.post("/api/v1/notes", json=note).status_code == 201
+    cursor = rep_api.get("/api/v1/sync/pull").json["cursor"]
+    page, visit = _old_device(phone, rep, shop, version=3, cursor=cursor)
+    client_id = sync_state(page)["client_id"]
+
+    log_in(page, rep.email)
+    wait_until_sent(page)
+    page.goto(f"/accounts/{shop}")
+
+    expect(page.locator(f"wp-visit-history li[data-id='{note['id']}'] .body")).to_have_text(
+        note["body"]
+    )
+    version, stores = page.evaluate(STORES_JS)
+    assert (version, sorted(stores)) == (4, sorted([*STORES, "notes"]))
+    assert sync_state(page)["client_id"] == client_id
+    ledger = server_ledger(app, client_id)
+    assert [(row["mutation_id"], str(row["entity_id"])) for row in ledger] == [(1, visit["id"])]

@@ -1,5 +1,6 @@
-// IndexedDB through idb: the last-seen accounts, the rep's visits and tasks, the outbox of mutations not yet
-// acknowledged by the server, the conflicts inbox and a little state, so the app works offline.
+// IndexedDB through idb: the last-seen accounts, the rep's visits, tasks and notes, the outbox of
+// mutations not yet acknowledged by the server, the conflicts inbox and a little state, so the app
+// works offline.
 // Every call goes through withDb(): iOS kills the IndexedDB server process of a backgrounded app
 // ("Connection to Indexed Database server lost"), and the page's connection stays dead; we reopen
 // once and, when that fails too, ask the rep to reload.
@@ -7,7 +8,7 @@ import { openDB } from "idb";
 import { rebaseRow } from "../sync/logic.js";
 
 const DB_NAME = "waypoint";
-const VERSION = 3;
+const VERSION = 4;
 /** Fired on window when IndexedDB cannot be reopened: the page must be reloaded. */
 export const DB_LOST_EVENT = "wp-db-lost";
 
@@ -15,7 +16,7 @@ let database = null;
 
 function open() {
   database ??= openDB(DB_NAME, VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         db.createObjectStore("accounts", { keyPath: "id" });
         db.createObjectStore("meta");
@@ -30,6 +31,14 @@ function open() {
       if (oldVersion < 3) {
         // Only adds a store: the accounts, visits and outbox of version 2 stay as they are.
         db.createObjectStore("tasks", { keyPath: "id" });
+      }
+      if (oldVersion < 4) {
+        // An account's history reads its newest notes first, as with visits.
+        db.createObjectStore("notes", { keyPath: "id" }).createIndex("account_written", ["account_id", "written_at"]);
+        // Earlier versions skipped the notes a pull brought: the next pull is a full snapshot
+        // again (the outbox and every row stay). "sync" is outbox.js's key of the sync state.
+        const meta = transaction.objectStore("meta");
+        meta.get("sync").then((state) => state && meta.put({ ...state, cursor: null }, "sync"));
       }
     },
     terminated() {
@@ -95,7 +104,7 @@ export async function setMeta(key, value) {
 /** Everything of the previous user on this device, the sync state included. */
 export async function forgetEverything() {
   return withDb(async (db) => {
-    const stores = ["accounts", "meta", "outbox", "visits", "tasks", "conflicts"];
+    const stores = ["accounts", "meta", "outbox", "visits", "tasks", "notes", "conflicts"];
     const tx = db.transaction(stores, "readwrite", { durability: "strict" });
     await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
   });
@@ -115,18 +124,28 @@ export async function getTask(id) {
   return withDb((db) => db.get("tasks", id));
 }
 
-/** The newest `limit` visits of one account on this device (synced and not yet sent). */
-export async function visitsOf(accountId, limit = 50) {
+// The newest `limit` rows of one account in `store`, through its [account_id, time] index.
+async function newestOf(store, index, accountId, limit) {
   return withDb(async (db) => {
     const range = IDBKeyRange.bound([accountId, ""], [accountId, "\uffff"]);
-    const visits = [];
-    let cursor = await db.transaction("visits").store.index("account_started").openCursor(range, "prev");
-    while (cursor && visits.length < limit) {
-      visits.push(cursor.value);
+    const rows = [];
+    let cursor = await db.transaction(store).store.index(index).openCursor(range, "prev");
+    while (cursor && rows.length < limit) {
+      rows.push(cursor.value);
       cursor = await cursor.continue();
     }
-    return visits;
+    return rows;
   });
+}
+
+/** The newest `limit` visits of one account on this device (synced and not yet sent). */
+export async function visitsOf(accountId, limit = 50) {
+  return newestOf("visits", "account_started", accountId, limit);
+}
+
+/** The newest `limit` notes of one account on this device (synced and not yet sent). */
+export async function notesOf(accountId, limit = 50) {
+  return newestOf("notes", "account_written", accountId, limit);
 }
 
 export async function allRows(store) {

@@ -7,7 +7,7 @@ import { applyMutation, rebaseRow, stillPending, targetOf, undoOf, withdrawn } f
 import { withDb } from "./db.js";
 
 const SYNC_KEY = "sync"; // meta: {client_id, user_id, next_id, cursor, last_synced_at, ...}
-const STORE_OF = { account: "accounts", visit: "visits", task: "tasks" };
+const STORE_OF = { account: "accounts", visit: "visits", task: "tasks", note: "notes" };
 const ROW_STORES = Object.values(STORE_OF);
 /** Fired on window after the outbox, the local rows or the sync state changed (any tab's own). */
 export const OUTBOX_EVENT = "wp-outbox-change";
@@ -121,8 +121,8 @@ export async function acknowledge(lastMutationId, results = []) {
         // The server will never have this change: take it back (the rep's later ones stay).
         const row = withdrawn(target.entity, await rows.get(target.id), mutation, left);
         writes.push(row ? rows.put(row) : rows.delete(target.id));
-      } else if (target.entity === "visit") {
-        // Sent: no longer waiting, verified when the server's row comes back in a pull.
+      } else if (target.entity === "visit" || target.entity === "note") {
+        // Sent: no longer waiting (a visit is verified when the server's row comes back in a pull).
         const row = await rows.get(target.id);
         if (row?.pending) writes.push(rows.put({ ...row, pending: false }));
       }

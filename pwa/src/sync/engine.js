@@ -157,9 +157,9 @@ export class SyncEngine {
     if (page.has_more) return;
     const listed = new Set(page.changes.map((change) => `${change.entity}:${change.data.id}`));
     await withDb(async (db) => {
-      const tx = db.transaction(["accounts", "visits", "tasks"], "readwrite");
+      const tx = db.transaction(["accounts", "visits", "tasks", "notes"], "readwrite");
       const removals = [];
-      for (const [entity, store] of [["account", "accounts"], ["visit", "visits"], ["task", "tasks"]]) {
+      for (const [entity, store] of [["account", "accounts"], ["visit", "visits"], ["task", "tasks"], ["note", "notes"]]) {
         for (const row of await tx.objectStore(store).getAll()) {
           if (!row.pending && !listed.has(`${entity}:${row.id}`)) removals.push(tx.objectStore(store).delete(row.id));
         }

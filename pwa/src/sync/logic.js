@@ -60,6 +60,7 @@ export function targetOf(mutation) {
   if (mutation.op === "visit.create") return { entity: "visit", id: mutation.data.id };
   if (mutation.op === "account.create" || mutation.op === "account.update") return { entity: "account", id: mutation.data.id };
   if (mutation.op === "task.update") return { entity: "task", id: mutation.data.id };
+  if (mutation.op === "note.create") return { entity: "note", id: mutation.data.id };
   return null;
 }
 
@@ -69,7 +70,7 @@ export function applyMutation(row, mutation) {
   // A create the server already has (its row carries a version) is done: the server's row wins.
   const created = Number.isInteger(row?.version) && !row.pending;
   if (op === "visit.create") return created ? row : { ...data, verification: null, verified: null, pending: true };
-  if (op === "account.create") return created ? row : { ...data, pending: true };
+  if (op === "account.create" || op === "note.create") return created ? row : { ...data, pending: true };
   if (op === "account.update" || op === "task.update") {
     if (!row) return row; // a row this device has not seen: nothing to show
     const { id: _id, ...changes } = data;

@@ -6,6 +6,7 @@ import { formatDistance, formatRelativeDate } from "../shared/format.js";
 import { getAccount, getMeta, saveAccount } from "../store/db.js";
 import { dismiss } from "../store/outbox.js";
 import { saveChange, watchMutation } from "../sync/index.js";
+import "./note-form.js";
 import "./visit-flow.js";
 import "./visit-history.js";
 
@@ -327,6 +328,7 @@ export class AccountView extends LitElement {
 
   renderVisits(account) {
     return html`<wp-visit-flow .accountId=${account.id} .taskId=${this.taskId ?? null}></wp-visit-flow>
+      <wp-note-form .accountId=${account.id}></wp-note-form>
       <wp-visit-history .accountId=${account.id}></wp-visit-history>`;
   }
 

@@ -7,7 +7,7 @@ import { OUTBOX_EVENT, syncState, updateSyncState } from "../store/outbox.js";
 import { engine } from "../sync/engine.js";
 import { localChecksum } from "../sync/logic.js";
 
-const ENTITIES = [["account", "accounts"], ["visit", "visits"], ["task", "tasks"]];
+const ENTITIES = [["account", "accounts"], ["visit", "visits"], ["task", "tasks"], ["note", "notes"]];
 
 /** Local and server checksums per entity, as {entity: {local, server, same}}. */
 export async function compareChecksums() {

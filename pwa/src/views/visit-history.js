@@ -1,15 +1,17 @@
 import { LitElement, css, html, nothing } from "lit";
 import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
 import { formatDateTime, formatDistance } from "../shared/format.js";
-import { visitsOf } from "../store/db.js";
+import { accountHistory } from "../shared/notes.js";
+import { notesOf, visitsOf } from "../store/db.js";
 import { OUTBOX_EVENT } from "../store/outbox.js";
 
-// An account's visits as this device knows them: recorded here and not yet sent ("waiting"),
-// sent but not yet pulled back ("verifying"), and the server's own with their verification.
+// An account's visits and notes as this device knows them, newest first: visits recorded here
+// and not yet sent ("waiting"), sent but not yet pulled back ("verifying"), and the server's own
+// with their verification; notes with their text and time, "waiting" until sent.
 export class VisitHistory extends LitElement {
   static properties = {
     accountId: { attribute: false },
-    visits: { state: true },
+    items: { state: true },
   };
 
   static styles = css`
@@ -24,11 +26,12 @@ export class VisitHistory extends LitElement {
     .waiting, .checking, .unverifiable { color: var(--muted); }
     @media (prefers-color-scheme: dark) { .verified { color: #81c995; } .out_of_range { color: #fbbf24; } }
     .meta, .note { color: var(--muted); font-size: 0.9rem; overflow-wrap: anywhere; margin: 0; }
+    .body { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
   `;
 
   constructor() {
     super();
-    this.visits = [];
+    this.items = [];
     this.reload = () => this.load();
   }
 
@@ -59,23 +62,34 @@ export class VisitHistory extends LitElement {
 
   async read() {
     const id = this.accountId;
-    const visits = id ? await visitsOf(id) : [];
-    if (id === this.accountId) this.visits = visits;
+    const [visits, notes] = id ? await Promise.all([visitsOf(id), notesOf(id)]) : [[], []];
+    if (id === this.accountId) this.items = accountHistory(visits, notes);
   }
 
   render() {
-    return html`<h2>${t("visit.history")}</h2>
-      ${this.visits.length === 0 ? html`<p class="note">${t("visit.none")}</p>` : html`<ul>${this.visits.map((visit) => this.renderVisit(visit))}</ul>`}`;
+    const item = ({ kind, row }) => (kind === "note" ? this.renderNote(row) : this.renderVisit(row));
+    return html`<h2>${t("history.title")}</h2>
+      ${this.items.length === 0 ? html`<p class="note">${t("history.none")}</p>` : html`<ul>${this.items.map(item)}</ul>`}`;
   }
 
   renderVisit(visit) {
     const status = visit.pending ? "waiting" : visit.verification ?? "checking";
     const distance = Number.isFinite(visit.distance_m) ? t("visit.distance", { distance: formatDistance(visit.distance_m, locale) }) : null;
-    return html`<li data-id=${visit.id} data-status=${status}>
+    return html`<li data-kind="visit" data-id=${visit.id} data-status=${status}>
       <div class="top"><strong>${t(`visit.outcome.${visit.outcome}`)}</strong>
         <span class="status ${status}">${t(`visit.${status}`)}</span></div>
       <p class="meta">${formatDateTime(visit.started_at, locale)}${distance ? ` · ${distance}` : ""}</p>
       ${visit.notes ? html`<p class="note">${visit.notes}</p>` : nothing}
+    </li>`;
+  }
+
+  renderNote(note) {
+    const status = note.pending ? "waiting" : "synced";
+    return html`<li data-kind="note" data-id=${note.id} data-status=${status}>
+      <div class="top"><strong>${t("note.item")}</strong>
+        ${note.pending ? html`<span class="status waiting">${t("note.waiting")}</span>` : nothing}</div>
+      <p class="meta">${formatDateTime(note.written_at, locale)}</p>
+      <p class="body">${note.body}</p>
     </li>`;
   }
 }
