@@ -52,6 +52,7 @@ IDB_JS = """async (what) => {
     if (what === "state") return await read("meta", (s) => s.get("sync"));
     if (what === "visits") return await read("visits", (s) => s.getAll());
     if (what === "outbox-ids") return await read("outbox", (s) => s.getAllKeys());
+    if (what === "account-ids") return await read("accounts", (s) => s.getAllKeys());
   } finally {
     db.close();
   }
@@ -96,6 +97,12 @@ def local_visits(page: Any) -> list[dict[str, Any]]:
     """The visits stored on the device."""
     visits: list[dict[str, Any]] = page.evaluate(IDB_JS, "visits")
     return visits
+
+
+def local_account_ids(page: Any) -> set[str]:
+    """The ids of the accounts stored on the device."""
+    ids: list[str] = page.evaluate(IDB_JS, "account-ids")
+    return set(ids)
 
 
 def wait_until_sent(page: Any, timeout_s: float = 60.0) -> None:

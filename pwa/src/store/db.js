@@ -11,6 +11,12 @@ const DB_NAME = "waypoint";
 const VERSION = 4;
 /** Fired on window when IndexedDB cannot be reopened: the page must be reloaded. */
 export const DB_LOST_EVENT = "wp-db-lost";
+/**
+ * The synced entities, each with the object store its rows are kept in: pulls, the outbox,
+ * forgetting a user, dropping the rows a full snapshot leaves out and the diagnostics' checksums
+ * all go by this one list. A store added here is created in upgrade() below.
+ */
+export const SYNCED_STORES = Object.freeze({ account: "accounts", visit: "visits", task: "tasks", note: "notes" });
 
 let database = null;
 
@@ -104,7 +110,7 @@ export async function setMeta(key, value) {
 /** Everything of the previous user on this device, the sync state included. */
 export async function forgetEverything() {
   return withDb(async (db) => {
-    const stores = ["accounts", "meta", "outbox", "visits", "tasks", "notes", "conflicts"];
+    const stores = ["meta", "outbox", "conflicts", ...Object.values(SYNCED_STORES)];
     const tx = db.transaction(stores, "readwrite", { durability: "strict" });
     await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
   });

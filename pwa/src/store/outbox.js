@@ -4,10 +4,12 @@
 // "Saved on device" is true when it is shown. Mutations leave the outbox only when the server
 // acknowledges them (push or pull `last_mutation_id`), never on an error.
 import { applyMutation, rebaseRow, stillPending, targetOf, undoOf, withdrawn } from "../sync/logic.js";
-import { withDb } from "./db.js";
+import { SYNCED_STORES, withDb } from "./db.js";
+import { trackSnapshot } from "./snapshot.js";
 
-const SYNC_KEY = "sync"; // meta: {client_id, user_id, next_id, cursor, last_synced_at, ...}
-const STORE_OF = { account: "accounts", visit: "visits", task: "tasks", note: "notes" };
+// meta: {client_id, user_id, next_id, cursor, snapshot_open, last_synced_at, ...}
+const SYNC_KEY = "sync";
+const STORE_OF = SYNCED_STORES;
 const ROW_STORES = Object.values(STORE_OF);
 /** Fired on window after the outbox, the local rows or the sync state changed (any tab's own). */
 export const OUTBOX_EVENT = "wp-outbox-change";
@@ -133,14 +135,19 @@ export async function acknowledge(lastMutationId, results = []) {
 }
 
 /**
- * Store one pull page: the server's rows with our pending mutations re-applied on top, the
- * acknowledged mutations dropped, and the cursor, all in one transaction, so the cursor never
- * runs ahead of the rows it stands for.
+ * Store one pull page, pulled from `from` (the cursor sent, null for a full snapshot): the
+ * server's rows with our pending mutations re-applied on top, the acknowledged mutations
+ * dropped, the rows a finished snapshot left out forgotten (see snapshot.js), and the cursor, all
+ * in one transaction, so the cursor never runs ahead of the rows it stands for. A page pulled
+ * from a cursor the device no longer has (a resync meanwhile) is dropped: resolves false.
  */
-export async function storePull(page) {
-  await withDb(async (db) => {
+export async function storePull(page, from = null) {
+  const stored = await withDb(async (db) => {
     const stores = ["meta", "outbox", ...ROW_STORES];
     const tx = db.transaction(stores, "readwrite", { durability: "strict" });
+    const meta = tx.objectStore("meta");
+    const state = await meta.get(SYNC_KEY);
+    if ((state?.cursor ?? null) !== from) return tx.done.then(() => false);
     const outbox = tx.objectStore("outbox");
     const acknowledged = Number.isInteger(page.last_mutation_id) ? page.last_mutation_id : 0;
     const pending = stillPending(await outbox.getAll(), acknowledged);
@@ -152,12 +159,15 @@ export async function storePull(page) {
       const row = rebaseRow(change.entity, id, change.op === "delete" ? undefined : change.data, pending);
       writes.push(row ? tx.objectStore(store).put(row) : tx.objectStore(store).delete(id));
     }
-    const meta = tx.objectStore("meta");
-    const state = await meta.get(SYNC_KEY);
-    writes.push(meta.put({ ...state, cursor: page.cursor }, SYNC_KEY));
+    const targets = new Set(pending.map(targetOf).filter(Boolean).map(({ entity, id }) => `${entity}:${id}`));
+    const waiting = (entity, row) => Boolean(row.pending) || targets.has(`${entity}:${row.id}`);
+    const open = await trackSnapshot(tx, page, { starts: from === null, open: Boolean(state?.snapshot_open), waiting });
+    writes.push(meta.put({ ...state, cursor: page.cursor, snapshot_open: open }, SYNC_KEY));
     await Promise.all([...writes, tx.done]);
+    return true;
   });
-  changed();
+  if (stored) changed();
+  return stored;
 }
 
 /**

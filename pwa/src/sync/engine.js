@@ -6,7 +6,6 @@
 // take turns (the server deduplicates anyway).
 import { ApiError, api, hasCsrfToken, request, setCsrfToken } from "../api/client.js";
 import { acknowledge, storePull, syncState, updateSyncState, waiting } from "../store/outbox.js";
-import { withDb } from "../store/db.js";
 import { BATCH_LIMITS, backoffDelay, classifyFailure, firstBatch, parseRetryAfter, wireMutation } from "./logic.js";
 
 /** Fired on window whenever the engine's status changes (syncing, offline, error, auth...). */
@@ -136,36 +135,18 @@ export class SyncEngine {
     }
   }
 
+  // Pages until the server has no more; a full snapshot's pages may span several runs (offline,
+  // a reload between two of them): the store keeps what it needs to finish one (store/snapshot.js).
   async pullAll() {
     for (;;) {
-      const { client_id, cursor } = await syncState();
+      const { client_id, cursor = null } = await syncState();
       const query = new URLSearchParams({ client_id, limit: String(PULL_LIMIT) });
       if (cursor) query.set("cursor", cursor);
       const page = await request(`/sync/pull?${query}`);
       if (!Array.isArray(page?.changes)) throw new BadResponse("pull");
-      if (!cursor) await this.forgetUnlisted(page);
-      await storePull(page);
-      if (!page.has_more) return;
+      const stored = await storePull(page, cursor);
+      if (stored && !page.has_more) return; // not stored: the cursor moved meanwhile, go on from it
     }
-  }
-
-  // A full snapshot (no cursor) lists the whole working set: synced rows it leaves out are no
-  // longer ours to see. Only the first page's rows are known here, so this runs on a snapshot
-  // that fits in one page, which is every working set of a rep in practice; larger ones simply
-  // keep the extra rows until the diagnostics' resync.
-  async forgetUnlisted(page) {
-    if (page.has_more) return;
-    const listed = new Set(page.changes.map((change) => `${change.entity}:${change.data.id}`));
-    await withDb(async (db) => {
-      const tx = db.transaction(["accounts", "visits", "tasks", "notes"], "readwrite");
-      const removals = [];
-      for (const [entity, store] of [["account", "accounts"], ["visit", "visits"], ["task", "tasks"], ["note", "notes"]]) {
-        for (const row of await tx.objectStore(store).getAll()) {
-          if (!row.pending && !listed.has(`${entity}:${row.id}`)) removals.push(tx.objectStore(store).delete(row.id));
-        }
-      }
-      await Promise.all([...removals, tx.done]);
-    });
   }
 
   async succeeded() {

@@ -2,18 +2,16 @@ import { LitElement, css, html, nothing } from "lit";
 import { request } from "../api/client.js";
 import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
 import { formatDateTime, formatNumber } from "../shared/format.js";
-import { allRows, count } from "../store/db.js";
+import { SYNCED_STORES, allRows, count } from "../store/db.js";
 import { OUTBOX_EVENT, syncState, updateSyncState } from "../store/outbox.js";
 import { engine } from "../sync/engine.js";
 import { localChecksum } from "../sync/logic.js";
-
-const ENTITIES = [["account", "accounts"], ["visit", "visits"], ["task", "tasks"], ["note", "notes"]];
 
 /** Local and server checksums per entity, as {entity: {local, server, same}}. */
 export async function compareChecksums() {
   const server = await request("/sync/checksum");
   const result = {};
-  for (const [entity, store] of ENTITIES) {
+  for (const [entity, store] of Object.entries(SYNCED_STORES)) {
     const local = await localChecksum(await allRows(store));
     const theirs = server[entity] ?? { count: 0, hash: "" };
     result[entity] = { local, server: theirs, same: local.count === theirs.count && local.hash === theirs.hash };
