@@ -3,6 +3,7 @@ import { api, setCsrfToken } from "./api/client.js";
 import { t } from "./i18n.js";
 import { DB_LOST_EVENT, count, getMeta, setMeta } from "./store/db.js";
 import { bindUser, discardWaiting } from "./store/outbox.js";
+import { discardAllDrafts } from "./store/visit-draft.js";
 import { SYNC_STATUS_EVENT } from "./sync/engine.js";
 import { startSync, stopSync } from "./sync/index.js";
 import { currentRoute, navigate, onRouteChange } from "./router.js";
@@ -12,6 +13,7 @@ import "./views/login-view.js";
 import "./views/language-picker.js";
 import "./views/near-view.js";
 import "./views/sync-status.js";
+import "./views/visits-in-progress.js";
 
 // Screens other than Near me load their code (the map library above all) only when opened.
 const LAZY_SCREENS = {
@@ -126,6 +128,7 @@ export class AppShell extends LitElement {
   async logOut() {
     stopSync();
     await api.logout().catch(() => {});
+    await discardAllDrafts().catch(() => {}); // a visit checked in and not out ends with the session
     await setMeta("user", null);
     Object.assign(this, { user: null, blocked: null });
   }
@@ -176,7 +179,7 @@ export class AppShell extends LitElement {
         <wp-language></wp-language>
         <button @click=${this.logOut} title=${this.user.name}>${t("logOut")}</button></header>
       <wp-sync-status @click=${this.follow}></wp-sync-status>
-      <main @click=${this.follow}>${this.screen()}</main>`;
+      <main @click=${this.follow}><wp-visits-in-progress .except=${this.route.accountId ?? null}></wp-visits-in-progress>${this.screen()}</main>`;
   }
 
   screen() {

@@ -52,6 +52,7 @@ IDB_JS = """async (what) => {
     if (what === "state") return await read("meta", (s) => s.get("sync"));
     if (what === "visits") return await read("visits", (s) => s.getAll());
     if (what === "outbox-ids") return await read("outbox", (s) => s.getAllKeys());
+    if (what === "drafts") return (await read("meta", (s) => s.get("visit_drafts"))) ?? {};
     if (what === "account-ids") return await read("accounts", (s) => s.getAllKeys());
   } finally {
     db.close();
@@ -103,6 +104,12 @@ def local_account_ids(page: Any) -> set[str]:
     """The ids of the accounts stored on the device."""
     ids: list[str] = page.evaluate(IDB_JS, "account-ids")
     return set(ids)
+
+
+def visit_drafts(page: Any) -> dict[str, dict[str, Any]]:
+    """The visits in progress on the device (checked in, not yet out), by account id."""
+    drafts: dict[str, dict[str, Any]] = page.evaluate(IDB_JS, "drafts")
+    return drafts
 
 
 def wait_until_sent(page: Any, timeout_s: float = 60.0) -> None:

@@ -6,6 +6,7 @@
 import { applyMutation, rebaseRow, stillPending, targetOf, undoOf, withdrawn } from "../sync/logic.js";
 import { SYNCED_STORES, withDb } from "./db.js";
 import { trackSnapshot } from "./snapshot.js";
+import { DRAFTS_KEY } from "./visit-draft.js";
 
 // meta: {client_id, user_id, next_id, cursor, snapshot_open, last_synced_at, ...}
 const SYNC_KEY = "sync";
@@ -45,7 +46,12 @@ export async function bindUser(user, { discard = false } = {}) {
     if (state?.user_id === user.id) return tx.done.then(() => ({ state }));
     const waiting = await tx.objectStore("outbox").count();
     if (waiting > 0 && !discard) return tx.done.then(() => ({ blocked: waiting, previous: state?.user_name ?? "" }));
-    if (state) await Promise.all(["outbox", "conflicts", ...ROW_STORES].map((name) => tx.objectStore(name).clear()));
+    if (state) {
+      await Promise.all([
+        ...["outbox", "conflicts", ...ROW_STORES].map((name) => tx.objectStore(name).clear()),
+        tx.objectStore("meta").delete(DRAFTS_KEY), // the previous user's visits in progress
+      ]);
+    }
     const fresh = { client_id: crypto.randomUUID(), user_id: user.id, user_name: user.name, next_id: 1, cursor: null };
     await Promise.all([tx.objectStore("meta").put(fresh, SYNC_KEY), tx.done]);
     return { state: fresh };
@@ -58,8 +64,10 @@ export async function bindUser(user, { discard = false } = {}) {
  * Record one user action: the mutation `op` with `data` (and `base_version` for an edit) goes
  * into the outbox and its optimistic row into the local store, in one strict transaction that
  * also advances the counter. Resolves with the outbox entry once the transaction has completed.
+ * `also(tx)`, when given, is one more step of the caller's in the same transaction (on the
+ * stores named here, "meta" among them); when it throws, nothing is written.
  */
-export async function record(op, data, { base_version } = {}) {
+export async function record(op, data, { base_version, also } = {}) {
   const entry = await withDb(async (db) => {
     const target = targetOf({ op, data });
     const stores = ["meta", "outbox", STORE_OF[target.entity]];
@@ -67,6 +75,17 @@ export async function record(op, data, { base_version } = {}) {
     const meta = tx.objectStore("meta");
     const state = await meta.get(SYNC_KEY);
     if (!state) throw new Error("no user bound to this device");
+    if (also) {
+      await also(tx).catch((error) => {
+        tx.done.catch(() => {}); // rejects with the abort: the caller gets `error` instead
+        try {
+          tx.abort();
+        } catch {
+          // already over, with nothing written
+        }
+        throw error;
+      });
+    }
     const mutation = { id: state.next_id, op, data, at: new Date().toISOString() };
     if (base_version !== undefined) mutation.base_version = base_version;
     const rows = tx.objectStore(STORE_OF[target.entity]);

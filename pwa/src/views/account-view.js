@@ -327,7 +327,7 @@ export class AccountView extends LitElement {
   }
 
   renderVisits(account) {
-    return html`<wp-visit-flow .accountId=${account.id} .taskId=${this.taskId ?? null}></wp-visit-flow>
+    return html`<wp-visit-flow .accountId=${account.id} .accountName=${account.name} .taskId=${this.taskId ?? null}></wp-visit-flow>
       <wp-note-form .accountId=${account.id}></wp-note-form>
       <wp-visit-history .accountId=${account.id}></wp-visit-history>`;
   }
