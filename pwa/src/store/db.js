@@ -67,17 +67,26 @@ function connectionLost(error) {
   return /InvalidStateError|UnknownError|connection.*lost|database.*closing/i.test(text);
 }
 
+// A newer version of the app upgraded the database from another tab (this page let its
+// connection go): only a reload, which brings that version here too, opens it again.
+const outdated = (error) => error?.name === "VersionError";
+
+function askToReload() {
+  if (typeof window !== "undefined") window.dispatchEvent(new CustomEvent(DB_LOST_EVENT));
+}
+
 /** Run `work(db)`; on a lost connection reopen once and retry, then tell the page to reload. */
 export async function withDb(work) {
   try {
     return await work(await open());
   } catch (error) {
+    if (outdated(error)) askToReload();
     if (!connectionLost(error)) throw error;
     database = null;
     try {
       return await work(await open());
     } catch (again) {
-      if (connectionLost(again) && typeof window !== "undefined") window.dispatchEvent(new CustomEvent(DB_LOST_EVENT));
+      if (connectionLost(again) || outdated(again)) askToReload();
       throw again;
     }
   }
