@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from tests.e2e.pages import log_in
+
 PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -42,3 +44,12 @@ def phone(browser: Browser, live_server: Any, app: Any) -> Iterator[Any]:
     )
     yield context
     context.close()
+
+
+@pytest.fixture
+def page(phone: Any, rep: Any) -> Any:
+    """The rep logged in on the phone, the service worker in control."""
+    page = phone.new_page()
+    log_in(page, rep.email)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    return page

@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from server.core.clock import now_utc
-from tests.e2e.pages import log_in
 from tests.e2e.sync_steps import open_account, record_visit, sync_now, wait_until_sent
 
 CENTRE = (26.1025, 44.4268)
@@ -22,15 +21,6 @@ SECOND = "Call back after 14:00\nAsk for Ana at the till"
 def shop(org, rep, make_account):
     """An account of the rep where the emulated phone stands."""
     return make_account(org, *CENTRE, owner_id=rep.id, name="Corner Shop")
-
-
-@pytest.fixture
-def page(phone, rep):
-    """The rep logged in, the service worker in control."""
-    page = phone.new_page()
-    log_in(page, rep.email)
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    return page
 
 
 def add_note(page, text):

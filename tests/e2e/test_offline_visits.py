@@ -7,7 +7,6 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pages import log_in
 from tests.e2e.sync_steps import (
     local_visits,
     open_account,
@@ -28,15 +27,6 @@ CENTRE = (26.1025, 44.4268)
 def shop(org, rep, make_account):
     """An account of the rep where the emulated phone stands."""
     return make_account(org, *CENTRE, owner_id=rep.id, name="Corner Shop")
-
-
-@pytest.fixture
-def page(phone, rep):
-    """The rep logged in, the service worker in control."""
-    page = phone.new_page()
-    log_in(page, rep.email)
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    return page
 
 
 def _pushes(context, handler):

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pages import log_in
 from tests.e2e.sync_steps import open_account, record_visit, server_visits, wait_until_sent
 
 # Chromium's own page for IndexedDB: "Force close" closes every connection of an origin's
@@ -28,15 +26,6 @@ UPGRADE_JS = """() => new Promise((resolve, reject) => {
   };
   probe.onerror = () => reject(probe.error);
 })"""
-
-
-@pytest.fixture
-def page(phone, rep):
-    """The rep logged in, the service worker in control."""
-    page = phone.new_page()
-    log_in(page, rep.email)
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    return page
 
 
 def _open_connections(internals: Any, origin: str) -> int:

@@ -15,7 +15,6 @@ from sqlalchemy import text
 
 from server.core.clock import now_utc
 from server.extensions import db
-from tests.e2e.pages import log_in
 from tests.e2e.sync_steps import open_account, server_ledger, sync_state, wait_until_sent
 
 SHOP = (26.1031, 44.4279)  # about 130 m from the phone fixture's position
@@ -50,15 +49,6 @@ def give_task(admin_api, rep, shop):
         return task
 
     return give
-
-
-@pytest.fixture
-def page(phone, rep):
-    """The rep logged in, the service worker in control."""
-    page = phone.new_page()
-    log_in(page, rep.email)
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    return page
 
 
 def _today(page):

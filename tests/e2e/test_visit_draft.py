@@ -39,15 +39,6 @@ def bakery(org, rep, make_account):
     return make_account(org, CENTRE[0] + 0.002, CENTRE[1], owner_id=rep.id, name="Bakery")
 
 
-@pytest.fixture
-def page(phone, rep):
-    """The rep logged in, the service worker in control."""
-    page = phone.new_page()
-    log_in(page, rep.email)
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    return page
-
-
 def _kept(page: Any, account_id: Any, **fields: Any) -> dict[str, Any]:
     """Until the device's draft of the visit at `account_id` holds `fields`; returns it. Polled
     from here, as the write follows a pause in typing."""
