@@ -68,9 +68,19 @@ export async function bindUser(user, { discard = false } = {}) {
  * stores named here, "meta" among them); when it throws, nothing is written.
  */
 export async function record(op, data, { base_version, also } = {}) {
-  const entry = await withDb(async (db) => {
-    const target = targetOf({ op, data });
-    const stores = ["meta", "outbox", STORE_OF[target.entity]];
+  const [entry] = await recordAction([{ op, data, base_version }], { also });
+  return entry;
+}
+
+/**
+ * One user action that makes several mutations (a visit that also marks its task done): all of
+ * them, in order and with consecutive ids, and their rows, in one strict transaction, so the
+ * action is on the device whole or not at all. Resolves with the outbox entries.
+ */
+export async function recordAction(changes, { also } = {}) {
+  const entries = await withDb(async (db) => {
+    const targets = changes.map(targetOf);
+    const stores = [...new Set(["meta", "outbox", ...targets.map((target) => STORE_OF[target.entity])])];
     const tx = db.transaction(stores, "readwrite", { durability: "strict" });
     const meta = tx.objectStore("meta");
     const state = await meta.get(SYNC_KEY);
@@ -86,23 +96,25 @@ export async function record(op, data, { base_version, also } = {}) {
         throw error;
       });
     }
-    const mutation = { id: state.next_id, op, data, at: new Date().toISOString() };
-    if (base_version !== undefined) mutation.base_version = base_version;
-    const rows = tx.objectStore(STORE_OF[target.entity]);
-    const before = await rows.get(target.id);
-    // Kept on the device only (never sent): what to put back if the server refuses the edit.
-    if (op.endsWith(".update")) mutation.undo = undoOf(before, data);
-    const row = applyMutation(before, mutation);
-    await Promise.all([
-      tx.objectStore("outbox").add(mutation),
-      row ? rows.put(row) : Promise.resolve(),
-      meta.put({ ...state, next_id: state.next_id + 1 }, SYNC_KEY),
-      tx.done,
-    ]);
-    return mutation;
+    const at = new Date().toISOString();
+    const made = [];
+    const writes = [];
+    for (const [index, { op, data, base_version }] of changes.entries()) {
+      const mutation = { id: state.next_id + index, op, data, at };
+      if (base_version !== undefined) mutation.base_version = base_version;
+      const rows = tx.objectStore(STORE_OF[targets[index].entity]);
+      const before = await rows.get(targets[index].id);
+      // Kept on the device only (never sent): what to put back if the server refuses the edit.
+      if (op.endsWith(".update")) mutation.undo = undoOf(before, data);
+      const row = applyMutation(before, mutation);
+      writes.push(tx.objectStore("outbox").add(mutation), row ? rows.put(row) : Promise.resolve());
+      made.push(mutation);
+    }
+    await Promise.all([...writes, meta.put({ ...state, next_id: state.next_id + made.length }, SYNC_KEY), tx.done]);
+    return made;
   });
   changed();
-  return entry;
+  return entries;
 }
 
 /** The first `limit` mutations waiting, in id order. */

@@ -1,7 +1,7 @@
 // What the views use: save a change (outbox + optimistic row, then sync soon) and start or stop
 // syncing with the session. The Socket.IO client is loaded only after login, in its own chunk,
 // so the shell stays light; a poke (or a reconnect) only makes the engine pull.
-import { OUTBOX_EVENT, outcomeOf, record } from "../store/outbox.js";
+import { OUTBOX_EVENT, outcomeOf, record, recordAction } from "../store/outbox.js";
 import { SYNC_STATUS_EVENT, engine } from "./engine.js";
 
 const BACKGROUND_SYNC_TAG = "waypoint-outbox";
@@ -13,6 +13,14 @@ export async function saveChange(op, data, options) {
   engine.soon();
   askForBackgroundSync();
   return entry;
+}
+
+/** Record one user action of several changes ({op, data, base_version?}), all saved or none. */
+export async function saveAction(changes, options) {
+  const entries = await recordAction(changes, options);
+  engine.soon();
+  askForBackgroundSync();
+  return entries;
 }
 
 /**

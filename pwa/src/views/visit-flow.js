@@ -4,7 +4,7 @@ import { locationCaptureOn } from "../settings.js";
 import { formatDistance } from "../shared/format.js";
 import { getTask } from "../store/db.js";
 import { DraftGone, DraftKeeper, discardDraft, loadDrafts, takeDraft } from "../store/visit-draft.js";
-import { saveChange } from "../sync/index.js";
+import { saveAction } from "../sync/index.js";
 import { OUTCOMES, visitBody } from "../shared/visit.js";
 
 const GOOD_FIX_M = 100; // worse than this: offer to try again
@@ -220,8 +220,10 @@ export class VisitFlow extends LitElement {
     const task = this.task && this.taskDone && this.taskOpen() ? await getTask(this.task.id) : null;
     try {
       await this.keeper.drop(); // the draft's last word is the visit itself
-      await saveChange("visit.create", body, { also: takeDraft(this.accountId, body.id) });
-      if (task) await saveChange("task.update", { id: task.id, status: "done" }, { base_version: task.version });
+      // The visit, the task marked done and the draft taken: on the device together or not at all.
+      const changes = [{ op: "visit.create", data: body }];
+      if (task) changes.push({ op: "task.update", data: { id: task.id, status: "done" }, base_version: task.version });
+      await saveAction(changes, { also: takeDraft(this.accountId, body.id) });
       // Only now, with the transaction complete, is it true that the visit is on the device.
       Object.assign(this, { step: "idle", saved: true, error: null, visitId: null });
       this.dispatchEvent(new CustomEvent("visit-saved", { detail: body, bubbles: true, composed: true }));
@@ -235,10 +237,18 @@ export class VisitFlow extends LitElement {
   }
 
   async cancel() {
-    const { accountId, visitId } = this;
-    Object.assign(this, { step: "idle", visitId: null, error: null });
-    await this.keeper.drop();
-    await discardDraft(accountId, visitId);
+    if (this.saving) return;
+    this.saving = true;
+    try {
+      await this.keeper.drop();
+      await discardDraft(this.accountId, this.visitId);
+      // Only once the draft is gone from the device: a reload now cannot bring the visit back.
+      Object.assign(this, { step: "idle", visitId: null, error: null });
+    } catch (error) {
+      this.error = error.message;
+    } finally {
+      this.saving = false;
+    }
   }
 
   taskOpen() {
