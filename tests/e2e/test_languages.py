@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 from geopy.distance import geodesic
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import PHONE
 from tests.e2e.pages import log_in
+from tests.e2e.sync_steps import open_account
 
 CENTRE = (26.1025, 44.4268)
 
@@ -83,3 +84,17 @@ def test_distances_follow_the_chosen_language(bulgarian_phone, make_org, make_us
     page.wait_for_selector("header a:has-text('Near me')")
     assert _distance_text(page) == "2.3 km"
     assert _html_lang(page) == "en"
+
+
+def test_screens_already_open_follow_a_language_change(page, shop):
+    """Switching the language in the header re-renders the account screen's parts, the visit
+    flow and the note form, without a reload."""
+    open_account(page, shop)
+    expect(page.locator("wp-note-form button.add-note")).to_have_text("Add note")
+
+    page.select_option("header wp-language select", "ro")
+
+    expect(page.locator("wp-note-form button.add-note")).to_have_text("Adaugă notița")
+    expect(page.locator("wp-visit-flow button.check-in")).not_to_have_text("Check in")
+    page.goto("/settings")
+    expect(page.locator("wp-settings h1")).to_have_text("Setări")

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from "lit";
 import { EDITABLE, accounts, changedFields, mailtoHref, navigationLinks, telHref } from "../api/accounts.js";
-import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
+import { locale, t } from "../i18n.js";
 import { distanceMetres } from "../shared/distance.js";
 import { formatDistance, formatRelativeDate } from "../shared/format.js";
 import { getAccount, getMeta, saveAccount } from "../store/db.js";
@@ -93,17 +93,10 @@ export class AccountView extends LitElement {
     this.status = "loading";
     this.fieldErrors = {};
     this.loadToken = 0;
-    this.onLanguage = () => this.requestUpdate();
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    window.addEventListener(LANGUAGE_EVENT, this.onLanguage);
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
-    window.removeEventListener(LANGUAGE_EVENT, this.onLanguage);
     this.unwatch?.();
   }
 

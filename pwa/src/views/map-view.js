@@ -9,7 +9,7 @@ import "leaflet.markercluster";
 import leafletCss from "leaflet/dist/leaflet.css?inline";
 import clusterCss from "leaflet.markercluster/dist/MarkerCluster.css?inline";
 import { mapConfig, viewport } from "../api/map.js";
-import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
+import { locale, t } from "../i18n.js";
 import { distanceMetres } from "../shared/distance.js";
 import { formatDistance } from "../shared/format.js";
 import { allAccounts, getMeta, saveAccounts, setMeta } from "../store/db.js";
@@ -106,14 +106,12 @@ export class MapView extends LitElement {
     this.watchId = null;
     this.recentre = true; // the first fix centres the map unless it is already in view
     this.onVisibility = () => (document.visibilityState === "visible" ? this.watch() : this.unwatch());
-    this.onLanguage = () => this.requestUpdate();
     this.onResize = () => this.fitHeight();
   }
 
   connectedCallback() {
     super.connectedCallback();
     document.addEventListener("visibilitychange", this.onVisibility);
-    window.addEventListener(LANGUAGE_EVENT, this.onLanguage);
     window.addEventListener("resize", this.onResize);
     if (this.hasUpdated && !this.map) this.setUp();
   }
@@ -121,7 +119,6 @@ export class MapView extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     document.removeEventListener("visibilitychange", this.onVisibility);
-    window.removeEventListener(LANGUAGE_EVENT, this.onLanguage);
     window.removeEventListener("resize", this.onResize);
     this.unwatch();
     this.map?.remove();

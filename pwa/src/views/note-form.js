@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from "lit";
-import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
+import { locale, t } from "../i18n.js";
 import { formatNumber } from "../shared/format.js";
 import { MAX_NOTE_CHARS, noteBody } from "../shared/notes.js";
 import { saveChange } from "../sync/index.js";
@@ -28,21 +28,6 @@ export class NoteForm extends LitElement {
     .saved { color: #137333; margin: 0; font-weight: 600; }
     @media (prefers-color-scheme: dark) { .error { color: #ff8a80; } .saved { color: #81c995; } }
   `;
-
-  constructor() {
-    super();
-    this.onLanguage = () => this.requestUpdate();
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    window.addEventListener(LANGUAGE_EVENT, this.onLanguage);
-  }
-
-  disconnectedCallback() {
-    super.disconnectedCallback();
-    window.removeEventListener(LANGUAGE_EVENT, this.onLanguage);
-  }
 
   willUpdate(changed) {
     if (changed.has("accountId")) Object.assign(this, { error: null, saved: false });

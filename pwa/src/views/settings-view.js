@@ -1,5 +1,5 @@
 import { LitElement, css, html } from "lit";
-import { LANGUAGE_EVENT, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { locationCaptureOn, setLocationCapture } from "../settings.js";
 
 // The rep's settings on this device: location capture for visits (on unless turned off).
@@ -18,17 +18,6 @@ export class SettingsView extends LitElement {
   constructor() {
     super();
     this.location = locationCaptureOn();
-    this.onLanguage = () => this.requestUpdate();
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    window.addEventListener(LANGUAGE_EVENT, this.onLanguage);
-  }
-
-  disconnectedCallback() {
-    super.disconnectedCallback();
-    window.removeEventListener(LANGUAGE_EVENT, this.onLanguage);
   }
 
   toggle(event) {

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from "lit";
-import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
+import { locale, t } from "../i18n.js";
 import { locationCaptureOn } from "../settings.js";
 import { formatDistance } from "../shared/format.js";
 import { getTask } from "../store/db.js";
@@ -68,21 +68,18 @@ export class VisitFlow extends LitElement {
     super();
     this.step = "loading";
     this.keeper = new DraftKeeper();
-    this.onLanguage = () => this.requestUpdate();
     // Hidden is the last moment a phone surely gives us: iOS may discard the tab after it.
     this.onHide = () => this.keeper.flush();
   }
 
   connectedCallback() {
     super.connectedCallback();
-    window.addEventListener(LANGUAGE_EVENT, this.onLanguage);
     document.addEventListener("visibilitychange", this.onHide);
     window.addEventListener("pagehide", this.onHide);
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
-    window.removeEventListener(LANGUAGE_EVENT, this.onLanguage);
     document.removeEventListener("visibilitychange", this.onHide);
     window.removeEventListener("pagehide", this.onHide);
     this.keeper.flush(); // leaving the screen mid-visit: what was typed is there on return
