@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+# Phone clocks drift: what a device stamps a little in the future still really happened.
+DEVICE_CLOCK_SKEW = timedelta(hours=1)
 
 
 def now_utc() -> datetime:

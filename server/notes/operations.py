@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert
 
 from server.core.auth import Principal
-from server.core.clock import now_utc
+from server.core.clock import DEVICE_CLOCK_SKEW, now_utc
 from server.core.errors import conflict, invalid, not_found
 from server.core.events import queue_event, sync_poke
 from server.extensions import db
 from server.notes import queries
 from server.notes.models import Note
 from server.notes.schemas import NoteCreate, NoteOut
-
-# Phone clocks drift: a note stamped a little in the future is still a real note.
-CLOCK_SKEW = timedelta(hours=1)
 
 
 def record_note(principal: Principal, data: NoteCreate) -> tuple[NoteOut, bool]:
@@ -27,7 +23,7 @@ def record_note(principal: Principal, data: NoteCreate) -> tuple[NoteOut, bool]:
     if stored is not None:
         return _repeat(principal, data, stored), False
     now = now_utc()
-    if data.written_at is not None and data.written_at > now + CLOCK_SKEW:
+    if data.written_at is not None and data.written_at > now + DEVICE_CLOCK_SKEW:
         raise invalid({"written_at": "cannot be in the future"})
     if not queries.account_in_org(principal.org_id, data.account_id):
         raise not_found("account")

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Uuid, column, func, insert, select, update, values
 
 from server.accounts.models import Account
 from server.core.auth import Principal
-from server.core.clock import now_utc
+from server.core.clock import DEVICE_CLOCK_SKEW, now_utc
 from server.core.errors import ApiError, conflict, invalid, not_found
 from server.core.events import queue_event, sync_poke
 from server.extensions import db
@@ -30,8 +30,6 @@ from server.visits.models import Visit
 from server.visits.schemas import VisitCreate, VisitOut
 
 UNVERIFIABLE_ACCURACY_M = 500.0
-# Clocks on phones drift; a visit stamped a little in the future is still a real visit.
-CLOCK_SKEW = timedelta(hours=1)
 
 
 def verification_for(distance_m: float | None, accuracy_m: float | None, radius_m: float) -> str:
@@ -103,7 +101,7 @@ def _refusal(
 ) -> ApiError | None:
     if data.account_id not in positions:
         return not_found("account")
-    if data.started_at > now_utc() + CLOCK_SKEW:
+    if data.started_at > now_utc() + DEVICE_CLOCK_SKEW:
         return invalid({"started_at": "cannot be in the future"})
     return None
 

@@ -3,24 +3,14 @@ author, the author's managers and admins, paginated newest first."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from tests.support.fixtures import SHOP
-
-
-def note_body(account_id, **fields):
-    return {
-        "id": str(uuid.uuid4()),
-        "account_id": str(account_id),
-        "body": "Owner wants the spring catalogue",
-        "written_at": "2026-12-01T09:30:00Z",
-    } | fields
+from tests.sync.support import note_data
 
 
 def test_note_is_written_with_its_author_and_time(rep_api, rep, shop):
-    body = note_body(shop)
+    body = note_data(shop)
 
     response = rep_api.post("/api/v1/notes", json=body)
 
@@ -33,7 +23,7 @@ def test_note_is_written_with_its_author_and_time(rep_api, rep, shop):
 
 
 def test_note_without_a_time_is_dated_when_received(rep_api, shop):
-    body = note_body(shop)
+    body = note_data(shop)
     del body["written_at"]
 
     response = rep_api.post("/api/v1/notes", json=body)
@@ -43,7 +33,7 @@ def test_note_without_a_time_is_dated_when_received(rep_api, shop):
 
 
 def test_same_note_sent_again_answers_200_and_is_stored_once(rep_api, shop):
-    body = note_body(shop)
+    body = note_data(shop)
     first = rep_api.post("/api/v1/notes", json=body)
 
     again = rep_api.post("/api/v1/notes", json=body)
@@ -55,7 +45,7 @@ def test_same_note_sent_again_answers_200_and_is_stored_once(rep_api, shop):
 
 
 def test_note_id_reused_with_other_text_answers_409_and_keeps_the_first(rep_api, shop):
-    body = note_body(shop)
+    body = note_data(shop)
     rep_api.post("/api/v1/notes", json=body)
 
     response = rep_api.post("/api/v1/notes", json=body | {"body": "Something else"})
@@ -72,7 +62,7 @@ def test_note_id_of_another_organisation_answers_409(
     other_org = make_org()
     stranger = make_user(other_org)
     their_shop = make_account(other_org, *SHOP, owner_id=stranger.id)
-    body = note_body(their_shop)
+    body = note_data(their_shop)
     assert logged_in(stranger).post("/api/v1/notes", json=body).status_code == 201
 
     response = rep_api.post("/api/v1/notes", json=body | {"account_id": str(shop)})
@@ -83,7 +73,7 @@ def test_note_id_of_another_organisation_answers_409(
 def test_note_on_an_account_of_another_organisation_answers_404(make_org, make_account, rep_api):
     elsewhere = make_account(make_org(), *SHOP)
 
-    response = rep_api.post("/api/v1/notes", json=note_body(elsewhere))
+    response = rep_api.post("/api/v1/notes", json=note_data(elsewhere))
 
     assert response.status_code == 404
     assert rep_api.get("/api/v1/notes").json["items"] == []
@@ -103,7 +93,7 @@ def test_note_on_an_account_of_another_organisation_answers_404(make_org, make_a
     ],
 )
 def test_bad_note_answers_a_field_error(rep_api, shop, change, field):
-    response = rep_api.post("/api/v1/notes", json=note_body(shop) | change)
+    response = rep_api.post("/api/v1/notes", json=note_data(shop) | change)
 
     assert response.status_code == 422
     assert field in response.json["error"]["fields"]
@@ -112,7 +102,7 @@ def test_bad_note_answers_a_field_error(rep_api, shop, change, field):
 def test_notes_are_listed_newest_first_a_page_at_a_time(rep_api, shop):
     times = [f"2026-12-01T0{hour}:00:00Z" for hour in (7, 9, 8)]
     for written_at in times:
-        rep_api.post("/api/v1/notes", json=note_body(shop, written_at=written_at))
+        rep_api.post("/api/v1/notes", json=note_data(shop, written_at=written_at))
 
     first = rep_api.get("/api/v1/notes", query_string={"limit": 2}).json
     rest = rep_api.get("/api/v1/notes", query_string={"limit": 2, "cursor": first["next_cursor"]})
@@ -128,7 +118,7 @@ def test_reps_see_their_own_notes_managers_their_teams(org, make_user, make_acco
     outsider = make_user(org)
     shop = make_account(org, *SHOP)
     written = {
-        user.id: logged_in(user).post("/api/v1/notes", json=note_body(shop)).json["id"]
+        user.id: logged_in(user).post("/api/v1/notes", json=note_data(shop)).json["id"]
         for user in (member, outsider)
     }
 

@@ -131,7 +131,10 @@ def server_visits(app: Flask, user_id: Any) -> list[dict[str, Any]]:
     """The visits the server stored for a user."""
     with app.app_context():
         rows = db.session.execute(
-            text("SELECT id, account_id, outcome, verification FROM visits WHERE user_id = :u"),
+            text(
+                "SELECT id, account_id, outcome, verification, notes, started_at, accuracy_m "
+                "FROM visits WHERE user_id = :u"
+            ),
             {"u": user_id},
         ).mappings()
         result = [dict(row) for row in rows]

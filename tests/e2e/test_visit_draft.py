@@ -9,15 +9,13 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from flask import Flask
 from playwright.sync_api import expect
-from sqlalchemy import text
 
-from server.extensions import db
 from tests.e2e.pages import log_in
 from tests.e2e.sync_steps import (
     open_account,
     outbox_count,
+    server_visits,
     visit_drafts,
     wait_until_sent,
 )
@@ -60,21 +58,6 @@ def _check_in(page: Any) -> str:
     return started_at
 
 
-def _server_visits(app: Flask, user_id: Any) -> list[dict[str, Any]]:
-    """What the server stored of the rep's visits."""
-    with app.app_context():
-        rows = db.session.execute(
-            text(
-                "SELECT id, account_id, outcome, notes, started_at, accuracy_m "
-                "FROM visits WHERE user_id = :u"
-            ),
-            {"u": user_id},
-        ).mappings()
-        result = [dict(row) for row in rows]
-        db.session.remove()
-    return result
-
-
 def test_visit_in_progress_is_resumed_and_saved_once_when_the_page_reloads_offline(
     phone, page, app, rep, shop
 ):
@@ -106,7 +89,7 @@ def test_visit_in_progress_is_resumed_and_saved_once_when_the_page_reloads_offli
     phone.set_offline(False)
     wait_until_sent(page)
 
-    [stored] = _server_visits(app, rep.id)
+    [stored] = server_visits(app, rep.id)
     assert stored["account_id"] == shop
     assert stored["outcome"] == "order"
     assert stored["notes"] == "Ordered 12 crates"
@@ -184,7 +167,7 @@ def test_visit_checked_out_in_one_tab_is_not_saved_again_when_the_other_checks_o
     assert outbox_count(page) == 1
     phone.set_offline(False)
     wait_until_sent(page)
-    assert len(_server_visits(app, rep.id)) == 1
+    assert len(server_visits(app, rep.id)) == 1
 
 
 def test_log_out_drops_the_visit_in_progress_when_one_is_open(page, rep, shop):

@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.support.fixtures import SHOP
 
-__all__ = ["SHOP", "mutation", "pull_all", "push", "visit_data"]
+__all__ = ["SHOP", "mutation", "note_data", "pull_all", "push", "visit_data"]
 
 
 def visit_data(account_id: Any, **fields: Any) -> dict[str, Any]:
@@ -20,6 +20,16 @@ def visit_data(account_id: Any, **fields: Any) -> dict[str, Any]:
         "accuracy_m": 10.0,
         "outcome": "met",
         "notes": "",
+    } | fields
+
+
+def note_data(account_id: Any, **fields: Any) -> dict[str, Any]:
+    """The data of a note.create mutation (and the body of POST /notes) on the account."""
+    return {
+        "id": str(uuid.uuid4()),
+        "account_id": str(account_id),
+        "body": "Owner wants the spring catalogue",
+        "written_at": "2026-12-01T09:30:00Z",
     } | fields
 
 

@@ -6,16 +6,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from tests.sync.support import SHOP, mutation, pull_all, push
-
-
-def note_data(account_id, **fields):
-    return {
-        "id": str(uuid.uuid4()),
-        "account_id": str(account_id),
-        "body": "Call back after the holidays",
-        "written_at": "2026-12-01T09:35:00Z",
-    } | fields
+from tests.sync.support import SHOP, mutation, note_data, pull_all, push
 
 
 def test_note_pushed_offline_is_applied_and_listed(rep_api, rep, shop):
