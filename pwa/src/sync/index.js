@@ -9,18 +9,19 @@ let socket = null;
 
 /** Record one user action; resolves once it is saved on the device. */
 export async function saveChange(op, data, options) {
-  const entry = await record(op, data, options);
-  engine.soon();
-  askForBackgroundSync();
-  return entry;
+  return sendSoon(await record(op, data, options));
 }
 
 /** Record one user action of several changes ({op, data, base_version?}), all saved or none. */
 export async function saveAction(changes, options) {
-  const entries = await recordAction(changes, options);
+  return sendSoon(await recordAction(changes, options));
+}
+
+// Saved on the device: have it pushed soon (now, or when the connection is back).
+function sendSoon(saved) {
   engine.soon();
   askForBackgroundSync();
-  return entries;
+  return saved;
 }
 
 /**

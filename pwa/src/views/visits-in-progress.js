@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from "lit";
-import { LANGUAGE_EVENT, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { VISIT_DRAFT_EVENT, draftsElsewhere, loadDrafts } from "../store/visit-draft.js";
 
 // "Visit in progress at <account> – Continue": the way back to a visit checked in and not yet
@@ -27,14 +27,12 @@ export class VisitsInProgress extends LitElement {
   connectedCallback() {
     super.connectedCallback();
     window.addEventListener(VISIT_DRAFT_EVENT, this.reload);
-    window.addEventListener(LANGUAGE_EVENT, this.reload);
     this.load();
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener(VISIT_DRAFT_EVENT, this.reload);
-    window.removeEventListener(LANGUAGE_EVENT, this.reload);
   }
 
   willUpdate(changed) {
