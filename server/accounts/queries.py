@@ -9,7 +9,7 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Float, Select, and_, bindparam, func, or_, select, true
 
 from server.accounts.models import Account
 from server.accounts.schemas import AccountData, AccountFilters, AccountOut, Cluster
@@ -17,6 +17,7 @@ from server.core.auth import Principal
 from server.core.clock import now_utc
 from server.core.errors import not_found
 from server.core.pagination import Page, decode_cursor, encode_cursor, keyset_page
+from server.core.visibility import load_visible, register, visible
 from server.extensions import db
 from server.geo import queries as geo
 from server.geo.geojson import Circle, MultiPolygon, Point, Polygon, TerritoryArea, point_data
@@ -70,15 +71,26 @@ def to_out(row: Any) -> AccountOut:
     return AccountOut.model_validate(to_data(row))
 
 
-def visibility(principal: Principal) -> ColumnElement[bool]:
-    """Which live accounts the caller may see: admins all, managers their team's, reps their own."""
-    in_org = and_(Account.org_id == principal.org_id, Account.archived_at.is_(None))
+def may_see(principal: Principal) -> ColumnElement[bool]:
+    """The role rule: admins see every account, managers their team's, their own and the
+    unowned ones, reps their own."""
     if principal.role == "admin":
-        return in_org
+        return true()
     if principal.role == "manager":
         team = Account.owner_id.in_(team_member_ids(principal))
-        return and_(in_org, or_(Account.owner_id.is_(None), Account.owner_id == principal.id, team))
-    return and_(in_org, Account.owner_id == principal.id)
+        return or_(Account.owner_id.is_(None), Account.owner_id == principal.id, team)
+    own: ColumnElement[bool] = Account.owner_id == principal.id
+    return own
+
+
+# Archiving is not hiding: a visit or a note made offline before the archive still names the
+# account, so ids resolve to archived accounts too. What lists and GET show is `visibility`.
+register(Account, "account", may_see)
+
+
+def visibility(principal: Principal) -> ColumnElement[bool]:
+    """Which live accounts the caller may see (core.visibility, minus the archived)."""
+    return and_(visible(Account, principal), Account.archived_at.is_(None))
 
 
 def visible_accounts(principal: Principal) -> Select[Any]:
@@ -139,11 +151,8 @@ def get_account(principal: Principal, account_id: uuid.UUID) -> AccountOut:
 
 def load_account_for_update(principal: Principal, account_id: uuid.UUID) -> Account:
     """The account entity, row-locked for a write, if the caller may see it; else 404."""
-    account: Account | None = db.session.scalar(
-        select(Account).where(Account.id == account_id, visibility(principal)).with_for_update()
-    )
-    if account is None:
-        raise not_found("account")
+    live = Account.archived_at.is_(None)
+    account: Account = load_visible(Account, principal, account_id, live, for_update=True)
     return account
 
 

@@ -176,7 +176,7 @@ ROUTES: tuple[Route, ...] = (
         "users",
         {201: UserOut},
         body=UserCreate,
-        errors=(*WRITE_ERRORS, 409),
+        errors=(*WRITE_ERRORS, 404, 409),
     ),
     Route("get", "/api/v1/users/{user_id}", "One user", "users", {200: UserOut}, errors=(401, 404)),
     Route(
@@ -221,7 +221,7 @@ ROUTES: tuple[Route, ...] = (
         "accounts",
         {201: AccountOut},
         body=AccountCreate,
-        errors=(*WRITE_ERRORS, 409),
+        errors=(*WRITE_ERRORS, 404, 409),
     ),
     Route(
         "get",
@@ -353,7 +353,7 @@ ROUTES: tuple[Route, ...] = (
         "tasks",
         {201: TaskOut},
         body=TaskCreate,
-        errors=(*WRITE_ERRORS, 409),
+        errors=(*WRITE_ERRORS, 404, 409),
         description="Announced live as `task.created` to the assignee and to managers and admins.",
     ),
     Route(

@@ -15,7 +15,8 @@ from sqlalchemy import delete, update
 from server.config import current_settings
 from server.core.auth import Authenticated, Principal, SystemPrincipal, digest, new_secret
 from server.core.clock import new_id, now_utc
-from server.core.errors import ApiError, conflict, invalid, not_found
+from server.core.errors import ApiError, conflict, invalid
+from server.core.visibility import load_visible
 from server.extensions import db
 from server.users import queries
 from server.users.models import ApiToken, LoginFailure, User, UserSession
@@ -146,8 +147,8 @@ def _check_manager(
         return
     if manager_id == user_id:
         raise invalid({"manager_id": "a user cannot be their own manager"})
-    manager = db.session.get(User, manager_id)
-    if manager is None or manager.org_id != principal.org_id or manager.role == "rep":
+    manager = queries.get_user(principal, manager_id)
+    if manager.role == "rep":
         raise invalid({"manager_id": "must be a manager or admin of this organisation"})
 
 
@@ -224,9 +225,7 @@ def create_api_token(principal: Principal, data: ApiTokenCreate) -> tuple[ApiTok
 
 def revoke_api_token(principal: Principal, token_id: uuid.UUID) -> None:
     """Revoke a token of the caller's organisation, or 404."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.org_id != principal.org_id:
-        raise not_found("API token")
+    token: ApiToken = load_visible(ApiToken, principal, token_id)
     if token.revoked_at is None:
         token.revoked_at = now_utc()
         db.session.flush()

@@ -127,14 +127,14 @@ def test_create_answers_400_when_json_is_malformed(admin_api):
     assert response.json["error"]["code"] == "malformed_json"
 
 
-def test_create_answers_422_when_owner_is_in_another_organisation(admin_api, make_org, make_user):
-    """An owner must be a user of the caller's organisation."""
+def test_create_answers_404_when_owner_is_in_another_organisation(admin_api, make_org, make_user):
+    """An owner must be a user of the caller's organisation: another one's is not found."""
     stranger = make_user(make_org())
 
     response = _create(admin_api, owner_id=str(stranger.id))
 
-    assert response.status_code == 422
-    assert "owner_id" in response.json["error"]["fields"]
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
 
 
 def test_patch_changes_sent_fields_and_bumps_version_when_version_is_current(admin_api):

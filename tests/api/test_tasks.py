@@ -86,7 +86,6 @@ def test_another_organisations_task_answers_404(make_org, make_user, logged_in, 
         ({"title": ""}, "title"),
         ({"title": "x", "status": "someday"}, "status"),
         ({"title": "x", "due_at": "2026-12-01T10:00:00"}, "due_at"),
-        ({"title": "x", "account_id": str(uuid.uuid4())}, "account_id"),
         ({"title": "x", "colour": "red"}, "colour"),
     ],
 )
@@ -95,6 +94,15 @@ def test_bad_task_answers_422_naming_the_field(app, rep_api, body, field):
 
     assert response.status_code == 422
     assert field in response.json["error"]["fields"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Task)) == 0
+
+
+def test_task_on_an_unknown_account_answers_404(app, rep_api):
+    response = rep_api.post("/api/v1/tasks", json={"title": "x", "account_id": str(uuid.uuid4())})
+
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Task)) == 0
 
