@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from server.extensions import db
 from server.sync.registry import BATCH_OPERATIONS, OPERATIONS
@@ -721,3 +721,30 @@ def test_visit_and_note_still_name_an_archived_account_of_the_rep(
 
     assert (visit.status_code, note.status_code) == (201, 201)
     assert rep_api.get(f"{ACCOUNTS}/{archived}").status_code == 404
+
+
+def test_a_backlog_of_visits_checks_its_accounts_and_tasks_in_one_query_each(app, rep_api, shop):
+    tasks = [
+        rep_api.post(TASKS, json={"title": f"T{n}", "account_id": str(shop)}).json["id"]
+        for n in range(20)
+    ]
+    batch = [
+        mutation(n, "visit.create", _visit(shop, task_id=task)) for n, task in enumerate(tasks, 1)
+    ]
+    statements: list[str] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        response = push(rep_api, uuid.uuid4(), batch)
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", capture)
+
+    assert {r["status"] for r in response.json["results"]} == {"applied"}
+    reads = [s for s in statements if s.lstrip().startswith("SELECT")]
+    assert len([s for s in reads if "FROM tasks" in s]) == 1
+    assert len([s for s in reads if "FROM accounts" in s]) == 1
