@@ -8,12 +8,13 @@ import { forgetEverything, forgetUnlessWaiting } from "./store/db.js";
 import { startSync, stopSync } from "./sync/index.js";
 
 const CHANNEL = "waypoint-session"; // tabs of the app tell each other about a logout
+let channel = null; // one per page: a channel does not hear what it sends itself
 
 /**
  * End the session on this device. Without `discard`, nothing happens while changes wait:
- * resolves `{waiting: n}` and sync goes on. Otherwise the device is cleared, then the server
- * ends the session (a keepalive request, so a reload right after cannot cancel it), the other
- * tabs are told, and `{waiting: 0}` comes back.
+ * resolves `{waiting: n}` and sync goes on. Otherwise (or with `discard`) the device is cleared,
+ * the other tabs are told, then the server ends the session (a keepalive request: a reload right
+ * after cannot cancel it), and `{waiting: 0}` comes back.
  */
 export async function endSession({ discard = false } = {}) {
   await stopSync(); // no sync run may write after the clearing
@@ -26,20 +27,19 @@ export async function endSession({ discard = false } = {}) {
     return { waiting };
   }
   await forgetCachedAnswers().catch(() => {}); // storage refused: nothing could be cached there either
+  sessionChannel()?.postMessage("logged-out");
   await api.logout().catch(() => {}); // offline: the session ends on the server when it expires
-  tellOtherTabs();
   return { waiting: 0 };
 }
 
-function tellOtherTabs() {
-  if (typeof BroadcastChannel === "undefined") return;
-  const channel = new BroadcastChannel(CHANNEL);
-  channel.postMessage("logged-out");
-  channel.close();
+function sessionChannel() {
+  if (typeof BroadcastChannel === "undefined") return null;
+  channel ??= new BroadcastChannel(CHANNEL);
+  return channel;
 }
 
 /** Call `loggedOut()` when another tab of the app logged out (this one's data is gone too). */
 export function onLogoutElsewhere(loggedOut) {
-  if (typeof BroadcastChannel === "undefined") return;
-  new BroadcastChannel(CHANNEL).onmessage = (event) => event.data === "logged-out" && loggedOut();
+  const tabs = sessionChannel();
+  if (tabs) tabs.onmessage = (event) => event.data === "logged-out" && loggedOut();
 }

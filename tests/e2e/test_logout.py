@@ -217,6 +217,21 @@ def test_discard_declined_at_the_warning_keeps_the_change(phone, page, shop):
     assert _store_counts(page) == before
 
 
+def test_other_tab_shows_the_login_form_when_one_tab_logs_out(phone, page):
+    """A second tab of the app does not go on showing (or syncing) data the device no longer
+    holds."""
+    other = phone.new_page()
+    other.goto("/near")
+    other.wait_for_selector("wp-near")
+
+    page.click(LOG_OUT)
+    page.wait_for_selector("wp-login")
+
+    other.wait_for_selector("wp-login")
+    expect(other.locator(LOG_OUT)).to_have_count(0)
+    assert _cleared(other), _store_counts(other)
+
+
 def test_reload_while_the_log_out_is_on_its_way_neither_keeps_the_rep_logged_in_nor_loses_it(
     phone, page, shop
 ):
