@@ -79,6 +79,9 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
     phone: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(254))
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # The owner before the last change of owner (the owner itself until one), kept by a
+    # trigger: whose devices may still hold the account when it leaves their sight.
+    previous_owner_id: Mapped[uuid.UUID | None] = mapped_column()
     territory_id: Mapped[uuid.UUID | None] = mapped_column()
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), server_default="{}")
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")

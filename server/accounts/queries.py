@@ -16,7 +16,14 @@ from server.accounts.schemas import AccountData, AccountFilters, AccountOut, Clu
 from server.core.auth import Principal
 from server.core.clock import now_utc
 from server.core.errors import not_found
-from server.core.pagination import Page, decode_cursor, encode_cursor, keyset_page
+from server.core.pagination import (
+    Page,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+    keyset_page,
+)
+from server.core.tenancy import in_org
 from server.core.visibility import load_visible, register, visible
 from server.extensions import db
 from server.geo import queries as geo
@@ -74,12 +81,17 @@ def to_out(row: Any) -> AccountOut:
 def may_see(principal: Principal) -> ColumnElement[bool]:
     """The role rule: admins see every account, managers their team's, their own and the
     unowned ones, reps their own."""
+    return _seen_through(principal, Account.owner_id)
+
+
+def _seen_through(principal: Principal, owner: Any) -> ColumnElement[bool]:
+    """The role rule on an owner column (the current owner, or the previous one)."""
     if principal.role == "admin":
         return true()
     if principal.role == "manager":
-        team = Account.owner_id.in_(team_member_ids(principal))
-        return or_(Account.owner_id.is_(None), Account.owner_id == principal.id, team)
-    own: ColumnElement[bool] = Account.owner_id == principal.id
+        team = owner.in_(team_member_ids(principal))
+        return or_(owner.is_(None), owner == principal.id, team)
+    own: ColumnElement[bool] = owner == principal.id
     return own
 
 
@@ -91,6 +103,14 @@ register(Account, "account", may_see)
 def visibility(principal: Principal) -> ColumnElement[bool]:
     """Which live accounts the caller may see (core.visibility, minus the archived)."""
     return and_(visible(Account, principal), Account.archived_at.is_(None))
+
+
+def may_have_held(principal: Principal) -> ColumnElement[bool]:
+    """Accounts a device of the caller may hold though it may not see them now: those it saw
+    through their owner (archived since) or their previous owner (reassigned away). A pull
+    sends these, and no other account out of sight, as tombstones."""
+    previous = and_(in_org(Account, principal), _seen_through(principal, Account.previous_owner_id))
+    return or_(visible(Account, principal), previous)
 
 
 def visible_accounts(principal: Principal) -> Select[Any]:
@@ -229,8 +249,10 @@ def _distance_cursor(cursor: str | None) -> tuple[float, str] | None:
     if cursor is None:
         return None
     distance, last_id = decode_cursor(cursor, 2)
-    if not isinstance(distance, int | float) or not isinstance(last_id, str):
-        decode_cursor("", 2)  # raises the invalid-cursor error
+    if isinstance(distance, bool) or not isinstance(distance, int | float):
+        raise invalid_cursor()
+    if not isinstance(last_id, str):
+        raise invalid_cursor()
     return float(distance), last_id
 
 

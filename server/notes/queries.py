@@ -42,6 +42,13 @@ def visibility(principal: Principal) -> ColumnElement[bool]:
     return visible(Note, principal)
 
 
+def may_have_held(principal: Principal) -> ColumnElement[bool]:
+    """Notes a device of the caller may hold: the visible ones. A note follows its
+    author, who never changes, so one out of sight now never was in sight, and a pull names
+    none as a tombstone."""
+    return visibility(principal)
+
+
 def visible_notes(principal: Principal) -> Select[Any]:
     """SELECT note_columns() of the notes the caller may see."""
     return select(*note_columns()).where(visibility(principal))

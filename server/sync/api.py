@@ -8,9 +8,9 @@ from server.core.auth import current_principal, require_login
 from server.core.errors import ApiError
 from server.core.http import json_response
 from server.core.transaction import unit_of_work
-from server.core.validation import parse_body, parse_query
+from server.core.validation import json_body, parse_query
 from server.sync import checksum, pull, push
-from server.sync.schemas import MAX_MUTATIONS, PullQuery, PushIn
+from server.sync.schemas import MAX_MUTATIONS, PullQuery, read_push
 
 blueprint = Blueprint("sync", __name__, url_prefix="/api/v1/sync")
 
@@ -19,7 +19,7 @@ blueprint = Blueprint("sync", __name__, url_prefix="/api/v1/sync")
 @require_login
 def push_mutations() -> Response:
     """Apply a device's outbox exactly once; the answer says how far it got."""
-    data = parse_body(PushIn)
+    data = read_push(json_body())
     if len(data.mutations) > MAX_MUTATIONS:
         raise ApiError(413, "too_large", f"push at most {MAX_MUTATIONS} mutations at a time")
     with unit_of_work():

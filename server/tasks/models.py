@@ -35,6 +35,9 @@ class Task(db.Model):  # type: ignore[name-defined,misc]
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     campaign_id: Mapped[uuid.UUID | None] = mapped_column()
     assignee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    # The assignee before the last reassignment (the assignee itself until one), kept by a
+    # trigger: whose devices may still hold the task when it leaves their sight.
+    previous_assignee_id: Mapped[uuid.UUID | None] = mapped_column()
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16))
     priority: Mapped[str] = mapped_column(String(16))

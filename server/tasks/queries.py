@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from server.core.auth import Principal
 from server.core.errors import not_found
 from server.core.pagination import Page, keyset_page
+from server.core.tenancy import in_org
 from server.core.visibility import load_visible, register, visible
 from server.extensions import db
 from server.tasks.models import Task
@@ -47,6 +48,20 @@ register(Task, "task", may_see)
 def visibility(principal: Principal) -> ColumnElement[bool]:
     """Which tasks the caller may see (core.visibility)."""
     return visible(Task, principal)
+
+
+def may_have_held(principal: Principal) -> ColumnElement[bool]:
+    """Tasks a device of the caller may hold though it may not see them now: those reassigned
+    away from the caller (or from their team). A pull sends these, and no other task out of
+    sight, as tombstones."""
+    previous = Task.previous_assignee_id
+    if principal.role == "admin":
+        was_seen: ColumnElement[bool] = true()
+    elif principal.role == "manager":
+        was_seen = or_(previous == principal.id, previous.in_(team_member_ids(principal)))
+    else:
+        was_seen = previous == principal.id
+    return or_(visible(Task, principal), and_(in_org(Task, principal), was_seen))
 
 
 def visible_tasks(principal: Principal) -> Select[Any]:

@@ -55,6 +55,13 @@ def visibility(principal: Principal) -> ColumnElement[bool]:
     return visible(Visit, principal)
 
 
+def may_have_held(principal: Principal) -> ColumnElement[bool]:
+    """Visits a device of the caller may hold: the visible ones. A visit follows its
+    rep, who never changes, so one out of sight now never was in sight, and a pull names
+    none as a tombstone."""
+    return visibility(principal)
+
+
 def visible_visits(principal: Principal) -> Select[Any]:
     """SELECT visit_columns() of the visits the caller may see."""
     return select(*visit_columns()).where(visibility(principal))

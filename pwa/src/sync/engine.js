@@ -152,7 +152,16 @@ export class SyncEngine {
       const { client_id, cursor = null } = await syncState();
       const query = new URLSearchParams({ client_id, limit: String(PULL_LIMIT) });
       if (cursor) query.set("cursor", cursor);
-      const page = await request(`/sync/pull?${query}`, { signal: this.aborter?.signal });
+      let page;
+      try {
+        page = await request(`/sync/pull?${query}`, { signal: this.aborter?.signal });
+      } catch (error) {
+        // The server no longer takes this cursor (its SECRET_KEY changed, or the cursor is of
+        // an older format): download everything again, as "Download everything again" does.
+        if (!cursor || error.code !== "invalid_cursor") throw error;
+        await updateSyncState({ cursor: null });
+        continue;
+      }
       if (!Array.isArray(page?.changes)) throw new BadResponse("pull");
       const stored = await storePull(page, cursor);
       if (stored && !page.has_more) return; // not stored: the cursor moved meanwhile, go on from it
