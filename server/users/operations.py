@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 
+from server.audit.operations import record_token_for_other_user
 from server.config import current_settings
 from server.core.auth import Authenticated, Principal, SystemPrincipal, digest, new_secret
 from server.core.clock import new_id, now_utc
@@ -207,7 +208,8 @@ def update_user(principal: Principal, user_id: uuid.UUID, patch: UserPatch) -> U
 
 
 def create_api_token(principal: Principal, data: ApiTokenCreate) -> tuple[ApiToken, str]:
-    """Issue a bearer token; its secret is returned once and only its hash is kept."""
+    """Issue a bearer token; its secret is returned once and only its hash is kept. A token
+    that acts as another user is written to the audit log."""
     user = queries.get_user(principal, data.user_id or principal.id)
     secret = new_secret()
     token = ApiToken(
@@ -220,6 +222,7 @@ def create_api_token(principal: Principal, data: ApiTokenCreate) -> tuple[ApiTok
     )
     db.session.add(token)
     db.session.flush()
+    record_token_for_other_user(principal, user.id, token.id, token.name)
     return token, secret
 
 

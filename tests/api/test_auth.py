@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
+from server.audit.models import AuditEntry
 from server.core.clock import now_utc
 from server.core.transaction import unit_of_work
 from server.extensions import db
@@ -701,6 +702,47 @@ def test_token_is_refused_when_issued_for_another_organisations_user(token, make
     response = admin_api.post("/api/v1/api-tokens", json={"name": "x", "user_id": str(stranger.id)})
 
     assert response.status_code == 404
+
+
+def _audit_entries(app):
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        return [(e.actor_id, e.subject_user_id, e.action, e.details) for e in entries]
+
+
+def test_token_that_acts_as_another_user_is_audited_when_an_admin_mints_it(
+    app, admin, rep, logged_in
+):
+    """Who made a token for whom is in the audit log: the admin, the user, the token."""
+    api = logged_in(admin)
+
+    created = api.post("/api/v1/api-tokens", json={"name": "ERP", "user_id": str(rep.id)}).json
+
+    assert _audit_entries(app) == [
+        (
+            admin.id,
+            rep.id,
+            "api_token.create_for_other_user",
+            {"token_id": created["id"], "name": "ERP"},
+        )
+    ]
+
+
+def test_token_for_oneself_is_not_audited_when_an_admin_mints_it(app, admin, token):
+    """An admin's token for their own integration acts as no one else: nothing to audit."""
+    assert _audit_entries(app) == []
+
+
+def test_token_refused_for_another_organisations_user_is_not_audited(
+    app, token, make_org, make_user
+):
+    """A refused request leaves no audit entry behind."""
+    _, admin_api = token
+    stranger = make_user(make_org())
+
+    admin_api.post("/api/v1/api-tokens", json={"name": "x", "user_id": str(stranger.id)})
+
+    assert _audit_entries(app) == []
 
 
 def test_token_revocation_answers_404_when_the_token_is_another_organisations(
