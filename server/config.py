@@ -63,7 +63,8 @@ class Settings:
     login_failures_per_minute: int = 5
     cookie_secure: bool = False
     db_pool_size: int = 10
-    # CSV imports take up to 5 MB; JSON bodies have their own, tighter limit (core.validation).
+    # The body of a CSV import (up to 5 MB of CSV, in a multipart form); every other body is
+    # held to core.validation.MAX_JSON_BYTES.
     max_request_bytes: int = 6 * 1024 * 1024
     clusters_above: int = 500
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none,
