@@ -6,14 +6,14 @@ from server.notes.models import Note
 from server.orgs.models import Organisation
 from server.sync.models import SyncClient, SyncMutation
 from server.tasks.models import Task
-from server.users.models import ApiToken, LoginFailure, User, UserSession
+from server.users.models import ApiToken, LoginThrottle, User, UserSession
 from server.visits.models import Visit
 
 __all__ = [
     "Account",
     "ApiToken",
     "AuditEntry",
-    "LoginFailure",
+    "LoginThrottle",
     "Note",
     "Organisation",
     "SyncClient",

@@ -1,4 +1,4 @@
-"""Users, their server-side sessions, API tokens and failed login attempts."""
+"""Users, their server-side sessions, API tokens and the login throttle's counters."""
 
 from __future__ import annotations
 
@@ -87,16 +87,12 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
-    """One failed login, kept briefly to throttle guessing per account and per address."""
+class LoginThrottle(db.Model):  # type: ignore[name-defined,misc]
+    """Login attempts counted under one key (an account and address pair, an account, an
+    address) in a window that opens with the first of them and lasts a minute."""
 
-    __tablename__ = "login_failures"
-    __table_args__ = (
-        Index("login_failures_email_idx", "email", "at"),
-        Index("login_failures_address_idx", "address", "at"),
-    )
+    __tablename__ = "login_throttle"
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    email: Mapped[str] = mapped_column(String(254))
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer)

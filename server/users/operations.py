@@ -10,7 +10,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import case, delete, update
+from sqlalchemy.dialects.postgresql import insert
 
 from server.audit.operations import record_token_for_other_user
 from server.config import current_settings
@@ -20,7 +21,7 @@ from server.core.errors import ApiError, conflict, invalid
 from server.core.visibility import load_visible
 from server.extensions import db
 from server.users import queries
-from server.users.models import ApiToken, LoginFailure, User, UserSession
+from server.users.models import ApiToken, LoginThrottle, User, UserSession
 from server.users.passwords import (
     hash_password,
     password_problem,
@@ -43,45 +44,112 @@ class StartedSession:
     session: UserSession
 
 
+@dataclass(frozen=True)
+class LoginClaim:
+    """A login attempt, counted before its password is checked: the user the email names (or
+    None) and the throttle keys it was counted under (pair, account, address)."""
+
+    user: User | None
+    keys: tuple[str, str, str]
+
+
 def throttle_key(email: str) -> str:
     """The one spelling of an email that failed logins are counted under (case, spaces)."""
     return email.strip().lower()[:254]
 
 
-def refuse_if_throttled(email: str, address: str, now: datetime) -> None:
-    """429 with Retry-After when this account or this address failed too often lately."""
-    limit = current_settings().login_failures_per_minute
-    since = now - THROTTLE_WINDOW
-    for column, value in (
-        (LoginFailure.email, throttle_key(email)),
-        (LoginFailure.address, address),
-    ):
-        count, oldest = queries.recent_failures(column, value, since)
-        if count >= limit and oldest is not None:
-            wait = max(1, math.ceil((oldest + THROTTLE_WINDOW - now).total_seconds()))
-            raise ApiError(
-                429,
-                "rate_limited",
-                "too many failed logins; try again later",
-                headers={"Retry-After": str(wait)},
-            )
+def throttle_keys(email: str, address: str) -> tuple[str, str, str]:
+    """The keys one attempt is counted under: its account and address together, its account,
+    its address."""
+    account, client = throttle_key(email), address[:64]
+    return f"pair:{account}|{client}", f"account:{account}", f"address:{client}"
 
 
-def attempt_login(email: str, password: str, address: str) -> StartedSession | None:
-    """Start a session for valid credentials; record a failure and return None otherwise."""
-    now = now_utc()
+def claim_login_attempt(email: str, address: str, now: datetime) -> LoginClaim:
+    """Count a login attempt under its pair, account and address before the password is checked,
+    so concurrent guesses cannot all pass one check; 429 with Retry-After (and nothing counted,
+    since the caller's unit of work rolls back) when any of the three is spent.
+
+    The pair's allowance is small and the account's much larger, so locking an account out for
+    everyone by failing on purpose takes many addresses."""
     user = queries.find_user_by_email(email)
-    # Count failures under the stored email, so no other spelling gets a fresh allowance.
-    key = throttle_key(user.email if user is not None else email)
-    refuse_if_throttled(key, address, now)
+    # Count under the stored email, so no other spelling gets a fresh allowance.
+    keys = throttle_keys(user.email if user is not None else email, address)
+    settings = current_settings()
+    limits = (
+        settings.login_failures_per_minute,
+        settings.login_failures_per_account_per_minute,
+        settings.login_failures_per_address_per_minute,
+    )
+    # Always in this order (pair, account, address): concurrent claims never wait in a cycle.
+    for key, limit in zip(keys, limits, strict=True):
+        attempts, window_start = _count_attempt(key, now)
+        if attempts > limit:
+            raise _throttled(window_start, now)
+    return LoginClaim(user, keys)
+
+
+def _count_attempt(key: str, now: datetime) -> tuple[int, datetime]:
+    # One statement counts and reads: a second attempt on the same key waits for the row lock
+    # and sees the first one's count. A window a minute old starts again at 1.
+    closed = LoginThrottle.window_start <= now - THROTTLE_WINDOW
+    statement = (
+        insert(LoginThrottle)
+        .values(key=key, window_start=now, attempts=1)
+        .on_conflict_do_update(
+            index_elements=[LoginThrottle.key],
+            set_={
+                "attempts": case((closed, 1), else_=LoginThrottle.attempts + 1),
+                "window_start": case((closed, now), else_=LoginThrottle.window_start),
+            },
+        )
+        .returning(LoginThrottle.attempts, LoginThrottle.window_start)
+    )
+    attempts, window_start = db.session.execute(statement).one()
+    return int(attempts), window_start
+
+
+def _throttled(window_start: datetime, now: datetime) -> ApiError:
+    wait = max(1, math.ceil((window_start + THROTTLE_WINDOW - now).total_seconds()))
+    return ApiError(
+        429,
+        "rate_limited",
+        "too many failed logins; try again later",
+        headers={"Retry-After": str(wait)},
+    )
+
+
+def attempt_login(claim: LoginClaim, password: str) -> StartedSession | None:
+    """Start a session for valid credentials, or None; the attempt was counted by
+    claim_login_attempt, and a success gives it back."""
+    user = claim.user
     if user is None:
         spend_verification_time(password)
     # The hash is checked first so a disabled account takes as long to refuse as any other.
     elif verify_password(user.password_hash, password) and user.is_active:
-        return start_session(user, now)
-    db.session.add(LoginFailure(email=key, address=address[:64], at=now))
-    db.session.flush()
+        _release_claim(claim)
+        return start_session(user, now_utc())
     return None
+
+
+def _release_claim(claim: LoginClaim) -> None:
+    # A success clears its account's count and its own pair's (other addresses' pairs stay),
+    # and gives the address back the attempt it took.
+    pair, account, address = claim.keys
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_([pair, account])))
+    db.session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == address, LoginThrottle.attempts > 0)
+        .values(attempts=LoginThrottle.attempts - 1)
+    )
+
+
+def forget_closed_login_windows(now: datetime) -> int:
+    """Delete the throttle's counters whose window closed (a periodic cleanup); how many."""
+    result = db.session.execute(
+        delete(LoginThrottle).where(LoginThrottle.window_start <= now - THROTTLE_WINDOW)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def start_session(user: User, now: datetime) -> StartedSession:
@@ -99,7 +167,6 @@ def start_session(user: User, now: datetime) -> StartedSession:
         expires_at=now + timedelta(seconds=settings.session_absolute_lifetime_s),
     )
     db.session.add(session)
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == throttle_key(user.email)))
     db.session.flush()
     return StartedSession(user, secret, session)
 

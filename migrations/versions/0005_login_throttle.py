@@ -1,0 +1,45 @@
+"""The login throttle counts attempts in one row per key (account and address pair, account,
+address), claimed atomically before the password is checked; the failure log goes.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-04
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "login_throttle",
+        sa.Column("key", sa.String(length=400), nullable=False),
+        sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.drop_index("login_failures_email_idx")
+        batch_op.drop_index("login_failures_address_idx")
+    op.drop_table("login_failures")
+
+
+def downgrade():
+    op.create_table(
+        "login_failures",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.create_index("login_failures_address_idx", ["address", "at"], unique=False)
+        batch_op.create_index("login_failures_email_idx", ["email", "at"], unique=False)
+    op.drop_table("login_throttle")
