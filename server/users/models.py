@@ -1,4 +1,4 @@
-"""Users, their server-side sessions, API tokens and the login throttle's counters."""
+"""Users, their server-side sessions and API tokens."""
 
 from __future__ import annotations
 
@@ -85,14 +85,3 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class LoginThrottle(db.Model):  # type: ignore[name-defined,misc]
-    """Login attempts counted under one key (an account and address pair, an account, an
-    address) in a window that opens with the first of them and lasts a minute."""
-
-    __tablename__ = "login_throttle"
-
-    key: Mapped[str] = mapped_column(String(400), primary_key=True)
-    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    attempts: Mapped[int] = mapped_column(Integer)

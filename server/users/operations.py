@@ -5,23 +5,22 @@ Operations flush and never commit; the edge that calls them wraps them in unit_o
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import update
 
 from server.audit.operations import record_token_for_other_user
 from server.config import current_settings
+from server.core import rate_limits
 from server.core.auth import Authenticated, Principal, SystemPrincipal, digest, new_secret
 from server.core.clock import new_id, now_utc
-from server.core.errors import ApiError, conflict, invalid
+from server.core.errors import conflict, invalid
 from server.core.visibility import load_visible
 from server.extensions import db
 from server.users import queries
-from server.users.models import ApiToken, LoginThrottle, User, UserSession
+from server.users.models import ApiToken, User, UserSession
 from server.users.passwords import (
     hash_password,
     password_problem,
@@ -30,7 +29,6 @@ from server.users.passwords import (
 )
 from server.users.schemas import ApiTokenCreate, UserCreate, UserPatch
 
-THROTTLE_WINDOW = timedelta(minutes=1)
 # Refreshing last_seen_at on every request would turn every read into a write.
 SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -62,7 +60,7 @@ def throttle_keys(email: str, address: str) -> tuple[str, str, str]:
     """The keys one attempt is counted under: its account and address together, its account,
     its address."""
     account, client = throttle_key(email), address[:64]
-    return f"pair:{account}|{client}", f"account:{account}", f"address:{client}"
+    return f"login-pair:{account}|{client}", f"login-account:{account}", f"login-address:{client}"
 
 
 def claim_login_attempt(email: str, address: str, now: datetime) -> LoginClaim:
@@ -83,40 +81,8 @@ def claim_login_attempt(email: str, address: str, now: datetime) -> LoginClaim:
     )
     # Always in this order (pair, account, address): concurrent claims never wait in a cycle.
     for key, limit in zip(keys, limits, strict=True):
-        attempts, window_start = _count_attempt(key, now)
-        if attempts > limit:
-            raise _throttled(window_start, now)
+        rate_limits.take(key, limit, now, "too many failed logins; try again later")
     return LoginClaim(user, keys)
-
-
-def _count_attempt(key: str, now: datetime) -> tuple[int, datetime]:
-    # One statement counts and reads: a second attempt on the same key waits for the row lock
-    # and sees the first one's count. A window a minute old starts again at 1.
-    closed = LoginThrottle.window_start <= now - THROTTLE_WINDOW
-    statement = (
-        insert(LoginThrottle)
-        .values(key=key, window_start=now, attempts=1)
-        .on_conflict_do_update(
-            index_elements=[LoginThrottle.key],
-            set_={
-                "attempts": case((closed, 1), else_=LoginThrottle.attempts + 1),
-                "window_start": case((closed, now), else_=LoginThrottle.window_start),
-            },
-        )
-        .returning(LoginThrottle.attempts, LoginThrottle.window_start)
-    )
-    attempts, window_start = db.session.execute(statement).one()
-    return int(attempts), window_start
-
-
-def _throttled(window_start: datetime, now: datetime) -> ApiError:
-    wait = max(1, math.ceil((window_start + THROTTLE_WINDOW - now).total_seconds()))
-    return ApiError(
-        429,
-        "rate_limited",
-        "too many failed logins; try again later",
-        headers={"Retry-After": str(wait)},
-    )
 
 
 def attempt_login(claim: LoginClaim, password: str) -> StartedSession | None:
@@ -136,20 +102,8 @@ def _release_claim(claim: LoginClaim) -> None:
     # A success clears its account's count and its own pair's (other addresses' pairs stay),
     # and gives the address back the attempt it took.
     pair, account, address = claim.keys
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_([pair, account])))
-    db.session.execute(
-        update(LoginThrottle)
-        .where(LoginThrottle.key == address, LoginThrottle.attempts > 0)
-        .values(attempts=LoginThrottle.attempts - 1)
-    )
-
-
-def forget_closed_login_windows(now: datetime) -> int:
-    """Delete the throttle's counters whose window closed (a periodic cleanup); how many."""
-    result = db.session.execute(
-        delete(LoginThrottle).where(LoginThrottle.window_start <= now - THROTTLE_WINDOW)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    rate_limits.forget(pair, account)
+    rate_limits.give_back(address)
 
 
 def start_session(user: User, now: datetime) -> StartedSession:

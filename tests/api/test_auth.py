@@ -13,9 +13,10 @@ from sqlalchemy import select, update
 from server.audit.models import AuditEntry
 from server.config import Settings
 from server.core.clock import now_utc
+from server.core.rate_limits import RateCounter
 from server.core.transaction import unit_of_work
 from server.extensions import db
-from server.users.models import ApiToken, LoginThrottle, UserSession
+from server.users.models import ApiToken, UserSession
 from tests.support.fixtures import PASSWORD, ApiClient
 
 COOKIE = "__Host-waypoint"
@@ -651,7 +652,7 @@ def test_login_is_not_throttled_when_the_failures_are_older_than_a_minute(app, c
         _fail(client, rep.email, "10.0.0.1")
     with app.app_context(), unit_of_work():
         db.session.execute(
-            update(LoginThrottle).values(window_start=now_utc() - timedelta(seconds=61))
+            update(RateCounter).values(window_start=now_utc() - timedelta(seconds=61))
         )
 
     response = _login(client.client, rep.email, address="10.0.0.1")

@@ -1,5 +1,5 @@
-"""The login throttle counts attempts in one row per key (account and address pair, account,
-address), claimed atomically before the password is checked; the failure log goes.
+"""Rate limits count uses in one row per key (a login's account and address pair, its account,
+its address; a user's checksum calls), counted atomically; the failed-login log goes.
 
 Revision ID: 0005
 Revises: 0004
@@ -18,10 +18,10 @@ depends_on = None
 
 def upgrade():
     op.create_table(
-        "login_throttle",
+        "rate_counters",
         sa.Column("key", sa.String(length=400), nullable=False),
         sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("hits", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("key"),
     )
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
@@ -42,4 +42,4 @@ def downgrade():
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
         batch_op.create_index("login_failures_address_idx", ["address", "at"], unique=False)
         batch_op.create_index("login_failures_email_idx", ["email", "at"], unique=False)
-    op.drop_table("login_throttle")
+    op.drop_table("rate_counters")
