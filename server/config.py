@@ -64,6 +64,7 @@ class Settings:
     login_failures_per_minute: int = 5
     login_failures_per_account_per_minute: int = 50
     login_failures_per_address_per_minute: int = 50
+    checksums_per_minute: int = 10
     cookie_secure: bool = False
     db_pool_size: int = 10
     # The body of a CSV import (up to 5 MB of CSV, in a multipart form); every other body is
@@ -113,6 +114,7 @@ class Settings:
             login_failures_per_address_per_minute=_env_int(
                 "LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE", 10 * pair_failures
             ),
+            checksums_per_minute=_env_int("CHECKSUMS_PER_MINUTE", 10),
             cookie_secure=_env_bool("COOKIE_SECURE", environment != "development"),
             db_pool_size=_env_int("DB_POOL_SIZE", 10),
             trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", 0),
