@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.changes import change_stamp_column
+from server.core.changes import change_stamp_column, version_digest_column
 from server.core.checks import one_of
 from server.extensions import db
 from server.geo.types import geography_point
@@ -91,3 +91,4 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
     change_xid: Mapped[int] = change_stamp_column()
+    version_digest: Mapped[int] = version_digest_column()

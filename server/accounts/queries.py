@@ -266,7 +266,8 @@ def count_in_bbox(principal: Principal, filters: AccountFilters, bbox: geo.BBox,
 def clusters_in_bbox(
     principal: Principal, filters: AccountFilters, bbox: geo.BBox, zoom: int
 ) -> list[Cluster]:
-    """Grid clusters of the visible accounts in the viewport: centre, count and extent."""
+    """Grid clusters of the visible accounts in the viewport: centre, count and extent; at
+    most geo.MAX_GRID_CELLS of them, whatever the viewport and zoom."""
     points = select(geo.planar(Account.location).label("g")).where(visibility(principal))
     points = apply_filters(points, filters).where(geo.in_bbox(Account.location, bbox))
     return [
@@ -275,7 +276,7 @@ def clusters_in_bbox(
             count=int(row.members),
             bbox=[float(row.min_lng), float(row.min_lat), float(row.max_lng), float(row.max_lat)],
         )
-        for row in db.session.execute(geo.grid_clusters(points, zoom))
+        for row in db.session.execute(geo.grid_clusters(points, bbox, zoom))
     ]
 
 

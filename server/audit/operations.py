@@ -12,6 +12,7 @@ from server.core.clock import now_utc
 from server.extensions import db
 
 VISIT_LOCATION_READ = "visit.location.read"
+TOKEN_FOR_OTHER_USER = "api_token.create_for_other_user"  # noqa: S105  (an action name)
 
 
 def record_location_reads(
@@ -35,4 +36,24 @@ def record_location_reads(
                 at=now,
             )
         )
+    db.session.flush()
+
+
+def record_token_for_other_user(
+    principal: Principal, user_id: uuid.UUID, token_id: uuid.UUID, name: str
+) -> None:
+    """Log that `principal` minted a bearer token that acts as another user; a token for
+    oneself is not logged."""
+    if user_id == principal.id:
+        return
+    db.session.add(
+        AuditEntry(
+            org_id=principal.org_id,
+            actor_id=principal.id,
+            action=TOKEN_FOR_OTHER_USER,
+            subject_user_id=user_id,
+            details={"token_id": str(token_id), "name": name},
+            at=now_utc(),
+        )
+    )
     db.session.flush()

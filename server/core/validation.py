@@ -16,6 +16,8 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import LimitedStream
 
 from server.core.errors import ApiError, from_validation_error, invalid
 
@@ -129,8 +131,39 @@ def json_body() -> bytes:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
     if (request.content_length or 0) > MAX_JSON_BYTES:
-        raise ApiError(413, "too_large", f"JSON bodies may take at most {MAX_JSON_BYTES} bytes")
-    return request.get_data(cache=True)
+        raise _json_too_large()
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise _json_too_large() from None
+    if body_limit_passed():
+        raise _json_too_large()
+    return raw
+
+
+def _json_too_large() -> ApiError:
+    return ApiError(413, "too_large", f"JSON bodies may take at most {MAX_JSON_BYTES} bytes")
+
+
+def max_content_length_for(limit: int) -> int:
+    """The MAX_CONTENT_LENGTH that allows bodies of up to `limit` bytes. Werkzeug stops a
+    chunked body (one with no Content-Length) at that length without a word, so one byte
+    more is let in: a body that reaches it is known to be over `limit` (body_limit_passed)."""
+    return limit + 1
+
+
+def allow_body_up_to(limit: int) -> None:
+    """Let this request's body be up to `limit` bytes instead of the app-wide MAX_JSON_BYTES
+    (an upload, say). Call it before anything reads the body: the limit is counted while
+    reading, so it holds for chunked bodies that announce no length too."""
+    request.max_content_length = max_content_length_for(limit)
+
+
+def body_limit_passed() -> bool:
+    """True when reading the body stopped at the request's limit: the body was too large."""
+    limit = request.max_content_length
+    stream = request.stream
+    return limit is not None and isinstance(stream, LimitedStream) and stream.tell() >= limit
 
 
 def query_arguments() -> dict[str, Any]:

@@ -412,11 +412,12 @@ ROUTES: tuple[Route, ...] = (
         "Count and hash of the caller's working set, per entity",
         "sync",
         {200: ChecksumOut},
-        errors=(401,),
+        errors=(401, 429),
         description=(
-            'hash = lower-case hex SHA-256 of "<id>:<version>" for each row, joined by ",", '
-            "rows in id order (visits and notes have version 1); for accounts, visits, tasks "
-            "and notes."
+            'hash = the sum, mod 2^64, of the first 8 bytes of SHA-256("<id>:<version>") read '
+            "as a big-endian integer, over every row, as 16 lower-case hex digits (visits and "
+            "notes have version 1); for accounts, visits, tasks and notes. Each user may ask "
+            "CHECKSUMS_PER_MINUTE times a minute (429 with Retry-After past that)."
         ),
     ),
     Route(

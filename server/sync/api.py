@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from server.config import current_settings
+from server.core import rate_limits
 from server.core.auth import current_principal, require_login
+from server.core.clock import now_utc
 from server.core.errors import ApiError
 from server.core.http import json_response
 from server.core.transaction import unit_of_work
@@ -40,7 +43,15 @@ def pull_changes() -> Response:
 @blueprint.get("/checksum")
 @require_login
 def working_set_checksum() -> Response:
-    """Per entity, a count and a hash over (id, version) of the caller's working set."""
+    """Per entity, a count and a hash over (id, version) of the caller's working set; each
+    user may ask CHECKSUMS_PER_MINUTE times a minute (429 with Retry-After past that)."""
+    principal = current_principal()
     with unit_of_work():
-        answer = checksum.checksums(current_principal())
+        rate_limits.take(
+            f"sync-checksum:{principal.id}",
+            current_settings().checksums_per_minute,
+            now_utc(),
+            "too many checksum requests; try again later",
+        )
+        answer = checksum.checksums(principal)
     return json_response(answer)

@@ -128,7 +128,8 @@ class EntityChecksum(BaseModel):
 
 
 class ChecksumOut(BaseModel):
-    """GET /sync/checksum: per entity; hash = sha256 hex of "id:version" joined by "," by id."""
+    """GET /sync/checksum: per entity a count and a hash: the sum mod 2^64 of the first 8 bytes
+    (big-endian) of sha256("id:version") over its rows, as 16 lower-case hex digits."""
 
     account: EntityChecksum
     visit: EntityChecksum

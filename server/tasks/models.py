@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.changes import change_stamp_column
+from server.core.changes import change_stamp_column, version_digest_column
 from server.core.checks import one_of
 from server.extensions import db
 
@@ -46,3 +46,4 @@ class Task(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
     change_xid: Mapped[int] = change_stamp_column()
+    version_digest: Mapped[int] = version_digest_column()

@@ -13,7 +13,7 @@ from server.core.auth import Principal, digest
 from server.core.pagination import Page, keyset_page
 from server.core.visibility import load_visible, register, visible
 from server.extensions import db
-from server.users.models import ApiToken, LoginFailure, User, UserSession
+from server.users.models import ApiToken, User, UserSession
 
 # Every member of an organisation may see its users; its API tokens are for admins' screens.
 register(User, "user")
@@ -110,16 +110,6 @@ def list_api_tokens(principal: Principal, limit: int, cursor: str | None) -> Pag
         lambda r: [str(r[0].id)],
     )
     return Page([row[0] for row in page.items], page.next_cursor)
-
-
-def recent_failures(column: Any, value: str, since: datetime) -> tuple[int, datetime | None]:
-    """How many failed logins matched `column == value` since `since`, and the oldest one."""
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(LoginFailure.at)).where(
-            column == value, LoginFailure.at > since
-        )
-    ).one()
-    return int(count), oldest
 
 
 def team_member_ids(principal: Principal) -> Any:

@@ -8,9 +8,12 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import requests
+from flask import Flask
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 30.0
@@ -72,3 +75,15 @@ class AppProcess:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def production_server(
+    migrated_app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppProcess]:
+    """`gunicorn -c gunicorn.conf.py` on the worker's database, for the tests of one module
+    (each test still starts from empty tables: the `app` fixture wipes them)."""
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    process = AppProcess(database_url, log).start()
+    yield process
+    process.kill()
