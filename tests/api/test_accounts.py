@@ -440,3 +440,15 @@ def test_list_answers_401_when_not_logged_in(client):
 
     assert response.status_code == 401
     assert response.json["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("kind", [{}, [], 7, None])
+def test_search_answers_422_naming_the_area_when_its_type_is_not_a_string(admin_api, kind):
+    """An area's `type` that is an object (found by fuzzing) once raised inside the area
+    discriminator and answered 500."""
+    area = {"type": kind, "coordinates": [[[]]]}
+
+    response = admin_api.post("/api/v1/accounts/search", json={"area": area})
+
+    assert response.status_code == 422
+    assert "area" in response.json["error"]["fields"]
