@@ -25,11 +25,13 @@ from tests.support.fake_tiles import FakeTileServer
 
 @dataclass(frozen=True)
 class FuzzTarget:
-    """Where the server answers, and a bearer token for each role the fuzzer plays."""
+    """Where the server answers, a bearer token for each role the fuzzer plays, and the
+    server's geocoder (its `down` switch decides whether the outside service answers)."""
 
     url: str
     admin_token: str
     rep_token: str
+    geocoder: FakeNominatim
 
 
 def _flask(database_url: str, *args: str) -> str:
@@ -79,7 +81,7 @@ def fuzz_target(worker_id: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     try:
         admin_world = build_world(server.url, "admin-org@example.com")
         rep_world = build_world(server.url, "rep-org@example.com")
-        yield FuzzTarget(server.url, admin_world.admin_token, rep_world.rep_token)
+        yield FuzzTarget(server.url, admin_world.admin_token, rep_world.rep_token, fake_geocoder)
     finally:
         server.kill()
         fake_geocoder.stop()

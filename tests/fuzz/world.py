@@ -36,6 +36,7 @@ class Client:
             self.http.headers["Authorization"] = f"Bearer {token}"
 
     def send(self, method: str, path: str, status: int, **kwargs: Any) -> Any:
+        """Send one request, insist on `status` and return the JSON answer (None when empty)."""
         response = self.http.request(method, self.base_url + path, timeout=30, **kwargs)
         assert response.status_code == status, (method, path, response.text)
         return response.json() if response.content else None
