@@ -568,3 +568,15 @@ def test_concurrent_creates_with_one_client_chosen_id_answer_201_and_409(
     assert response.status_code == 409
     assert response.json["error"]["fields"] == {"id": "already in use"}
     assert admin_api.get(f"/api/v1/accounts/{chosen}").json["name"] == "First"
+
+
+@pytest.mark.parametrize("kind", [{}, [], 7, None])
+def test_search_answers_422_naming_the_area_when_its_type_is_not_a_string(admin_api, kind):
+    """An area's `type` that is an object (found by fuzzing) once raised inside the area
+    discriminator and answered 500."""
+    area = {"type": kind, "coordinates": [[[]]]}
+
+    response = admin_api.post("/api/v1/accounts/search", json={"area": area})
+
+    assert response.status_code == 422
+    assert "area" in response.json["error"]["fields"]

@@ -29,10 +29,13 @@ def free_port() -> int:
 class AppProcess:
     """`gunicorn -c gunicorn.conf.py` on one port, against one database, startable again."""
 
-    def __init__(self, database_url: str, log_path: Path) -> None:
+    def __init__(
+        self, database_url: str, log_path: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.database_url = database_url
         self.log_path = log_path
+        self.extra_env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -49,6 +52,7 @@ class AppProcess:
             "PORT": str(self.port),
             "SECRET_KEY": "test-secret-key",
             "REDIS_URL": "",
+            **self.extra_env,
         }
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         with self.log_path.open("ab") as log:
