@@ -25,6 +25,7 @@ from server.accounts import queries as accounts
 from server.accounts.models import Account
 from server.core.auth import Principal
 from server.core.changes import snapshot_xmin, visible_in
+from server.core.tenancy import in_org
 from server.extensions import db
 from server.notes import queries as notes
 from server.notes.models import Note
@@ -81,7 +82,7 @@ class Feed:
         # never names a row the caller could never see.
         visible = case((self.visibility(principal), True), else_=False).label("visible")
         return select(*self.columns(), stamp, visible).where(
-            self.model.org_id == principal.org_id,
+            in_org(self.model, principal),
             or_(self.visibility(principal), self.may_have_held(principal)),
             and_(stamp >= snapshot_xmin(window.since), ~visible_in(stamp, window.since)),
             in_target,

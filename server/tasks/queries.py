@@ -15,7 +15,7 @@ from server.core.visibility import load_visible, register, visible
 from server.extensions import db
 from server.tasks.models import Task
 from server.tasks.schemas import TaskListQuery, TaskOut
-from server.users.queries import team_member_ids
+from server.users.queries import team_member_ids, written_by_seen_users
 
 OUT_FIELDS = tuple(TaskOut.model_fields)
 
@@ -54,13 +54,7 @@ def may_have_held(principal: Principal) -> ColumnElement[bool]:
     """Tasks a device of the caller may hold though it may not see them now: those reassigned
     away from the caller (or from their team). A pull sends these, and no other task out of
     sight, as tombstones."""
-    previous = Task.previous_assignee_id
-    if principal.role == "admin":
-        was_seen: ColumnElement[bool] = true()
-    elif principal.role == "manager":
-        was_seen = or_(previous == principal.id, previous.in_(team_member_ids(principal)))
-    else:
-        was_seen = previous == principal.id
+    was_seen = written_by_seen_users(principal, Task.previous_assignee_id)
     return or_(visible(Task, principal), and_(in_org(Task, principal), was_seen))
 
 

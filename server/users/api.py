@@ -35,15 +35,7 @@ INVALID_LOGIN = "the email or password is not correct"
 @blueprint.post("/auth/login")
 def login() -> Response:
     """Exchange email and password for a session cookie and a CSRF token."""
-    data = parse_body(LoginIn)
-    # The attempt is counted and committed before the password is checked, so concurrent
-    # guesses see each other; the check itself holds no lock on the counters.
-    with unit_of_work():
-        claim = operations.claim_login_attempt(data.email, request.remote_addr or "", now_utc())
-    with unit_of_work():
-        started = operations.attempt_login(claim, data.password)
-    if started is None:
-        raise ApiError(401, "invalid_credentials", INVALID_LOGIN)
+    started = _log_in(parse_body(LoginIn))
     body = SessionOut(
         user=UserOut.model_validate(started.user, from_attributes=True),
         csrf_token=started.session.csrf_token,
@@ -61,6 +53,19 @@ def login() -> Response:
             samesite="Lax",
         )
     return response
+
+
+def _log_in(data: LoginIn) -> operations.StartedSession:
+    """A new session for valid credentials, or 401 (429 past the throttle). The attempt is
+    counted and committed before the password is checked, so concurrent guesses see each
+    other; the check itself holds no lock on the counters."""
+    with unit_of_work():
+        claim = operations.claim_login_attempt(data.email, request.remote_addr or "", now_utc())
+    with unit_of_work():
+        started = operations.attempt_login(claim, data.password)
+    if started is None:
+        raise ApiError(401, "invalid_credentials", INVALID_LOGIN)
+    return started
 
 
 @blueprint.post("/auth/logout")

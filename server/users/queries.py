@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, false, func, or_, select, true
 
 from server.core.auth import Principal, digest
 from server.core.pagination import Page, keyset_page
@@ -15,9 +15,15 @@ from server.core.visibility import load_visible, register, visible
 from server.extensions import db
 from server.users.models import ApiToken, User, UserSession
 
-# Every member of an organisation may see its users; its API tokens are for admins' screens.
+
+def admins_only(principal: Principal) -> ColumnElement[bool]:
+    """The rule of API tokens: only admins see (and revoke) them."""
+    return true() if principal.role == "admin" else false()
+
+
+# Every member of an organisation may see its users; its API tokens only its admins.
 register(User, "user")
-register(ApiToken, "API token")
+register(ApiToken, "API token", admins_only)
 
 
 def get_user(principal: Principal, user_id: uuid.UUID) -> User:

@@ -798,8 +798,9 @@ def test_token_refused_for_another_organisations_user_is_not_audited(
     _, admin_api = token
     stranger = make_user(make_org())
 
-    admin_api.post("/api/v1/api-tokens", json={"name": "x", "user_id": str(stranger.id)})
+    response = admin_api.post("/api/v1/api-tokens", json={"name": "x", "user_id": str(stranger.id)})
 
+    assert response.status_code == 404
     assert _audit_entries(app) == []
 
 

@@ -37,7 +37,7 @@ MANAGING = frozenset({"admin", "manager"})
 ADMIN = frozenset({"admin"})
 # Rows that change on any request (sessions, login bookkeeping) or that a push records by
 # design (the device's counter and its ledger, rejections included).
-NOT_COMPARED = {"user_sessions", "login_failures", "sync_clients", "sync_mutations"}
+NOT_COMPARED = {"user_sessions", "sync_clients", "sync_mutations"}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from server.orgs.models import Organisation
 from server.visits.models import Visit
 from server.visits.operations import drop_expired_locations
 from tests.support.fixtures import SHOP
+from tests.support.races import race_with_uncommitted
 
 
 def offset(metres_north: float) -> list[float]:
@@ -290,3 +291,24 @@ def test_cli_drops_expired_coordinates_and_says_how_many(app, rep_api, shop):
     assert "dropped the coordinates of 1 visits" in result.output
     assert rep_api.get("/api/v1/visits").json["items"][0]["id"] == old["id"]
     assert rep_api.get("/api/v1/visits").json["items"][0]["location"] is None
+
+
+def test_retry_racing_its_original_answers_200_with_the_stored_visit(
+    rep_api, rep, org, shop, database_url
+):
+    """A retry that arrives while the first send is still being written waits for it, then
+    is the same visit (200), not a conflict."""
+    body = visit_body(shop, location=None, accuracy_m=None, ended_at=None)
+    first = (
+        "INSERT INTO visits (id, org_id, user_id, account_id, started_at, verification, "
+        "outcome, notes, created_at) VALUES (%s, %s, %s, %s, %s, 'unverifiable', %s, %s, now())"
+    )
+    values = (body["id"], org.id, rep.id, shop, body["started_at"], "met", body["notes"])
+
+    response = race_with_uncommitted(
+        database_url, first, values, lambda: rep_api.post("/api/v1/visits", json=body)
+    )
+
+    assert response.status_code == 200
+    assert response.json["id"] == body["id"]
+    assert response.json["verification"] == "unverifiable"

@@ -21,15 +21,26 @@ def race_with_uncommitted(
 ) -> Any:
     """Run `statement` in an open transaction, then `request()` in a thread; commit once the
     request waits on a lock the statement holds, and return what the request answered."""
-    answers: list[Any] = []
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["answer"] = request()
+        except BaseException as error:  # re-raised in the test's thread below
+            outcome["error"] = error
+
     with psycopg.connect(libpq(database_url)) as first:
         first.execute(statement, parameters)
-        thread = threading.Thread(target=lambda: answers.append(request()))
+        thread = threading.Thread(target=run)
         thread.start()
-        _wait_for_a_lock_wait(database_url, thread)
-        first.commit()
-        thread.join()
-    return answers[0]
+        try:
+            _wait_for_a_lock_wait(database_url, thread)
+        finally:
+            first.commit()
+            thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["answer"]
 
 
 def _wait_for_a_lock_wait(database_url: str, thread: threading.Thread) -> None:

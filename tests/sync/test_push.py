@@ -370,4 +370,5 @@ def test_task_update_with_a_due_time_beyond_year_9999_in_utc_is_rejected(rep_api
 
     assert response.json["results"][0]["status"] == "rejected"
     assert "data.due_at" in response.json["results"][0]["error"]["fields"]
-    assert pull_all(rep_api)[0]
+    [pulled] = [c["data"] for c in pull_all(rep_api)[0] if c["entity"] == "task"]
+    assert pulled["due_at"] == task["due_at"]

@@ -38,6 +38,8 @@ def test_every_rule_is_limited_to_the_callers_organisation(role):
     for model in _tenant_models():
         condition = visible(model, principal).compile()
         tenant = f"{model.__tablename__}.org_id = :org_id_1"
+        if str(condition) == "false":
+            continue  # a role that may see none of these rows (API tokens for non-admins)
 
         assert str(condition).startswith(tenant), model
         assert condition.params["org_id_1"] == principal.org_id
