@@ -1,9 +1,14 @@
-"""Writing accounts: create (geocoding the address when no location is given), update, archive."""
+"""Writing accounts: create, update, archive; an address without a location is geocoded later.
+
+No geocoder is asked while a transaction is open: an account with an address and no location is
+stored `pending`, and a background job (server/jobs) asks the geocoder, then records the answer.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +20,7 @@ from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
 from server.core.errors import ApiError, conflict, invalid
 from server.core.events import queue_event, sync_poke
+from server.core.queue import queue_job
 from server.extensions import db
 from server.geo import queries as geo
 from server.geo.geojson import Point
@@ -25,10 +31,13 @@ log = logging.getLogger(__name__)
 
 DEFAULT_STATUS = {"customer": "active", "prospect": "new"}
 MANAGING_ROLES = ("admin", "manager")
+# The background task that geocodes one pending account (server/jobs registers it).
+GEOCODE_TASK = "geocode-account"
 
 
 def geocode_address(address: str) -> tuple[Any, str]:
-    """A location value and geocode_status for an address: ok, failed (no match) or pending."""
+    """A location value and geocode_status for an address: ok, failed (no match) or pending.
+    Asks the geocoder: never call it inside a transaction."""
     try:
         found = get_geocoder().geocode(address)
     except GeocodingUnavailableError as error:
@@ -43,8 +52,14 @@ def _locate(location: Point | None, address: str | None) -> tuple[Any, str]:
     if location is not None:
         return geo.point_to_store(location), "manual"
     if address and address.strip():
-        return geocode_address(address)
+        return None, "pending"
     return None, "failed"
+
+
+def _geocode_later(account: Account) -> None:
+    """Ask for the account's address to be geocoded once this transaction has committed."""
+    if account.geocode_status == "pending":
+        queue_job(db.session(), GEOCODE_TASK, account_id=str(account.id))
 
 
 def _check_owner(principal: Principal, owner_id: uuid.UUID | None) -> None:
@@ -68,6 +83,7 @@ def create_account(principal: Principal, data: AccountCreate) -> Account:
     db.session.add(account)
     db.session.flush()
     queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
+    _geocode_later(account)
     return account
 
 
@@ -130,6 +146,7 @@ def update_account(principal: Principal, account_id: uuid.UUID, patch: AccountPa
     account.version += 1
     db.session.flush()
     queue_event(db.session(), sync_poke(account.org_id, previous_owner, account.owner_id))
+    _geocode_later(account)
     return account
 
 
@@ -155,27 +172,45 @@ def archive_account(principal: Principal, account_id: uuid.UUID) -> None:
     queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
 
 
-def geocode_pending(batch_size: int = 100) -> tuple[int, int, int]:
-    """Retry accounts left pending: (located, not found, still pending after this run).
+def pending_address(account_id: uuid.UUID) -> str | None:
+    """The address of an account still waiting to be geocoded, None when it waits no more."""
+    address: str | None = db.session.scalar(
+        select(Account.address).where(
+            Account.id == account_id,
+            Account.geocode_status == "pending",
+            Account.archived_at.is_(None),
+        )
+    )
+    return address
 
-    Stops at the first account the geocoder cannot answer for: it is down, so the rest wait.
-    """
-    accounts = db.session.scalars(
-        select(Account)
-        .where(Account.geocode_status == "pending", Account.archived_at.is_(None))
-        .order_by(Account.created_at)
-        .limit(batch_size)
-        .with_for_update(skip_locked=True)
-    ).all()
-    outcomes = {"ok": 0, "failed": 0, "pending": 0}
-    for position, account in enumerate(accounts):
-        location, status = _locate(None, account.address)
-        if status == "pending":
-            outcomes["pending"] = len(accounts) - position
-            break
-        account.location, account.geocode_status = location, status
-        account.updated_at = now_utc()
-        account.version += 1
-        outcomes[status] += 1
+
+def record_geocode(account_id: uuid.UUID, address: str, location: Any, status: str) -> bool:
+    """Store the geocoder's answer for `address` on a still-pending account (a new version its
+    owner's devices are poked to pull); False when the account changed meanwhile."""
+    account = db.session.scalar(select(Account).where(Account.id == account_id).with_for_update())
+    if account is None or account.geocode_status != "pending" or account.address != address:
+        return False
+    account.location, account.geocode_status = location, status
+    account.updated_at = now_utc()
+    account.version += 1
     db.session.flush()
-    return outcomes["ok"], outcomes["failed"], outcomes["pending"]
+    queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
+    return True
+
+
+def pending_account_ids(
+    unchanged_since: datetime | None = None, limit: int = 100
+) -> list[uuid.UUID]:
+    """Accounts waiting to be geocoded, oldest first; only those unchanged since a time if given."""
+    statement = select(Account.id).where(
+        Account.geocode_status == "pending", Account.archived_at.is_(None)
+    )
+    if unchanged_since is not None:
+        statement = statement.where(Account.updated_at < unchanged_since)
+    return list(db.session.scalars(statement.order_by(Account.updated_at).limit(limit)))
+
+
+def geocode_again(account_ids: list[uuid.UUID]) -> None:
+    """Ask for these pending accounts to be geocoded once this transaction has committed."""
+    for account_id in account_ids:
+        queue_job(db.session(), GEOCODE_TASK, account_id=str(account_id))
