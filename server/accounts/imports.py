@@ -25,7 +25,7 @@ from server.accounts.csv_io import (
 from server.accounts.operations import (
     MANAGING_ROLES,
     build_account,
-    geocode_again,
+    geocode_later,
     location_without_geocoding,
 )
 from server.accounts.queries import existing_ids, list_accounts
@@ -64,9 +64,10 @@ def import_accounts(principal: Principal, raw: bytes) -> ImportReport:
     ]
     db.session.add_all(accounts)
     db.session.flush()
-    pending = [account.id for account in accounts if account.geocode_status == "pending"]
-    geocode_again(pending)
-    return ImportReport(created=len(accounts), geocode_pending=len(pending))
+    pending = sum(1 for account in accounts if account.geocode_status == "pending")
+    if pending:
+        geocode_later()
+    return ImportReport(created=len(accounts), geocode_pending=pending)
 
 
 def _readable_rows(raw: bytes) -> list[dict[str, str]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -31,8 +30,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_STATUS = {"customer": "active", "prospect": "new"}
 MANAGING_ROLES = ("admin", "manager")
-# The background task that geocodes one pending account (server/jobs registers it).
-GEOCODE_TASK = "geocode-account"
+# The background task that geocodes pending accounts (server/jobs registers it).
+GEOCODE_TASK = "geocode-pending"
 
 
 def geocode_address(address: str) -> tuple[Any, str]:
@@ -59,7 +58,7 @@ def _locate(location: Point | None, address: str | None) -> tuple[Any, str]:
 def _geocode_later(account: Account) -> None:
     """Ask for the account's address to be geocoded once this transaction has committed."""
     if account.geocode_status == "pending":
-        queue_job(db.session(), GEOCODE_TASK, account_id=str(account.id))
+        geocode_later()
 
 
 def _check_owner(principal: Principal, owner_id: uuid.UUID | None) -> None:
@@ -198,19 +197,15 @@ def record_geocode(account_id: uuid.UUID, address: str, location: Any, status: s
     return True
 
 
-def pending_account_ids(
-    unchanged_since: datetime | None = None, limit: int = 100
-) -> list[uuid.UUID]:
-    """Accounts waiting to be geocoded, oldest first; only those unchanged since a time if given."""
+def pending_account_ids(limit: int = 100) -> list[uuid.UUID]:
+    """Accounts waiting to be geocoded, longest waiting first."""
     statement = select(Account.id).where(
         Account.geocode_status == "pending", Account.archived_at.is_(None)
     )
-    if unchanged_since is not None:
-        statement = statement.where(Account.updated_at < unchanged_since)
     return list(db.session.scalars(statement.order_by(Account.updated_at).limit(limit)))
 
 
-def geocode_again(account_ids: list[uuid.UUID]) -> None:
-    """Ask for these pending accounts to be geocoded once this transaction has committed."""
-    for account_id in account_ids:
-        queue_job(db.session(), GEOCODE_TASK, account_id=str(account_id))
+def geocode_later() -> None:
+    """Ask for the pending accounts to be geocoded once this transaction has committed (one job
+    goes through all of them; asking again while it waits queues nothing more)."""
+    queue_job(db.session(), GEOCODE_TASK)

@@ -9,6 +9,7 @@ job that looks for work left undone (see server/jobs).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -97,17 +98,16 @@ def close_queue(app: Flask) -> None:
 
 
 def defer_jobs(jobs: list[JobRequest]) -> None:
-    """Defer job requests now, one statement per task."""
+    """Defer job requests now, each distinct one once, one statement per task. A task whose
+    queueing lock says it is queued already (and not started) is not queued again."""
     queue = current_app.extensions[QUEUE_KEY].opened()
-    for task, group in groupby(sorted(jobs, key=lambda job: job.task), key=lambda job: job.task):
-        queue.configure_task(task).batch_defer(*(job.kwargs for job in group))
-
-
-def unfinished_jobs(queue_name: str) -> int:
-    """How many jobs of a queue wait or run now."""
-    queue = current_app.extensions[QUEUE_KEY].opened()
-    counts = queue.job_manager.list_queues(queue=queue_name)
-    return sum(int(row["todo"]) + int(row["doing"]) for row in counts)
+    distinct = {(job.task, json.dumps(job.kwargs, sort_keys=True)): job for job in jobs}
+    ordered = sorted(distinct.values(), key=lambda job: job.task)
+    for task, group in groupby(ordered, key=lambda job: job.task):
+        try:
+            queue.configure_task(task).batch_defer(*(job.kwargs for job in group))
+        except procrastinate.exceptions.AlreadyEnqueued:
+            log.debug("%s is queued already", task)
 
 
 class _LazyQueue:

@@ -13,7 +13,8 @@ from server.accounts.operations import GEOCODE_TASK
 from server.jobs import tasks
 
 # Every geocoding job holds this lock: one runs at a time over all workers, which with the
-# padding in the job keeps the provider's request spacing.
+# padding in the job keeps the provider's request spacing. Its queueing lock keeps at most one
+# waiting: asking again while one waits queues nothing more.
 GEOCODER_LOCK = "geocoder"
 
 # (task name, function, cron) of the periodic jobs run in the app context; every worker defers
@@ -28,9 +29,9 @@ RETRY_STALLED = "retry-stalled-jobs"
 
 def register(queue: procrastinate.App, app: Flask) -> None:
     """Give `queue` Waypoint's tasks, each run inside `app`'s context, and the schedule."""
-    queue.task(name=GEOCODE_TASK, queue=tasks.GEOCODE_QUEUE, lock=GEOCODER_LOCK)(
-        _in_app(app, tasks.geocode_account)
-    )
+    queue.task(
+        name=GEOCODE_TASK, queue=tasks.GEOCODE_QUEUE, lock=GEOCODER_LOCK, queueing_lock=GEOCODE_TASK
+    )(_in_app(app, tasks.geocode_pending_accounts))
     for name, function, cron in PERIODIC:
         task = queue.task(name=name, queueing_lock=name)(_in_app(app, function))
         queue.periodic(cron=cron)(task)

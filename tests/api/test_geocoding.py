@@ -86,11 +86,12 @@ def test_account_stays_pending_when_the_geocoder_is_down_for_its_job(app, api, f
     assert account["version"] == 1
 
 
-def test_one_job_is_queued_when_an_account_with_an_address_is_created(app, api):
-    """The job is deferred after the commit, naming the account."""
-    account_id = _create(api).json["id"]
+def test_one_geocoding_job_waits_when_accounts_with_addresses_are_created(app, api):
+    """A geocoding job is deferred after each commit; one waiting already takes them all."""
+    _create(api)
+    _create(api, "Strada Lipscani 5, Bucharest")
 
-    assert [job["args"] for job in jobs_of(app, GEOCODE_TASK)] == [{"account_id": account_id}]
+    assert jobs_of(app, GEOCODE_TASK) == [{"status": "todo", "args": {}}]
 
 
 def test_nothing_is_queued_when_the_creating_transaction_rolls_back(app, admin):
@@ -104,15 +105,15 @@ def test_nothing_is_queued_when_the_creating_transaction_rolls_back(app, admin):
 
 
 def test_nothing_is_queued_when_the_creating_savepoint_rolls_back(app, admin):
-    """A savepoint rolled back (a rejected sync mutation) drops its job request; the rest of
-    the transaction still queues its own."""
+    """A savepoint rolled back (a rejected sync mutation) drops its job request while the rest
+    of the transaction commits."""
     with app.app_context(), unit_of_work():
-        kept = create_account(admin, AccountCreate(kind="prospect", name="A", address=ADDRESS))
+        create_account(admin, AccountCreate(kind="prospect", name="Without an address"))
         with pytest.raises(RuntimeError), savepoint():
-            create_account(admin, AccountCreate(kind="prospect", name="B", address="Other 2"))
+            create_account(admin, AccountCreate(kind="prospect", name="B", address=ADDRESS))
             raise RuntimeError("this mutation is rejected")
 
-    assert [job["args"] for job in jobs_of(app, GEOCODE_TASK)] == [{"account_id": str(kept.id)}]
+    assert jobs_of(app, GEOCODE_TASK) == []
 
 
 def test_geocode_pending_locates_waiting_accounts_when_geocoder_is_back(app, api, fake_geocoder):

@@ -100,17 +100,31 @@ def test_sweep_geocodes_a_pending_account_whose_job_was_lost(app, org, make_acco
     assert _status(app, lost) == ("ok", 2)
 
 
-def test_sweep_leaves_an_account_alone_while_its_job_may_still_be_queued(
-    app, org, make_account, fake_geocoder
-):
-    """A pending account changed moments ago still has its own job coming: no second one."""
-    fresh = make_account(org, address=ADDRESS, geocode_status="pending")
+def test_sweep_queues_no_geocoding_when_no_account_waits(app, org, make_account):
+    """Accounts located or placed by hand need no job."""
+    make_account(org, 26.1, 44.4, address=ADDRESS)
 
     _defer(app, "sweep-pending-geocodes", timestamp=0)
     run_jobs(app)
 
     assert jobs_of(app, GEOCODE_TASK) == []
-    assert _status(app, fresh) == ("pending", 1)
+
+
+def test_worker_locates_every_account_of_a_large_push_in_one_job(app, rep_api, fake_geocoder):
+    """Many creates queue one job, which goes through all of them."""
+    creates = []
+    for number in range(20):
+        address = f"Strada Test {number}, Bucharest"
+        fake_geocoder.add(address, 26.0 + number / 1000, 44.4)
+        data = _account_create() | {"address": address}
+        creates.append(mutation(number + 1, "account.create", data))
+    push(rep_api, uuid.uuid4(), creates)
+
+    run_jobs(app)
+
+    assert len(jobs_of(app, GEOCODE_TASK)) == 1
+    statuses = {_status(app, m["data"]["id"]) for m in creates}
+    assert statuses == {("ok", 2)}
 
 
 def test_periodic_jobs_are_registered_when_a_queue_is_built(app):
