@@ -217,7 +217,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "post",
         "/api/v1/accounts",
-        "Create an account (geocoded when only an address is given)",
+        "Create an account (geocoded in the background when only an address is given)",
         "accounts",
         {201: AccountOut},
         body=AccountCreate,
@@ -430,7 +430,9 @@ ROUTES: tuple[Route, ...] = (
         description=(
             'Answers {"address": "..."}, or {"address": null} when the geocoder knows no address '
             "there. A missing or invalid lat/lng is a 422 naming the field, as in the accounts "
-            "queries; a geocoder outage is a 503 `geocoding_unavailable`."
+            "queries; a geocoder outage is a 503 `geocoding_unavailable`, and a lookup whose "
+            "turn is too far away (or whose caller already waits for one) a 503 `geocoder_busy` "
+            "at once; both carry Retry-After."
         ),
     ),
     Route(
