@@ -134,6 +134,9 @@ class _LazyQueue:
 
 
 def _after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        # A savepoint was released: its requests wait for the enclosing transaction's commit.
+        return
     jobs = take_jobs(session)
     if not jobs:
         return

@@ -116,6 +116,18 @@ def test_nothing_is_queued_when_the_creating_savepoint_rolls_back(app, admin):
     assert jobs_of(app, GEOCODE_TASK) == []
 
 
+def test_nothing_is_queued_when_the_transaction_rolls_back_after_a_savepoint(app, admin):
+    """A savepoint released is not a commit: the job waits for the enclosing transaction, and
+    its rollback drops it (as for a push that fails after applying some mutations)."""
+    with app.app_context(), pytest.raises(RuntimeError):
+        with unit_of_work():
+            with savepoint():
+                create_account(admin, AccountCreate(kind="prospect", name="B", address=ADDRESS))
+            raise RuntimeError("the push failed after this mutation was applied")
+
+    assert jobs_of(app, GEOCODE_TASK) == []
+
+
 def test_geocode_pending_locates_waiting_accounts_when_geocoder_is_back(app, api, fake_geocoder):
     """`flask geocode-pending` geocodes pending accounts in the foreground."""
     account_id = _create(api).json["id"]
