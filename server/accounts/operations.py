@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from server.accounts.models import Account
-from server.accounts.queries import load_account_for_update
+from server.accounts.queries import existing_ids, load_account_for_update
 from server.accounts.schemas import AccountCreate, AccountPatch
 from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
@@ -84,6 +84,53 @@ def create_account(principal: Principal, data: AccountCreate) -> Account:
     queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
     _geocode_later(account)
     return account
+
+
+def create_accounts(principal: Principal, batch: list[AccountCreate]) -> list[Account | ApiError]:
+    """Create a run of accounts at once (a device's backlog): each one's account, or why it was
+    refused (nothing is written for that one); one insert, one poke per owner, one job."""
+    taken = existing_ids([data.id for data in batch if data.id is not None])
+    owners: dict[uuid.UUID | None, ApiError | None] = {}
+    outcomes: list[Account | ApiError] = []
+    for data in batch:
+        try:
+            outcomes.append(_new_account(principal, data, taken, owners))
+        except ApiError as error:
+            outcomes.append(error)
+    created = [item for item in outcomes if isinstance(item, Account)]
+    db.session.add_all(created)
+    db.session.flush()
+    for owner_id in {account.owner_id for account in created}:
+        queue_event(db.session(), sync_poke(principal.org_id, owner_id))
+    if any(account.geocode_status == "pending" for account in created):
+        geocode_later()
+    return outcomes
+
+
+def _new_account(
+    principal: Principal,
+    data: AccountCreate,
+    taken: set[uuid.UUID],
+    owners: dict[uuid.UUID | None, ApiError | None],
+) -> Account:
+    """One account of a batch, unsaved; `taken` and `owners` remember the ids and owners seen."""
+    owner_id = data.owner_id
+    if owner_id is None and principal.role == "rep":
+        owner_id = principal.id
+    if owner_id not in owners:
+        try:
+            _check_owner(principal, owner_id)
+            owners[owner_id] = None
+        except ApiError as error:
+            owners[owner_id] = error
+    refusal = owners[owner_id]
+    if refusal is not None:
+        raise refusal
+    if data.id is not None:
+        if data.id in taken:
+            raise conflict("an account with this id already exists", {"id": "already in use"})
+        taken.add(data.id)
+    return build_account(principal, data, owner_id, *_locate(data.location, data.address))
 
 
 def build_account(
