@@ -60,7 +60,8 @@ def worker(concurrency: int, queues: tuple[str, ...]) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     queue = new_queue(current_app, max_connections=concurrency + 4)
-    queue.run_worker(concurrency=concurrency, queues=list(queues) or None)
+    # Finished jobs are forgotten; failed ones stay in procrastinate_jobs to be looked into.
+    queue.run_worker(concurrency=concurrency, queues=list(queues) or None, delete_jobs="successful")
 
 
 @click.command("geocode-pending")
