@@ -9,6 +9,7 @@ job that looks for work left undone (see server/jobs).
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import threading
@@ -124,6 +125,8 @@ class _LazyQueue:
                 queue = new_queue(self._app)
                 queue.open()
                 self._queue = queue
+                # Its pool's threads must end before the interpreter does.
+                atexit.register(self.close)
             return self._queue
 
     def close(self) -> None:
