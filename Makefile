@@ -16,7 +16,7 @@ FLASK  := .venv/bin/flask --app wsgi
 # `export DATABASE_URL="$(...)"` export's own success would hide the failure).
 WITH_DB := DATABASE_URL="$$(scripts/ensure-db.sh)" && export DATABASE_URL &&
 
-.PHONY: help venv pwa test-pwa browser run test lint fmt typecheck db-upgrade db-revision db-check bench bench-sync bench-jobs bench-pwa seed clean-db
+.PHONY: help venv pwa test-pwa browser run test lint fmt typecheck db-upgrade db-revision db-check bench bench-sync bench-checksum bench-jobs bench-pwa seed clean-db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET   (make test PYTEST_ARGS="-k visits", make db-revision m="add visits")'
@@ -72,6 +72,9 @@ bench: venv ## Run the spatial benchmarks (BENCH_ARGS=...)
 
 bench-sync: venv pwa browser ## Sync figures: 1,000-mutation push, re-push, pull; 500-visit drain over slow 4G
 	@$(WITH_DB) $(PYTHON) -m bench.sync $(BENCH_ARGS) && $(PYTHON) -m bench.offline_drain
+
+bench-checksum: venv ## Sync checksum at 100k accounts: the former formula and the current, side by side
+	@$(WITH_DB) $(PYTHON) -m bench.checksum $(BENCH_ARGS)
 
 bench-jobs: venv ## Job figures: 40 parallel reverse geocodes; 1,000 account creates pushed, then geocoded
 	@$(WITH_DB) $(PYTHON) -m bench.jobs

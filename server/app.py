@@ -12,6 +12,7 @@ from server.core.auth import init_auth
 from server.core.errors import register_error_handlers
 from server.core.http import install_security_headers
 from server.core.transaction import unit_of_work
+from server.core.validation import MAX_JSON_BYTES, max_content_length_for
 from server.extensions import db, migrate, socketio
 
 # Short spatial queries get several times slower with parallel workers on a small machine,
@@ -35,7 +36,9 @@ def create_app(settings: Settings | None = None) -> Flask:
             "pool_size": settings.db_pool_size,
             "connect_args": {"options": CONNECTION_OPTIONS, "connect_timeout": 5},
         },
-        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        # Every body is held to the JSON limit while it is read, chunked or not; an endpoint
+        # that takes more (CSV import) raises it for its own requests (allow_body_up_to).
+        MAX_CONTENT_LENGTH=max_content_length_for(MAX_JSON_BYTES),
         JSON_SORT_KEYS=False,
     )
     _register_extensions(app, settings)

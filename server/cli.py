@@ -90,12 +90,13 @@ def drop_visit_locations() -> None:
 @click.command("purge-stale-logins")
 @with_appcontext
 def purge_stale_logins() -> None:
-    """Delete old failed logins and ended sessions. Workers run it hourly."""
+    """Delete closed rate-limit windows (failed logins) and ended sessions. Workers run it
+    hourly."""
     from server.users.housekeeping import purge_stale_logins as purge
 
     with unit_of_work():
-        failures, sessions = purge()
-    click.echo(f"deleted {failures} failed logins and {sessions} ended sessions")
+        counters, sessions = purge()
+    click.echo(f"deleted {counters} closed rate-limit windows and {sessions} ended sessions")
 
 
 def register_commands(app: Flask) -> None:

@@ -62,10 +62,15 @@ class Settings:
     tile_attribution: str = "&copy; OpenStreetMap contributors"
     session_idle_timeout_s: int = 8 * 3600
     session_absolute_lifetime_s: int = 14 * 24 * 3600
+    # Login attempts a minute: per account and address pair, then per account and per address.
     login_failures_per_minute: int = 5
+    login_failures_per_account_per_minute: int = 50
+    login_failures_per_address_per_minute: int = 50
+    checksums_per_minute: int = 10
     cookie_secure: bool = False
     db_pool_size: int = 10
-    # CSV imports take up to 5 MB; JSON bodies have their own, tighter limit (core.validation).
+    # The body of a CSV import (up to 5 MB of CSV, in a multipart form); every other body is
+    # held to core.validation.MAX_JSON_BYTES.
     max_request_bytes: int = 6 * 1024 * 1024
     clusters_above: int = 500
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none,
@@ -78,6 +83,7 @@ class Settings:
         """Read the settings from os.environ, with development defaults."""
         environment = os.environ.get("WAYPOINT_ENV", "development")
         public_geocoder = os.environ.get("GEOCODER_URL", PUBLIC_NOMINATIM) == PUBLIC_NOMINATIM
+        pair_failures = _env_int("LOGIN_FAILURES_PER_MINUTE", 5)
         return cls(
             database_url=normalise_database_url(
                 os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -104,7 +110,14 @@ class Settings:
             ),
             session_idle_timeout_s=_env_int("SESSION_IDLE_TIMEOUT_S", 8 * 3600),
             session_absolute_lifetime_s=_env_int("SESSION_ABSOLUTE_LIFETIME_S", 14 * 24 * 3600),
-            login_failures_per_minute=_env_int("LOGIN_FAILURES_PER_MINUTE", 5),
+            login_failures_per_minute=pair_failures,
+            login_failures_per_account_per_minute=_env_int(
+                "LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE", 10 * pair_failures
+            ),
+            login_failures_per_address_per_minute=_env_int(
+                "LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE", 10 * pair_failures
+            ),
+            checksums_per_minute=_env_int("CHECKSUMS_PER_MINUTE", 10),
             cookie_secure=_env_bool("COOKIE_SECURE", environment != "development"),
             db_pool_size=_env_int("DB_POOL_SIZE", 10),
             trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", 0),

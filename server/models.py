@@ -2,20 +2,21 @@
 
 from server.accounts.models import Account
 from server.audit.models import AuditEntry
+from server.core.rate_limits import RateCounter
 from server.notes.models import Note
 from server.orgs.models import Organisation
 from server.sync.models import SyncClient, SyncMutation
 from server.tasks.models import Task
-from server.users.models import ApiToken, LoginFailure, User, UserSession
+from server.users.models import ApiToken, User, UserSession
 from server.visits.models import Visit
 
 __all__ = [
     "Account",
     "ApiToken",
     "AuditEntry",
-    "LoginFailure",
     "Note",
     "Organisation",
+    "RateCounter",
     "SyncClient",
     "SyncMutation",
     "Task",

@@ -1,10 +1,12 @@
 // Waypoint's service worker: precache the versioned shell, answer navigations with it when
 // offline, keep viewed map tiles for a while. API data is never cached here: the page stores it
-// in IndexedDB, so what a rep saw last is there with the network gone.
+// in IndexedDB, so what a rep saw last is there with the network gone. A logout clears that and
+// every cache but the shell's and the tiles' (pwa/src/store/caches.js).
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { CacheFirst } from "workbox-strategies";
 import { ExpirationPlugin } from "workbox-expiration";
+import { MAP_TILES_CACHE } from "../pwa/src/store/caches.js";
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
@@ -19,7 +21,7 @@ registerRoute(
 registerRoute(
   ({ request, url }) => request.destination === "image" && url.origin !== self.location.origin,
   new CacheFirst({
-    cacheName: "map-tiles",
+    cacheName: MAP_TILES_CACHE,
     plugins: [new ExpirationPlugin({ maxEntries: 2000, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true })],
   }),
 );

@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.support.net_guard",
     "tests.support.fixtures",
     "tests.support.live_server",
+    "tests.support.app_process",
 ]

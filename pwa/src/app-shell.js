@@ -3,9 +3,9 @@ import { api, setCsrfToken } from "./api/client.js";
 import { t } from "./i18n.js";
 import { DB_LOST_EVENT, count, getMeta, setMeta } from "./store/db.js";
 import { bindUser, discardWaiting } from "./store/outbox.js";
-import { discardAllDrafts } from "./store/visit-draft.js";
 import { SYNC_STATUS_EVENT } from "./sync/engine.js";
-import { startSync, stopSync } from "./sync/index.js";
+import { sendWaiting, startSync, stopSync } from "./sync/index.js";
+import { endSession, onLogoutElsewhere } from "./logout.js";
 import { currentRoute, navigate, onRouteChange } from "./router.js";
 import { applyUpdate, registerServiceWorker } from "./sw-bridge.js";
 import "./install-prompt.js";
@@ -14,6 +14,7 @@ import "./views/language-picker.js";
 import "./views/near-view.js";
 import "./views/sync-status.js";
 import "./views/visits-in-progress.js";
+import "./views/waiting-changes.js";
 
 // Screens other than Near me load their code (the map library above all) only when opened.
 const LAZY_SCREENS = {
@@ -29,6 +30,7 @@ const LAZY_SCREENS = {
 // which screen shows, and the "Update ready" banner. Syncing runs while someone is logged in;
 // an ended session (401) shows the login form again but keeps the outbox, and another user may
 // take over the device only once the previous user's changes are sent or knowingly discarded.
+// Logging out clears the device (logout.js), after the same choice when changes still wait.
 export class AppShell extends LitElement {
   static properties = {
     user: { state: true },
@@ -37,6 +39,7 @@ export class AppShell extends LitElement {
     route: { state: true },
     sessionEnded: { state: true },
     blocked: { state: true },
+    leaving: { state: true }, // Log out asked while changes wait: {waiting, busy, sending, failed}
     dbLost: { state: true },
   };
 
@@ -47,7 +50,7 @@ export class AppShell extends LitElement {
     .update { display: flex; gap: 12px; align-items: center; justify-content: center; padding: 8px; background: #ffe9a8; color: #222; }
     .update button { background: #222; color: #fff; padding: 0 14px; }
     .notice { max-width: 480px; margin: 12px auto 0; padding: 0 16px; }
-    .notice button { border: 1px solid var(--border); background: var(--card); color: var(--fg); padding: 0 14px; margin: 4px 8px 0 0; }
+    wp-waiting-changes button { border: 1px solid var(--border); background: var(--card); color: var(--fg); padding: 0 14px; margin: 4px 8px 0 0; }
     header { flex-wrap: wrap; gap: 4px; }
     nav { display: flex; gap: 4px; flex: 1 1 auto; min-width: 0; }
     @media (max-width: 420px) {
@@ -71,6 +74,7 @@ export class AppShell extends LitElement {
     this.addEventListener("logged-out", () => this.sessionExpired());
     window.addEventListener(SYNC_STATUS_EVENT, (event) => event.detail.state === "auth" && this.sessionExpired());
     window.addEventListener(DB_LOST_EVENT, () => (this.dbLost = true));
+    onLogoutElsewhere(() => this.loggedOutElsewhere());
     this.addEventListener("navigate", (event) => navigate(event.detail));
     onRouteChange((route) => this.show(route));
     this.restore();
@@ -125,12 +129,50 @@ export class AppShell extends LitElement {
     if (pathname === "/" || pathname === "/login") navigate("/near", { replace: true });
   }
 
+  // With changes still waiting, ask first (renderLeaving); else clear the device and log out.
   async logOut() {
-    stopSync();
+    if (this.leaving?.busy) return;
+    const waiting = await count("outbox");
+    if (waiting > 0) this.leaving = { waiting };
+    else await this.leave();
+  }
+
+  async leave(options) {
+    this.leaving = { ...this.leaving, busy: true };
+    try {
+      const { waiting } = await endSession(options);
+      if (waiting > 0) this.leaving = { waiting }; // a change saved meanwhile (another tab): ask again
+      else this.loggedOut();
+    } catch (error) {
+      this.leaving = null; // not cleared (the storage is gone, see dbLost): still logged in
+      throw error;
+    }
+  }
+
+  // "Send them, then log out": one sync run; what it could not send is still asked about.
+  async sendThenLeave() {
+    this.leaving = { ...this.leaving, busy: true, sending: true, failed: false };
+    const waiting = await sendWaiting();
+    if (!this.leaving) return; // the session ended meanwhile: sessionExpired() took over
+    if (waiting === 0) await this.leave();
+    else this.leaving = { waiting, failed: true };
+  }
+
+  loggedOut() {
+    Object.assign(this, { user: null, blocked: null, leaving: null, sessionEnded: null });
+  }
+
+  // Another tab logged out and cleared the device: this one follows.
+  async loggedOutElsewhere() {
+    await stopSync();
+    this.loggedOut();
+  }
+
+  // The user held back by the previous user's changes logs out again: those changes, and the
+  // rest of that user's data, stay on the device for them.
+  async withdraw() {
     await api.logout().catch(() => {});
-    await discardAllDrafts().catch(() => {}); // a visit checked in and not out ends with the session
-    await setMeta("user", null);
-    Object.assign(this, { user: null, blocked: null });
+    this.blocked = null;
   }
 
   // The server no longer knows this session: log in again; nothing on the device is dropped.
@@ -139,22 +181,31 @@ export class AppShell extends LitElement {
     if (!this.user) return;
     this.sessionEnded = { waiting: await count("outbox") };
     await setMeta("user", null);
-    this.user = null;
+    Object.assign(this, { user: null, leaving: null });
   }
 
   async discardAndContinue() {
-    const { user, waiting } = this.blocked;
-    if (!window.confirm(t("sync.discardConfirm", { n: waiting }))) return;
     await discardWaiting();
-    await this.loggedIn(user, { discard: true });
+    await this.loggedIn(this.blocked.user, { discard: true });
+  }
+
+  renderLeaving() {
+    const { waiting, busy, sending, failed } = this.leaving;
+    return html`<wp-waiting-changes class="leaving" .waiting=${waiting} ?busy=${busy}
+        .message=${t("sync.logOutWaiting", { n: waiting })} .discardLabel=${t("sync.discardAndLogOut")}
+        @discard=${() => this.leave({ discard: true })}>
+      ${failed ? html`<p class="not-sent">${t("sync.notSent")}</p>` : ""}
+      <button class="send" ?disabled=${busy} @click=${this.sendThenLeave}>${sending ? t("sync.sending") : t("sync.sendAndLogOut")}</button>
+      <button class="stay" ?disabled=${busy} @click=${() => (this.leaving = null)}>${t("sync.stayLoggedIn")}</button>
+    </wp-waiting-changes>`;
   }
 
   renderNotice() {
     if (this.blocked) {
       const { waiting, previous } = this.blocked;
-      return html`<div class="notice other-user" role="alert"><p>${t("sync.otherUser", { n: waiting, name: previous })}</p>
-        <button class="log-out" @click=${this.logOut}>${t("logOut")}</button>
-        <button class="discard" @click=${this.discardAndContinue}>${t("sync.discard")}</button></div>`;
+      return html`<wp-waiting-changes class="other-user" .waiting=${waiting} .message=${t("sync.otherUser", { n: waiting, name: previous })}
+          .discardLabel=${t("sync.discard")} @discard=${this.discardAndContinue}>
+        <button class="log-out" @click=${this.withdraw}>${t("logOut")}</button></wp-waiting-changes>`;
     }
     if (this.sessionEnded) {
       return html`<p class="notice session-ended" role="alert">${t("sync.sessionEnded", { n: this.sessionEnded.waiting })}</p>`;
@@ -178,7 +229,7 @@ export class AppShell extends LitElement {
         <nav>${link("/today", "today", t("nav.today"))}${link("/near", "near", t("nearMe"))}${link("/map", "map", t("map"))}</nav>
         <wp-language></wp-language>
         <button @click=${this.logOut} title=${this.user.name}>${t("logOut")}</button></header>
-      <wp-sync-status @click=${this.follow}></wp-sync-status>
+      <wp-sync-status @click=${this.follow}></wp-sync-status>${this.leaving ? this.renderLeaving() : ""}
       <main @click=${this.follow}><wp-visits-in-progress .except=${this.route.accountId ?? null}></wp-visits-in-progress>${this.screen()}</main>`;
   }
 

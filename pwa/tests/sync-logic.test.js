@@ -2,13 +2,13 @@ import { describe, expect, test } from "vitest";
 import {
   applyMutation,
   backoffDelay,
-  checksumString,
+  checksumHash,
   classifyFailure,
   firstBatch,
   localChecksum,
   parseRetryAfter,
   rebaseRow,
-  sha256Hex,
+  rowDigest,
   stillPending,
   undoOf,
   wireMutation,
@@ -157,31 +157,31 @@ describe("rebase", () => {
 });
 
 describe("checksum", () => {
-  test("joins <id>:<version> sorted by lowercase id", () => {
-    const rows = [
-      { id: "B0000000-0000-4000-8000-000000000000", version: 2 },
-      { id: "0a000000-0000-4000-8000-000000000000", version: 7 },
-      { id: "a0000000-0000-4000-8000-000000000000", version: 1 },
-    ];
+  // Digests and sums computed on their own with Python's hashlib, as the server's tests do.
+  const rows = [
+    { id: "B0000000-0000-4000-8000-000000000000", version: 2 },
+    { id: "0a000000-0000-4000-8000-000000000000", version: 7 },
+    { id: "a0000000-0000-4000-8000-000000000000", version: 1 },
+  ];
 
-    expect(checksumString(rows)).toBe(
-      "0a000000-0000-4000-8000-000000000000:7,a0000000-0000-4000-8000-000000000000:1,b0000000-0000-4000-8000-000000000000:2",
-    );
+  test("digests a row as the first 8 bytes of SHA-256 of <lowercase id>:<version>", async () => {
+    expect((await rowDigest(rows[0].id, rows[0].version)).toString(16)).toBe("724149a155ed99dc");
+    expect((await rowDigest("a", 1)).toString(16)).toBe("2b2c40a6706d9e5f");
   });
 
-  test("is the empty string for no rows", () => {
-    expect(checksumString([])).toBe("");
+  test("sums the digests mod 2^64 as 16 hex digits, in any order", async () => {
+    expect(await checksumHash(rows)).toBe("83ad8553a1c955db");
+    expect(await checksumHash([...rows].reverse())).toBe("83ad8553a1c955db");
   });
 
-  test("hashes with lowercase hex SHA-256", async () => {
-    expect(await sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    expect(await sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  test("is sixteen zeros for no rows", async () => {
+    expect(await checksumHash([])).toBe("0000000000000000");
   });
 
   test("counts only rows the server knows (with a version)", async () => {
-    const rows = [{ id: "a", version: 1 }, { id: "b", pending: true }];
+    const local = [{ id: "a", version: 1 }, { id: "b", pending: true }];
 
-    expect(await localChecksum(rows)).toEqual({ count: 1, hash: await sha256Hex("a:1") });
+    expect(await localChecksum(local)).toEqual({ count: 1, hash: "2b2c40a6706d9e5f" });
   });
 });
 

@@ -23,7 +23,12 @@ from server.core.auth import current_principal, require_login
 from server.core.errors import ApiError, invalid
 from server.core.http import json_data_response, json_response
 from server.core.transaction import reads_without_transaction, unit_of_work
-from server.core.validation import parse_body, parse_query
+from server.core.validation import (
+    allow_body_up_to,
+    body_limit_passed,
+    parse_body,
+    parse_query,
+)
 from server.geo.geojson import Point
 from server.geo.queries import BBox, parse_bbox, zoom_for
 
@@ -127,18 +132,27 @@ def archive_account(account_id: uuid.UUID) -> Response:
 @require_login
 def import_accounts() -> Response:
     """Create accounts from a CSV file (multipart field `file`, or a text/csv body)."""
-    upload = request.files.get("file")
-    if upload is not None:
-        raw = upload.read()
-    elif request.mimetype == "text/csv":
-        raw = request.get_data()
-    else:
-        raise ApiError(
-            415, "unsupported_media_type", "send a CSV as multipart field `file` or text/csv"
-        )
+    raw = _uploaded_csv()
     with unit_of_work():
         report = imports.import_accounts(current_principal(), raw)
     return json_response(report, 201)
+
+
+def _uploaded_csv() -> bytes:
+    """The CSV of an import: multipart field `file` or a text/csv body, held to the import's
+    own size limit while it is read (413 past it)."""
+    allow_body_up_to(current_settings().max_request_bytes)
+    upload = request.files.get("file")
+    raw: bytes | None = upload.read() if upload is not None else None
+    if raw is None and request.mimetype == "text/csv":
+        raw = request.get_data()
+    if body_limit_passed():
+        raise imports.too_large()
+    if raw is None:
+        raise ApiError(
+            415, "unsupported_media_type", "send a CSV as multipart field `file` or text/csv"
+        )
+    return raw
 
 
 @blueprint.get("/export.csv")

@@ -38,8 +38,12 @@ def read_rows(raw: bytes) -> tuple[list[str], list[dict[str, str]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader)]
-    rows = [_row(header, values) for values in reader if any(value.strip() for value in values)]
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+        rows = [_row(header, values) for values in reader if any(value.strip() for value in values)]
+    except csv.Error as error:
+        # A cell over the csv module's field limit (128 KiB), say: the file cannot be read.
+        raise CsvProblem(f"line {reader.line_num}: {error}") from None
     return header, rows
 
 

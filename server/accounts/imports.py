@@ -46,7 +46,7 @@ def import_accounts(principal: Principal, raw: bytes) -> ImportReport:
     if principal.role not in MANAGING_ROLES:
         raise ApiError(403, "forbidden", "only admins and managers import accounts")
     if len(raw) > MAX_BYTES:
-        raise ApiError(413, "too_large", f"import at most {MAX_BYTES // (1024 * 1024)} MB at once")
+        raise too_large()
     rows = _readable_rows(raw)
     owners = user_ids_by_email(principal)
     checked: list[tuple[AccountCreate, uuid.UUID | None]] = []
@@ -68,6 +68,11 @@ def import_accounts(principal: Principal, raw: bytes) -> ImportReport:
     if pending:
         geocode_later()
     return ImportReport(created=len(accounts), geocode_pending=pending)
+
+
+def too_large() -> ApiError:
+    """413: the file is over the import's size limit."""
+    return ApiError(413, "too_large", f"import at most {MAX_BYTES // (1024 * 1024)} MB at once")
 
 
 def _readable_rows(raw: bytes) -> list[dict[str, str]]:

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.changes import change_stamp_column
+from server.core.changes import change_stamp_column, version_digest_column
 from server.core.checks import one_of
 from server.extensions import db
 from server.geo.types import geography_point
@@ -79,6 +79,9 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
     phone: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(254))
     owner_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # The owner before the last change of owner (the owner itself until one), kept by a
+    # trigger: whose devices may still hold the account when it leaves their sight.
+    previous_owner_id: Mapped[uuid.UUID | None] = mapped_column()
     territory_id: Mapped[uuid.UUID | None] = mapped_column()
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), server_default="{}")
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
@@ -88,3 +91,4 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
     change_xid: Mapped[int] = change_stamp_column()
+    version_digest: Mapped[int] = version_digest_column()

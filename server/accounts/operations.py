@@ -24,7 +24,7 @@ from server.extensions import db
 from server.geo import queries as geo
 from server.geo.geojson import Point
 from server.geocoding import GeocodingUnavailableError, get_geocoder
-from server.users.queries import user_in_org
+from server.users.queries import active_user
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,11 @@ def _geocode_later(account: Account) -> None:
 def _check_owner(principal: Principal, owner_id: uuid.UUID | None) -> None:
     if owner_id is None:
         return
+    # Resolved first: a user the caller may not see is not found, whatever else is wrong.
+    active = active_user(principal, owner_id)
     if principal.role not in MANAGING_ROLES and owner_id != principal.id:
         raise invalid({"owner_id": "reps can only own accounts themselves"})
-    if not user_in_org(principal, owner_id):
+    if not active:
         raise invalid({"owner_id": "no such active user in this organisation"})
 
 

@@ -9,14 +9,22 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Float, Select, and_, bindparam, func, or_, select, true
 
 from server.accounts.models import Account
 from server.accounts.schemas import AccountData, AccountFilters, AccountOut, Cluster
 from server.core.auth import Principal
 from server.core.clock import now_utc
 from server.core.errors import not_found
-from server.core.pagination import Page, decode_cursor, encode_cursor, keyset_page
+from server.core.pagination import (
+    Page,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+    keyset_page,
+)
+from server.core.tenancy import in_org
+from server.core.visibility import load_visible, register, visible
 from server.extensions import db
 from server.geo import queries as geo
 from server.geo.geojson import Circle, MultiPolygon, Point, Polygon, TerritoryArea, point_data
@@ -70,15 +78,39 @@ def to_out(row: Any) -> AccountOut:
     return AccountOut.model_validate(to_data(row))
 
 
-def visibility(principal: Principal) -> ColumnElement[bool]:
-    """Which live accounts the caller may see: admins all, managers their team's, reps their own."""
-    in_org = and_(Account.org_id == principal.org_id, Account.archived_at.is_(None))
+def may_see(principal: Principal) -> ColumnElement[bool]:
+    """The role rule: admins see every account, managers their team's, their own and the
+    unowned ones, reps their own."""
+    return _seen_through(principal, Account.owner_id)
+
+
+def _seen_through(principal: Principal, owner: Any) -> ColumnElement[bool]:
+    """The role rule on an owner column (the current owner, or the previous one)."""
     if principal.role == "admin":
-        return in_org
+        return true()
     if principal.role == "manager":
-        team = Account.owner_id.in_(team_member_ids(principal))
-        return and_(in_org, or_(Account.owner_id.is_(None), Account.owner_id == principal.id, team))
-    return and_(in_org, Account.owner_id == principal.id)
+        team = owner.in_(team_member_ids(principal))
+        return or_(owner.is_(None), owner == principal.id, team)
+    own: ColumnElement[bool] = owner == principal.id
+    return own
+
+
+# Archiving is not hiding: a visit or a note made offline before the archive still names the
+# account, so ids resolve to archived accounts too. What lists and GET show is `visibility`.
+register(Account, "account", may_see)
+
+
+def visibility(principal: Principal) -> ColumnElement[bool]:
+    """Which live accounts the caller may see (core.visibility, minus the archived)."""
+    return and_(visible(Account, principal), Account.archived_at.is_(None))
+
+
+def may_have_held(principal: Principal) -> ColumnElement[bool]:
+    """Accounts a device of the caller may hold though it may not see them now: those it saw
+    through their owner (archived since) or their previous owner (reassigned away). A pull
+    sends these, and no other account out of sight, as tombstones."""
+    previous = and_(in_org(Account, principal), _seen_through(principal, Account.previous_owner_id))
+    return or_(visible(Account, principal), previous)
 
 
 def visible_accounts(principal: Principal) -> Select[Any]:
@@ -139,11 +171,8 @@ def get_account(principal: Principal, account_id: uuid.UUID) -> AccountOut:
 
 def load_account_for_update(principal: Principal, account_id: uuid.UUID) -> Account:
     """The account entity, row-locked for a write, if the caller may see it; else 404."""
-    account: Account | None = db.session.scalar(
-        select(Account).where(Account.id == account_id, visibility(principal)).with_for_update()
-    )
-    if account is None:
-        raise not_found("account")
+    live = Account.archived_at.is_(None)
+    account: Account = load_visible(Account, principal, account_id, live, for_update=True)
     return account
 
 
@@ -220,8 +249,10 @@ def _distance_cursor(cursor: str | None) -> tuple[float, str] | None:
     if cursor is None:
         return None
     distance, last_id = decode_cursor(cursor, 2)
-    if not isinstance(distance, int | float) or not isinstance(last_id, str):
-        decode_cursor("", 2)  # raises the invalid-cursor error
+    if isinstance(distance, bool) or not isinstance(distance, int | float):
+        raise invalid_cursor()
+    if not isinstance(last_id, str):
+        raise invalid_cursor()
     return float(distance), last_id
 
 
@@ -235,7 +266,8 @@ def count_in_bbox(principal: Principal, filters: AccountFilters, bbox: geo.BBox,
 def clusters_in_bbox(
     principal: Principal, filters: AccountFilters, bbox: geo.BBox, zoom: int
 ) -> list[Cluster]:
-    """Grid clusters of the visible accounts in the viewport: centre, count and extent."""
+    """Grid clusters of the visible accounts in the viewport: centre, count and extent; at
+    most geo.MAX_GRID_CELLS of them, whatever the viewport and zoom."""
     points = select(geo.planar(Account.location).label("g")).where(visibility(principal))
     points = apply_filters(points, filters).where(geo.in_bbox(Account.location, bbox))
     return [
@@ -244,7 +276,7 @@ def clusters_in_bbox(
             count=int(row.members),
             bbox=[float(row.min_lng), float(row.min_lat), float(row.max_lng), float(row.max_lat)],
         )
-        for row in db.session.execute(geo.grid_clusters(points, zoom))
+        for row in db.session.execute(geo.grid_clusters(points, bbox, zoom))
     ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Text, cast, func, literal, text
+from sqlalchemy import BigInteger, ColumnElement, Computed, Text, cast, func, literal, text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import UserDefinedType
 
@@ -36,6 +36,23 @@ PG_SNAPSHOT = _PgType("pg_snapshot")
 def change_stamp_column() -> Mapped[int]:
     """The `change_xid` column of a synced table (set by the stamp trigger)."""
     return mapped_column(BigInteger, server_default=STAMP_DEFAULT)
+
+
+def version_digest_sql(version: str) -> str:
+    """The SQL of a row's version digest: the first 8 bytes of sha256("<id>:<version>") (ASCII)
+    read as a signed big-endian bigint. `version` is SQL text: "version::text", or "'1'" for
+    rows that never change."""
+    text_of_row = f"(id::text || ':' || {version})::bytea"
+    return f"('x' || encode(substr(sha256({text_of_row}), 1, 8), 'hex'))::bit(64)::bigint"
+
+
+def version_digest_column(version: str = "version::text") -> Mapped[int]:
+    """A synced table's `version_digest`: stored, recomputed by PostgreSQL on every write. The
+    sync checksum of a set of rows is the sum of their digests (mod 2^64): a plain aggregate,
+    with no sort and no hashing when it is asked for. Deferred: nothing else reads it."""
+    return mapped_column(
+        BigInteger, Computed(version_digest_sql(version), persisted=True), deferred=True
+    )
 
 
 def current_snapshot() -> ColumnElement[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,21 @@ def _handle_database_unavailable(error: DBAPIError) -> Response:
     )
 
 
+def _handle_integrity_error(error: IntegrityError) -> Response:
+    # Two requests racing to create one client-chosen id (or another unique value) both pass
+    # the check before the insert; the loser lands here. The data contradicts what is stored.
+    log.info("integrity error answered 409: %s", error.orig)
+    constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None) or ""
+    fields = {"id": "already in use"} if constraint.endswith("_pkey") else {}
+    return error_response(409, "conflict", "this contradicts stored data", fields)
+
+
+def _handle_data_error(error: DataError) -> Response:
+    # A value the database cannot take (out of range, say) that validation let through.
+    log.warning("data error answered 422: %s", error.orig)
+    return error_response(422, "validation_error", "a value cannot be stored")
+
+
 def _handle_unexpected(error: Exception) -> Response:
     log.exception("unhandled error", exc_info=error)
     return error_response(500, "internal_error", "something went wrong on our side")
@@ -133,4 +148,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ValidationError, _handle_validation_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(OperationalError, _handle_database_unavailable)
+    app.register_error_handler(IntegrityError, _handle_integrity_error)
+    app.register_error_handler(DataError, _handle_data_error)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -1,16 +1,25 @@
-"""Opaque cursors and keyset pagination: {"items": [...], "next_cursor": "..." | null}."""
+"""Opaque cursors and keyset pagination: {"items": [...], "next_cursor": "..." | null}.
+
+A cursor is base64url JSON plus an HMAC-SHA256 of it under the app's SECRET_KEY, bound to what
+the cursor is for (a list page or a sync pull), so a client can neither craft one nor replay one
+kind as the other: anything else is a 400 invalid_cursor.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
+from flask import current_app
 from sqlalchemy import ColumnElement, Select, literal, tuple_
 
 from server.core.errors import ApiError
@@ -19,6 +28,11 @@ T = TypeVar("T")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+# What a cursor is for: its signature holds only for that use.
+Purpose = Literal["list", "pull"]
+# The largest integer a cursor may carry: a bigint column's, and exact in a float.
+MAX_CURSOR_INT = 2**63 - 1
+SIGNATURE_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -29,28 +43,71 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-def encode_cursor(values: Sequence[Any]) -> str:
-    """Encode the last row's sort key so the next page starts after it."""
-    raw = json.dumps(list(values), separators=(",", ":"), default=str).encode()
+def invalid_cursor() -> ApiError:
+    """The 400 for a cursor the server did not make (or made for another use)."""
+    return ApiError(400, "invalid_cursor", "the cursor is not valid", {"cursor": "not valid"})
+
+
+def _signature(purpose: Purpose, payload: bytes) -> bytes:
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, b"cursor:" + purpose.encode() + b":" + payload, hashlib.sha256).digest()
+
+
+def _b64encode(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, length: int) -> list[Any]:
-    """Decode a cursor made by encode_cursor, or fail with 400 when it was tampered with."""
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode((text + "=" * (-len(text) % 4)).encode())
+
+
+def encode_cursor(values: Sequence[Any], purpose: Purpose = "list") -> str:
+    """Encode the last row's sort key (or any values) so the next request starts after it."""
+    payload = json.dumps(list(values), separators=(",", ":"), default=str).encode()
+    return f"{_b64encode(payload)}.{_b64encode(_signature(purpose, payload))}"
+
+
+def decode_cursor(cursor: str, length: int, purpose: Purpose = "list") -> list[Any]:
+    """The values of a cursor encode_cursor made for `purpose`, or 400 invalid_cursor."""
+    payload = _signed_payload(cursor, purpose)
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = json.loads(payload, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         values = None
     if not isinstance(values, list) or len(values) != length or not all(map(_storable, values)):
-        raise ApiError(400, "invalid_cursor", "the cursor is not valid", {"cursor": "not valid"})
+        raise invalid_cursor()
     return values
 
 
+def _signed_payload(cursor: str, purpose: Purpose) -> bytes:
+    """The payload of a cursor whose signature holds, or 400."""
+    encoded, _, signature = cursor.partition(".")
+    try:
+        payload, given = _b64decode(encoded), _b64decode(signature)
+    except (binascii.Error, ValueError):
+        raise invalid_cursor() from None
+    if len(given) != SIGNATURE_BYTES or not hmac.compare_digest(
+        given, _signature(purpose, payload)
+    ):
+        raise invalid_cursor()
+    return payload
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a cursor value")
+
+
 def _storable(value: Any) -> bool:
-    """False for strings PostgreSQL cannot take: a NUL character or a lone surrogate."""
-    if not isinstance(value, str):
+    """False for values PostgreSQL cannot take: a NUL character or a lone surrogate in a string,
+    an integer beyond bigint, a float that is not finite (1e400 reads as infinity)."""
+    if isinstance(value, bool) or value is None:
         return True
+    if isinstance(value, int):
+        return -MAX_CURSOR_INT <= value <= MAX_CURSOR_INT
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if not isinstance(value, str):
+        return False
     try:
         value.encode()
     except UnicodeEncodeError:
@@ -90,7 +147,7 @@ def _as_key_type(key: ColumnElement[Any], value: Any) -> Any:
             return float(value)
     except ValueError:
         pass
-    raise ApiError(400, "invalid_cursor", "the cursor is not valid", {"cursor": "not valid"})
+    raise invalid_cursor()
 
 
 def keyset_page(

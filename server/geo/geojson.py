@@ -125,6 +125,8 @@ class TerritoryArea(BaseModel):
 
 
 def _area_kind(value: Any) -> str | None:
+    """The branch of Area that `value` claims to be; None (a 422) for anything else. It must
+    never raise: pydantic passes any exception other than a validation error on, as a 500."""
     if isinstance(value, BaseModel):
         value = value.model_dump()
     if not isinstance(value, dict):
@@ -133,7 +135,12 @@ def _area_kind(value: Any) -> str | None:
         return "territory"
     if "center" in value or "radius_m" in value:
         return "circle"
-    return {"Polygon": "polygon", "MultiPolygon": "multipolygon"}.get(value.get("type", ""))
+    kind = value.get("type")
+    return (
+        {"Polygon": "polygon", "MultiPolygon": "multipolygon"}.get(kind)
+        if isinstance(kind, str)
+        else None
+    )
 
 
 Area = Annotated[

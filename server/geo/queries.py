@@ -148,9 +148,38 @@ def _in_envelope(
     return overlaps
 
 
+# However large the viewport and deep the zoom, a cluster answer has at most this many cells.
+MAX_GRID_CELLS = 2_000
+
+
 def cluster_cell_deg(zoom: int) -> float:
     """Grid cell size for server clusters: a quarter of a 256 px map tile at `zoom`."""
     return 360.0 / float(2**zoom) / 4.0
+
+
+def grid_cell_deg(bbox: BBox, zoom: int, max_cells: int = MAX_GRID_CELLS) -> float:
+    """The cell size for clustering `bbox`: the zoom's own, doubled until the cells that the
+    box touches are at most `max_cells`. Doubling keeps every size 360 / 2^k, so the grid stays
+    aligned from one pan to the next; at 360 degrees any box touches at most 4 cells."""
+    cell = cluster_cell_deg(zoom)
+    while cell < 360.0 and grid_cells_touched(bbox, cell) > max_cells:
+        cell *= 2.0
+    return cell
+
+
+def grid_cells_touched(bbox: BBox, cell: float) -> int:
+    """How many cells of a `cell`-degree grid (aligned on 0, 0) the box touches: an upper
+    bound on the clusters it can hold. Across the antimeridian both sides count."""
+    if bbox.crosses_antimeridian():
+        spans = [(bbox.min_lng, 180.0), (-180.0, bbox.max_lng)]
+    else:
+        spans = [(bbox.min_lng, bbox.max_lng)]
+    columns = sum(_cells_between(low, high, cell) for low, high in spans)
+    return columns * _cells_between(bbox.min_lat, bbox.max_lat, cell)
+
+
+def _cells_between(low: float, high: float, cell: float) -> int:
+    return math.floor(high / cell) - math.floor(low / cell) + 1
 
 
 def zoom_for(bbox: BBox) -> int:
@@ -159,8 +188,9 @@ def zoom_for(bbox: BBox) -> int:
     return max(0, min(22, int(math.log2(360.0 / width)) + 2))
 
 
-def grid_clusters(points: Select[Any], zoom: int) -> Select[Any]:
-    """Group points into grid cells: each cell's count, mean position and extent.
+def grid_clusters(points: Select[Any], bbox: BBox, zoom: int) -> Select[Any]:
+    """Group points of `bbox` into grid cells: each cell's count, mean position and extent.
+    The grid is the zoom's, coarsened so that there are at most MAX_GRID_CELLS cells.
 
     `points` selects one geometry column named `g` (see `planar`). Coordinates are taken out
     once per row in a subquery; repeating ST_X/ST_Y per aggregate made this five times slower.
@@ -170,7 +200,7 @@ def grid_clusters(points: Select[Any], zoom: int) -> Select[Any]:
     # OFFSET 0 keeps PostgreSQL from folding the subquery back into the aggregates.
     coordinates = select(func.ST_X(inner.c.g).label("x"), func.ST_Y(inner.c.g).label("y"))
     xy = coordinates.offset(0).subquery()
-    cell = cluster_cell_deg(zoom)
+    cell = grid_cell_deg(bbox, zoom)
     cell_x, cell_y = func.floor(xy.c.x / cell), func.floor(xy.c.y / cell)
     return select(
         func.count().label("members"),

@@ -102,7 +102,8 @@ def drop_visit_locations(timestamp: int) -> int:
 
 
 def purge_logins(timestamp: int) -> tuple[int, int]:
-    """Delete old failed logins and sessions that can no longer be used."""
+    """Delete closed rate-limit windows (failed logins) and sessions that can no longer be
+    used."""
     with unit_of_work():
         return purge_stale_logins()
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.changes import change_stamp_column
+from server.core.changes import change_stamp_column, version_digest_column
 from server.extensions import db
 
 
@@ -30,3 +30,5 @@ class Note(db.Model):  # type: ignore[name-defined,misc]
     written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     change_xid: Mapped[int] = change_stamp_column()
+    # Never changed once written: its version is always 1.
+    version_digest: Mapped[int] = version_digest_column("'1'")

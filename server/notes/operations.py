@@ -6,10 +6,12 @@ from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert
 
+from server.accounts.models import Account
 from server.core.auth import Principal
 from server.core.clock import DEVICE_CLOCK_SKEW, now_utc
-from server.core.errors import conflict, invalid, not_found
+from server.core.errors import conflict, invalid
 from server.core.events import queue_event, sync_poke
+from server.core.visibility import require_visible
 from server.extensions import db
 from server.notes import queries
 from server.notes.models import Note
@@ -18,15 +20,15 @@ from server.notes.schemas import NoteCreate, NoteOut
 
 def record_note(principal: Principal, data: NoteCreate) -> tuple[NoteOut, bool]:
     """Store a note: (note, True) when new; the same id with the same content gives (the
-    stored note, False); other content is a 409, an account outside the organisation a 404."""
+    stored note, False); other content is a 409, an account the caller may not see a 404."""
     stored = queries.stored_note(data.id)
     if stored is not None:
         return _repeat(principal, data, stored), False
     now = now_utc()
     if data.written_at is not None and data.written_at > now + DEVICE_CLOCK_SKEW:
         raise invalid({"written_at": "cannot be in the future"})
-    if not queries.account_in_org(principal.org_id, data.account_id):
-        raise not_found("account")
+    # Archived accounts too: a note written offline before the archive still counts.
+    require_visible(Account, principal, data.account_id)
     row = {
         "id": data.id,
         "org_id": principal.org_id,
@@ -46,7 +48,7 @@ def record_note(principal: Principal, data: NoteCreate) -> tuple[NoteOut, bool]:
 
 def _repeat(principal: Principal, data: NoteCreate, stored: Any) -> NoteOut:
     """A note id seen before: the same content is the same note, other content a 409."""
-    if stored.org_id == principal.org_id and _same_note(stored, principal, data):
+    if _same_note(stored, principal, data):
         return queries.to_out(stored)
     raise conflict("a note with this id exists with other content", {"id": "in use"})
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
 
-from server.accounts.models import Account
 from server.core.auth import Principal
 from server.core.pagination import Page, keyset_page
+from server.core.visibility import register, visible
 from server.extensions import db
 from server.notes.models import Note
 from server.notes.schemas import NoteListQuery, NoteOut
@@ -28,10 +28,25 @@ def to_out(row: Any) -> NoteOut:
     return NoteOut.model_validate({name: getattr(row, name) for name in OUT_FIELDS})
 
 
+def may_see(principal: Principal) -> ColumnElement[bool]:
+    """The role rule, as for visits: admins see everyone's notes, managers their team's, reps
+    their own."""
+    return written_by_seen_users(principal, Note.author_id)
+
+
+register(Note, "note", may_see)
+
+
 def visibility(principal: Principal) -> ColumnElement[bool]:
-    """Whose notes the caller sees, as for visits: admins everyone's, managers their team's,
-    reps their own."""
-    return written_by_seen_users(principal, Note.org_id, Note.author_id)
+    """Which notes the caller may see (core.visibility)."""
+    return visible(Note, principal)
+
+
+def may_have_held(principal: Principal) -> ColumnElement[bool]:
+    """Notes a device of the caller may hold: the visible ones. A note follows its
+    author, who never changes, so one out of sight now never was in sight, and a pull names
+    none as a tombstone."""
+    return visibility(principal)
 
 
 def visible_notes(principal: Principal) -> Select[Any]:
@@ -58,13 +73,6 @@ def list_notes(principal: Principal, filters: NoteListQuery) -> Page[NoteOut]:
 
 
 def stored_note(note_id: uuid.UUID) -> Any | None:
-    """The note stored under this id in any organisation (ids are global), with its org_id."""
-    query = select(*note_columns(), Note.org_id).where(Note.id == note_id)
+    """The note stored under this id in any organisation (ids are global)."""
+    query = select(*note_columns()).where(Note.id == note_id)
     return db.session.execute(query).first()
-
-
-def account_in_org(org_id: uuid.UUID, account_id: uuid.UUID) -> bool:
-    """True when the account belongs to the organisation (archived ones too: a note written
-    offline before the archive still counts)."""
-    query = select(Account.id).where(Account.org_id == org_id, Account.id == account_id)
-    return db.session.execute(query).first() is not None

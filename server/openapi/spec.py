@@ -57,10 +57,13 @@ ERROR_DESCRIPTIONS = {
     422: "Validation error; `fields` names each offending field",
     429: "Rate limited; see `Retry-After`",
     503: (
-        "An outside service (`geocoding_unavailable`) or the database (`unavailable`) is down; "
-        "nothing was changed; retry after `Retry-After`"
+        "An outside service (`geocoding_unavailable`) or the database (`unavailable`) is down, "
+        "or too many requests wait for the geocoder (`geocoder_busy`); nothing was changed; "
+        "retry after `Retry-After`"
     ),
 }
+# The HTTP server (gunicorn) answers a request line over 4 KiB itself, before the app sees it.
+URI_TOO_LONG = {"description": "Request line too long; answered by the HTTP server, not JSON"}
 UNSAFE_METHODS = frozenset({"post", "put", "patch", "delete"})
 Mode = Literal["validation", "serialization"]
 # A response is a pydantic class, a plain JSON schema, a full `content` map, or None (no body).
@@ -176,7 +179,7 @@ ROUTES: tuple[Route, ...] = (
         "users",
         {201: UserOut},
         body=UserCreate,
-        errors=(*WRITE_ERRORS, 409),
+        errors=(*WRITE_ERRORS, 404, 409),
     ),
     Route("get", "/api/v1/users/{user_id}", "One user", "users", {200: UserOut}, errors=(401, 404)),
     Route(
@@ -221,7 +224,7 @@ ROUTES: tuple[Route, ...] = (
         "accounts",
         {201: AccountOut},
         body=AccountCreate,
-        errors=(*WRITE_ERRORS, 409),
+        errors=(*WRITE_ERRORS, 404, 409),
     ),
     Route(
         "get",
@@ -353,7 +356,7 @@ ROUTES: tuple[Route, ...] = (
         "tasks",
         {201: TaskOut},
         body=TaskCreate,
-        errors=(*WRITE_ERRORS, 409),
+        errors=(*WRITE_ERRORS, 404, 409),
         description="Announced live as `task.created` to the assignee and to managers and admins.",
     ),
     Route(
@@ -412,11 +415,12 @@ ROUTES: tuple[Route, ...] = (
         "Count and hash of the caller's working set, per entity",
         "sync",
         {200: ChecksumOut},
-        errors=(401,),
+        errors=(401, 429),
         description=(
-            'hash = lower-case hex SHA-256 of "<id>:<version>" for each row, joined by ",", '
-            "rows in id order (visits and notes have version 1); for accounts, visits, tasks "
-            "and notes."
+            'hash = the sum, mod 2^64, of the first 8 bytes of SHA-256("<id>:<version>") read '
+            "as a big-endian integer, over every row, as 16 lower-case hex digits (visits and "
+            "notes have version 1); for accounts, visits, tasks and notes. Each user may ask "
+            "CHECKSUMS_PER_MINUTE times a minute (429 with Retry-After past that)."
         ),
     ),
     Route(
@@ -462,6 +466,85 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
+def _operation_id(method: str, path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", f"{method} {path}").strip("_")
+
+
+def _link(method: str, path: str, **fields: Any) -> dict[str, Any]:
+    """An OpenAPI link to another operation; `parameters` and `requestBody` hold runtime
+    expressions such as "$response.body#/id"."""
+    return {"operationId": _operation_id(method, path), **fields}
+
+
+ACCOUNT = "/api/v1/accounts/{account_id}"
+TASK = "/api/v1/tasks/{task_id}"
+USER = "/api/v1/users/{user_id}"
+THIS_ACCOUNT = {"account_id": "$response.body#/id"}
+THIS_VERSION = {"version": "$response.body#/version"}
+# What a client does next with what an answer names; it lets a fuzzer chain realistic calls.
+ACCOUNT_LINKS = {
+    "GetAccount": _link("get", ACCOUNT, parameters=THIS_ACCOUNT),
+    "ChangeAccount": _link("patch", ACCOUNT, parameters=THIS_ACCOUNT, requestBody=THIS_VERSION),
+    "ArchiveAccount": _link("delete", ACCOUNT, parameters=THIS_ACCOUNT),
+    "VisitAccount": _link(
+        "post", "/api/v1/visits", requestBody={"account_id": "$response.body#/id"}
+    ),
+    "WriteNote": _link("post", "/api/v1/notes", requestBody={"account_id": "$response.body#/id"}),
+    "AddTask": _link("post", "/api/v1/tasks", requestBody={"account_id": "$response.body#/id"}),
+}
+TASK_LINKS = {
+    "GetTask": _link("get", TASK, parameters={"task_id": "$response.body#/id"}),
+    "ChangeTask": _link(
+        "patch", TASK, parameters={"task_id": "$response.body#/id"}, requestBody=THIS_VERSION
+    ),
+    "VisitForTask": _link(
+        "post",
+        "/api/v1/visits",
+        requestBody={"account_id": "$response.body#/account_id", "task_id": "$response.body#/id"},
+    ),
+}
+USER_LINKS = {
+    "GetUser": _link("get", USER, parameters={"user_id": "$response.body#/id"}),
+    "ChangeUser": _link(
+        "patch", USER, parameters={"user_id": "$response.body#/id"}, requestBody=THIS_VERSION
+    ),
+    "IssueToken": _link(
+        "post", "/api/v1/api-tokens", requestBody={"user_id": "$response.body#/id"}
+    ),
+}
+BY_ACCOUNT = {"account_id": "$response.body#/account_id"}
+LINKS: dict[tuple[str, str], dict[int, dict[str, Any]]] = {
+    ("post", "/api/v1/accounts"): {201: ACCOUNT_LINKS},
+    ("patch", ACCOUNT): {200: ACCOUNT_LINKS},
+    ("post", "/api/v1/tasks"): {201: TASK_LINKS},
+    ("patch", TASK): {200: TASK_LINKS},
+    ("post", "/api/v1/users"): {201: USER_LINKS},
+    ("patch", USER): {200: USER_LINKS},
+    ("post", "/api/v1/api-tokens"): {
+        201: {
+            "RevokeToken": _link(
+                "delete",
+                "/api/v1/api-tokens/{token_id}",
+                parameters={"token_id": "$response.body#/id"},
+            )
+        }
+    },
+    ("post", "/api/v1/notes"): {
+        201: {"NotesOfAccount": _link("get", "/api/v1/notes", parameters=BY_ACCOUNT)}
+    },
+    ("post", "/api/v1/visits"): {
+        201: {"VisitsOfAccount": _link("get", "/api/v1/visits", parameters=BY_ACCOUNT)}
+    },
+    ("get", "/api/v1/sync/pull"): {
+        200: {
+            "PullOn": _link(
+                "get", "/api/v1/sync/pull", parameters={"cursor": "$response.body#/cursor"}
+            )
+        }
+    },
+}
+
+
 def _models() -> list[tuple[type[BaseModel], Mode]]:
     inputs = {r.body for r in ROUTES if r.body} | {r.query for r in ROUTES if r.query}
     # The oneOf of GET /accounts names these two by hand.
@@ -503,6 +586,10 @@ def _responses(route: Route, refs: Refs) -> dict[str, Any]:
     for status in route.errors:
         description = ERROR_DESCRIPTIONS[status]
         responses[str(status)] = {"description": description, "content": _json(ERROR_REF)}
+    if route.query is not None or "{" in route.path:
+        responses["414"] = URI_TOO_LONG
+    for status, links in LINKS.get((route.method, route.path), {}).items():
+        responses[str(status)]["links"] = links
     return responses
 
 
@@ -550,7 +637,7 @@ def _operation(route: Route, refs: Refs) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": route.summary,
         "tags": [route.tag],
-        "operationId": re.sub(r"[^a-z0-9]+", "_", f"{route.method} {route.path}").strip("_"),
+        "operationId": _operation_id(route.method, route.path),
         "security": _security(route),
         "responses": _responses(route, refs),
     }

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from server.config import current_settings
+from server.core import rate_limits
 from server.core.auth import current_principal, require_login
+from server.core.clock import now_utc
 from server.core.errors import ApiError
 from server.core.http import json_response
 from server.core.transaction import unit_of_work
-from server.core.validation import parse_body, parse_query
+from server.core.validation import json_body, parse_query
 from server.sync import checksum, pull, push
-from server.sync.schemas import MAX_MUTATIONS, PullQuery, PushIn
+from server.sync.schemas import MAX_MUTATIONS, PullQuery, read_push
 
 blueprint = Blueprint("sync", __name__, url_prefix="/api/v1/sync")
 
@@ -19,7 +22,7 @@ blueprint = Blueprint("sync", __name__, url_prefix="/api/v1/sync")
 @require_login
 def push_mutations() -> Response:
     """Apply a device's outbox exactly once; the answer says how far it got."""
-    data = parse_body(PushIn)
+    data = read_push(json_body())
     if len(data.mutations) > MAX_MUTATIONS:
         raise ApiError(413, "too_large", f"push at most {MAX_MUTATIONS} mutations at a time")
     with unit_of_work():
@@ -40,7 +43,15 @@ def pull_changes() -> Response:
 @blueprint.get("/checksum")
 @require_login
 def working_set_checksum() -> Response:
-    """Per entity, a count and a hash over (id, version) of the caller's working set."""
+    """Per entity, a count and a hash over (id, version) of the caller's working set; each
+    user may ask CHECKSUMS_PER_MINUTE times a minute (429 with Retry-After past that)."""
+    principal = current_principal()
     with unit_of_work():
-        answer = checksum.checksums(current_principal())
+        rate_limits.take(
+            f"sync-checksum:{principal.id}",
+            current_settings().checksums_per_minute,
+            now_utc(),
+            "too many checksum requests; try again later",
+        )
+        answer = checksum.checksums(principal)
     return json_response(answer)

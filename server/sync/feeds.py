@@ -8,7 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, Uuid, and_, case, literal, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Uuid,
+    and_,
+    case,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 
 from server.accounts import queries as accounts
 from server.accounts.models import Account
@@ -38,12 +49,14 @@ class Window:
 
 @dataclass(frozen=True)
 class Feed:
-    """One synced entity: its table, who may see which rows, and their API shape."""
+    """One synced entity: its table, who may see which rows, which rows out of sight a device
+    may still hold (a tombstone goes to those only), and their API shape."""
 
     entity: str
     model: Any
     columns: Callable[[], list[Any]]
     visibility: Callable[[Principal], ColumnElement[bool]]
+    may_have_held: Callable[[Principal], ColumnElement[bool]]
     shape: Callable[[Principal, Any], dict[str, Any]]
 
     def changed(self, principal: Principal, window: Window, limit: int) -> list[Any]:
@@ -64,9 +77,12 @@ class Feed:
             return select(*self.columns(), stamp, literal(True).label("visible")).where(
                 self.visibility(principal), in_target
             )
+        # A row out of sight is a tombstone only if the caller's device may hold it: a pull
+        # never names a row the caller could never see.
         visible = case((self.visibility(principal), True), else_=False).label("visible")
         return select(*self.columns(), stamp, visible).where(
             self.model.org_id == principal.org_id,
+            or_(self.visibility(principal), self.may_have_held(principal)),
             and_(stamp >= snapshot_xmin(window.since), ~visible_in(stamp, window.since)),
             in_target,
         )
@@ -92,8 +108,17 @@ def _note_shape(_: Principal, row: Any) -> dict[str, Any]:
 
 
 FEEDS = (
-    Feed("account", Account, accounts.account_columns, accounts.visibility, _account_shape),
-    Feed("visit", Visit, visits.visit_columns, visits.visibility, _visit_shape),
-    Feed("task", Task, tasks.task_columns, tasks.visibility, _task_shape),
-    Feed("note", Note, notes.note_columns, notes.visibility, _note_shape),
+    Feed(
+        "account",
+        Account,
+        accounts.account_columns,
+        accounts.visibility,
+        accounts.may_have_held,
+        _account_shape,
+    ),
+    Feed(
+        "visit", Visit, visits.visit_columns, visits.visibility, visits.may_have_held, _visit_shape
+    ),
+    Feed("task", Task, tasks.task_columns, tasks.visibility, tasks.may_have_held, _task_shape),
+    Feed("note", Note, notes.note_columns, notes.visibility, notes.may_have_held, _note_shape),
 )

@@ -17,18 +17,13 @@ from sqlalchemy import select
 
 from server.core.auth import Principal
 from server.core.changes import current_snapshot
-from server.core.errors import ApiError
-from server.core.pagination import decode_cursor, encode_cursor
+from server.core.pagination import MAX_CURSOR_INT, decode_cursor, encode_cursor, invalid_cursor
 from server.extensions import db
 from server.sync.feeds import FEEDS, Window
 from server.sync.models import SyncClient
 from server.sync.schemas import Change, PullOut
 
-SNAPSHOT_TEXT = re.compile(r"^\d{1,20}:\d{1,20}:(\d{1,20}(,\d{1,20})*)?$")
-
-
-def _invalid_cursor() -> ApiError:
-    return ApiError(400, "invalid_cursor", "the cursor is not valid", {"cursor": "not valid"})
+SNAPSHOT_TEXT = re.compile(r"^\d{1,19}:\d{1,19}:(\d{1,19}(,\d{1,19})*)?$")
 
 
 @dataclass(frozen=True)
@@ -44,34 +39,47 @@ class PullCursor:
     def encode(self) -> str:
         """The opaque cursor text."""
         after = list(self.after) if self.after else [None, None]
-        return encode_cursor([self.since, self.target, self.feed, *after])
+        return encode_cursor([self.since, self.target, self.feed, *after], "pull")
 
     @classmethod
     def decode(cls, text: str | None) -> PullCursor:
         """A cursor from its text (None: a full snapshot), or 400 when it was tampered with."""
         if text is None:
             return cls(since=None)
-        since, target, feed, after_xid, after_id = decode_cursor(text, 5)
+        since, target, feed, after_xid, after_id = decode_cursor(text, 5, "pull")
         if not (_snapshot_or_none(since) and _snapshot_or_none(target)):
-            raise _invalid_cursor()
+            raise invalid_cursor()
         if not isinstance(feed, int) or not 0 <= feed < len(FEEDS):
-            raise _invalid_cursor()
+            raise invalid_cursor()
         return cls(since, target, feed, _key(after_xid, after_id))
 
 
 def _snapshot_or_none(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and SNAPSHOT_TEXT.match(value) is not None)
+    return value is None or (isinstance(value, str) and _is_snapshot(value))
+
+
+def _is_snapshot(text: str) -> bool:
+    """True for pg_snapshot text PostgreSQL takes: 0 < xmin <= xmax, then the transactions in
+    progress in ascending order, each in [xmin, xmax), all within bigint (see core.changes)."""
+    if SNAPSHOT_TEXT.match(text) is None:
+        return False
+    xmin_text, xmax_text, xip_text = text.split(":")
+    xmin, xmax = int(xmin_text), int(xmax_text)
+    running = [int(xid) for xid in xip_text.split(",")] if xip_text else []
+    if not 0 < xmin <= xmax <= MAX_CURSOR_INT:
+        return False
+    return all(xmin <= xid < xmax for xid in running) and running == sorted(set(running))
 
 
 def _key(after_xid: Any, after_id: Any) -> tuple[int, str] | None:
     if after_xid is None and after_id is None:
         return None
-    if not isinstance(after_xid, int) or not isinstance(after_id, str):
-        raise _invalid_cursor()
+    if not isinstance(after_xid, int) or not isinstance(after_id, str) or after_xid < 0:
+        raise invalid_cursor()
     try:
         return after_xid, str(uuid.UUID(after_id))
     except ValueError:
-        raise _invalid_cursor() from None
+        raise invalid_cursor() from None
 
 
 def pull(

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from server.core.auth import Principal
 from server.core.clock import now_utc
@@ -105,12 +105,13 @@ def _apply_run(principal: Principal, run: list[MutationIn]) -> list[MutationResu
     """A run through its op's batch handler in one savepoint when it has one, else (or when
     the batch hits a database error, to find which mutation) a savepoint per mutation."""
     batch = BATCH_OPERATIONS.get(run[0].op)
-    if batch is not None and len(run) > 1:
+    if batch is not None and len(run) > 1 and not any(mutation.refused for mutation in run):
         try:
             with savepoint():
                 outcomes = batch(principal, [mutation.data for mutation in run])
-        except IntegrityError:
-            pass
+        except DBAPIError as error:
+            if not refused_by_database(error):
+                raise
         else:
             return [_result(m, o) for m, o in zip(run, outcomes, strict=True)]
     return [_apply(principal, mutation) for mutation in run]
@@ -124,6 +125,8 @@ def _result(mutation: MutationIn, outcome: dict[str, Any] | ApiError) -> Mutatio
 
 def _apply(principal: Principal, mutation: MutationIn) -> MutationResult:
     """Run one mutation in a savepoint: applied, conflict (nothing changed) or rejected."""
+    if mutation.refused:
+        return _rejected(mutation, "validation_error", "cannot store the data", mutation.refused)
     try:
         with savepoint():
             entity = handler_for(mutation.op)(principal, mutation.data, mutation.base_version)
@@ -133,7 +136,18 @@ def _apply(principal: Principal, mutation: MutationIn) -> MutationResult:
         return _rejected(mutation, error.code, error.message, error.fields)
     except IntegrityError:
         return _rejected(mutation, "conflict", "the mutation contradicts stored data", {})
+    except DBAPIError as error:
+        if not refused_by_database(error):
+            raise
+        return _rejected(mutation, "validation_error", "the database refused the data", {})
     return MutationResult(id=mutation.id, status="applied", entity=entity)
+
+
+def refused_by_database(error: DBAPIError) -> bool:
+    """True when the database refused what a mutation sent (a value out of range, say), so
+    sending it again would fail again; False for a lost connection or another passing failure
+    (OperationalError: a timeout, a serialisation failure), which a retry may get past."""
+    return not error.connection_invalidated and not isinstance(error, OperationalError)
 
 
 def _rejected(

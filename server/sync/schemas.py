@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
-from server.core.validation import IsoTime, Schema
+from server.core.validation import (
+    IsoTime,
+    Schema,
+    load_json,
+    refuse_unstorable,
+    unstorable_field,
+    validate_json,
+)
 
 MAX_MUTATIONS = 1_000
 MAX_PULL_LIMIT = 1_000
@@ -22,6 +30,14 @@ class MutationIn(Schema):
     data: dict[str, Any]
     base_version: int | None = Field(default=None, ge=1)
     at: IsoTime | None = None
+    # What of `data` no database could store (NaN, NUL, a lone surrogate), found as the body
+    # was read: the mutation is then rejected on its own and the push goes on.
+    _refused: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def refused(self) -> dict[str, str]:
+        """The fields of `data` set aside as unstorable, with why (empty: none)."""
+        return self._refused
 
 
 class PushIn(Schema):
@@ -29,6 +45,30 @@ class PushIn(Schema):
 
     client_id: uuid.UUID
     mutations: list[MutationIn]
+
+
+def read_push(raw: bytes) -> PushIn:
+    """A push body as PushIn. A mutation whose data holds what no database stores is kept with
+    its data set aside, so that one mutation is rejected, not the whole push, every time."""
+    document = load_json(raw)
+    refused = _set_aside_unstorable(document)
+    refuse_unstorable(document)
+    pushed = validate_json(PushIn, json.dumps(document) if refused else raw)
+    for index, fields in refused.items():
+        pushed.mutations[index]._refused = fields
+    return pushed
+
+
+def _set_aside_unstorable(document: Any) -> dict[int, dict[str, str]]:
+    """Empty the data of each mutation with an unstorable value; {index: {field: why}}."""
+    mutations = document.get("mutations") if isinstance(document, dict) else None
+    refused: dict[int, dict[str, str]] = {}
+    for index, mutation in enumerate(mutations if isinstance(mutations, list) else []):
+        found = unstorable_field(mutation.get("data") if isinstance(mutation, dict) else None)
+        if found is not None:
+            refused[index] = {f"data.{found[0]}".rstrip("."): found[1]}
+            mutation["data"] = {}
+    return refused
 
 
 class MutationError(BaseModel):
@@ -88,7 +128,8 @@ class EntityChecksum(BaseModel):
 
 
 class ChecksumOut(BaseModel):
-    """GET /sync/checksum: per entity; hash = sha256 hex of "id:version" joined by "," by id."""
+    """GET /sync/checksum: per entity a count and a hash: the sum mod 2^64 of the first 8 bytes
+    (big-endian) of sha256("id:version") over its rows, as 16 lower-case hex digits."""
 
     account: EntityChecksum
     visit: EntityChecksum

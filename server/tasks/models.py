@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.changes import change_stamp_column
+from server.core.changes import change_stamp_column, version_digest_column
 from server.core.checks import one_of
 from server.extensions import db
 
@@ -35,6 +35,9 @@ class Task(db.Model):  # type: ignore[name-defined,misc]
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     campaign_id: Mapped[uuid.UUID | None] = mapped_column()
     assignee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    # The assignee before the last reassignment (the assignee itself until one), kept by a
+    # trigger: whose devices may still hold the task when it leaves their sight.
+    previous_assignee_id: Mapped[uuid.UUID | None] = mapped_column()
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16))
     priority: Mapped[str] = mapped_column(String(16))
@@ -43,3 +46,4 @@ class Task(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
     change_xid: Mapped[int] = change_stamp_column()
+    version_digest: Mapped[int] = version_digest_column()

@@ -7,19 +7,18 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import select
-
 from server.accounts.models import Account
 from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
 from server.core.errors import ApiError, conflict, invalid
 from server.core.events import OVERSEEING_ROLES, Audience, Event, queue_event, sync_poke
+from server.core.visibility import require_visible
 from server.extensions import db
 from server.tasks import queries
 from server.tasks.models import Task
 from server.tasks.schemas import TaskCreate, TaskPatch
 from server.users.models import User
-from server.users.queries import team_member_ids, user_in_org
+from server.users.queries import active_user, team_member_ids
 
 # A follow-up "due on" a day is due by the end of that day (UTC: the server knows no zone).
 END_OF_DAY = time(23, 59, 59, tzinfo=UTC)
@@ -99,9 +98,11 @@ def follow_up_for_visit(
 def _check_assignee(principal: Principal, assignee_id: uuid.UUID) -> None:
     if assignee_id == principal.id:
         return
+    # Resolved first: a user the caller may not see is not found, whatever else is wrong.
+    active = active_user(principal, assignee_id)
     if principal.role == "rep":
         raise invalid({"assignee_id": "reps can only assign tasks to themselves"})
-    if not user_in_org(principal, assignee_id):
+    if not active:
         raise invalid({"assignee_id": "no such active user in this organisation"})
     if principal.role == "manager" and not _in_team(principal, assignee_id):
         raise ApiError(403, "forbidden", "managers assign tasks within their team")
@@ -113,13 +114,8 @@ def _in_team(principal: Principal, user_id: uuid.UUID) -> bool:
 
 
 def _check_account(principal: Principal, account_id: uuid.UUID | None) -> None:
-    if account_id is None:
-        return
-    found = db.session.scalar(
-        select(Account.id).where(Account.id == account_id, Account.org_id == principal.org_id)
-    )
-    if found is None:
-        raise invalid({"account_id": "no such account in this organisation"})
+    if account_id is not None:
+        require_visible(Account, principal, account_id)
 
 
 def _announce(name: str, task: Task, previous_assignee: uuid.UUID | None = None) -> None:

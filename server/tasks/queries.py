@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from server.core.auth import Principal
 from server.core.errors import not_found
 from server.core.pagination import Page, keyset_page
+from server.core.tenancy import in_org
+from server.core.visibility import load_visible, register, visible
 from server.extensions import db
 from server.tasks.models import Task
 from server.tasks.schemas import TaskListQuery, TaskOut
@@ -28,16 +30,38 @@ def to_out(row: Any) -> TaskOut:
     return TaskOut.model_validate({name: getattr(row, name) for name in OUT_FIELDS})
 
 
-def visibility(principal: Principal) -> ColumnElement[bool]:
-    """Admins see every task, managers their team's and their own, reps those assigned to them."""
-    in_org: ColumnElement[bool] = Task.org_id == principal.org_id
+def may_see(principal: Principal) -> ColumnElement[bool]:
+    """The role rule: admins see every task, managers their team's and their own, reps those
+    assigned to them."""
     if principal.role == "admin":
-        return in_org
+        return true()
     if principal.role == "manager":
         team = Task.assignee_id.in_(team_member_ids(principal))
-        mine = or_(Task.assignee_id == principal.id, Task.created_by == principal.id, team)
-        return and_(in_org, mine)
-    return and_(in_org, Task.assignee_id == principal.id)
+        return or_(Task.assignee_id == principal.id, Task.created_by == principal.id, team)
+    assigned: ColumnElement[bool] = Task.assignee_id == principal.id
+    return assigned
+
+
+register(Task, "task", may_see)
+
+
+def visibility(principal: Principal) -> ColumnElement[bool]:
+    """Which tasks the caller may see (core.visibility)."""
+    return visible(Task, principal)
+
+
+def may_have_held(principal: Principal) -> ColumnElement[bool]:
+    """Tasks a device of the caller may hold though it may not see them now: those reassigned
+    away from the caller (or from their team). A pull sends these, and no other task out of
+    sight, as tombstones."""
+    previous = Task.previous_assignee_id
+    if principal.role == "admin":
+        was_seen: ColumnElement[bool] = true()
+    elif principal.role == "manager":
+        was_seen = or_(previous == principal.id, previous.in_(team_member_ids(principal)))
+    else:
+        was_seen = previous == principal.id
+    return or_(visible(Task, principal), and_(in_org(Task, principal), was_seen))
 
 
 def visible_tasks(principal: Principal) -> Select[Any]:
@@ -75,9 +99,5 @@ def get_task(principal: Principal, task_id: uuid.UUID) -> TaskOut:
 
 def load_task_for_update(principal: Principal, task_id: uuid.UUID) -> Task:
     """The task entity, row-locked, if the caller may see it; else 404."""
-    task: Task | None = db.session.scalar(
-        select(Task).where(Task.id == task_id, visibility(principal)).with_for_update()
-    )
-    if task is None:
-        raise not_found("task")
+    task: Task = load_visible(Task, principal, task_id, for_update=True)
     return task

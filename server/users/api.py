@@ -8,6 +8,7 @@ from flask import Blueprint, Response, request
 
 from server.config import current_settings
 from server.core.auth import current_auth, require_login, require_role, session_cookie_names
+from server.core.clock import now_utc
 from server.core.errors import ApiError
 from server.core.http import json_response
 from server.core.transaction import unit_of_work
@@ -35,8 +36,12 @@ INVALID_LOGIN = "the email or password is not correct"
 def login() -> Response:
     """Exchange email and password for a session cookie and a CSRF token."""
     data = parse_body(LoginIn)
+    # The attempt is counted and committed before the password is checked, so concurrent
+    # guesses see each other; the check itself holds no lock on the counters.
     with unit_of_work():
-        started = operations.attempt_login(data.email, data.password, request.remote_addr or "")
+        claim = operations.claim_login_attempt(data.email, request.remote_addr or "", now_utc())
+    with unit_of_work():
+        started = operations.attempt_login(claim, data.password)
     if started is None:
         raise ApiError(401, "invalid_credentials", INVALID_LOGIN)
     body = SessionOut(

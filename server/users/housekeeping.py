@@ -1,4 +1,5 @@
-"""Forgetting what authentication no longer needs: old failed logins, ended sessions."""
+"""Forgetting what authentication no longer needs: closed rate-limit windows (failed logins and
+the like), ended sessions."""
 
 from __future__ import annotations
 
@@ -7,20 +8,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_
 
 from server.config import current_settings
+from server.core import rate_limits
 from server.core.clock import now_utc
 from server.extensions import db
-from server.users.models import LoginFailure, UserSession
-
-# Failed logins older than this count toward no throttle any more.
-FAILURES_KEPT = timedelta(days=1)
+from server.users.models import UserSession
 
 
 def purge_stale_logins(now: datetime | None = None) -> tuple[int, int]:
-    """Delete failed logins past every throttle window and sessions that can no longer be used
-    (expired, idle too long, or revoked); returns (failures, sessions) deleted."""
+    """Delete rate-limit counters whose window closed (they count toward no limit any more) and
+    sessions that can no longer be used (expired, idle too long, or revoked); returns (counters,
+    sessions) deleted."""
     now = now or now_utc()
+    counters = rate_limits.forget_closed_windows(now)
     idle = timedelta(seconds=current_settings().session_idle_timeout_s)
-    failures = db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - FAILURES_KEPT))
     sessions = db.session.execute(
         delete(UserSession).where(
             or_(
@@ -31,4 +31,4 @@ def purge_stale_logins(now: datetime | None = None) -> tuple[int, int]:
         )
     )
     db.session.flush()
-    return int(failures.rowcount or 0), int(sessions.rowcount or 0)  # type: ignore[attr-defined]
+    return counters, int(sessions.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Users, their server-side sessions, API tokens and failed login attempts."""
+"""Users, their server-side sessions and API tokens."""
 
 from __future__ import annotations
 
@@ -85,18 +85,3 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
-    """One failed login, kept briefly to throttle guessing per account and per address."""
-
-    __tablename__ = "login_failures"
-    __table_args__ = (
-        Index("login_failures_email_idx", "email", "at"),
-        Index("login_failures_address_idx", "address", "at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    email: Mapped[str] = mapped_column(String(254))
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

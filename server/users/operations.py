@@ -5,20 +5,22 @@ Operations flush and never commit; the edge that calls them wraps them in unit_o
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 
+from server.audit.operations import record_token_for_other_user
 from server.config import current_settings
+from server.core import rate_limits
 from server.core.auth import Authenticated, Principal, SystemPrincipal, digest, new_secret
 from server.core.clock import new_id, now_utc
-from server.core.errors import ApiError, conflict, invalid, not_found
+from server.core.errors import conflict, invalid
+from server.core.visibility import load_visible
 from server.extensions import db
 from server.users import queries
-from server.users.models import ApiToken, LoginFailure, User, UserSession
+from server.users.models import ApiToken, User, UserSession
 from server.users.passwords import (
     hash_password,
     password_problem,
@@ -27,7 +29,6 @@ from server.users.passwords import (
 )
 from server.users.schemas import ApiTokenCreate, UserCreate, UserPatch
 
-THROTTLE_WINDOW = timedelta(minutes=1)
 # Refreshing last_seen_at on every request would turn every read into a write.
 SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -41,45 +42,68 @@ class StartedSession:
     session: UserSession
 
 
+@dataclass(frozen=True)
+class LoginClaim:
+    """A login attempt, counted before its password is checked: the user the email names (or
+    None) and the throttle keys it was counted under (pair, account, address)."""
+
+    user: User | None
+    keys: tuple[str, str, str]
+
+
 def throttle_key(email: str) -> str:
     """The one spelling of an email that failed logins are counted under (case, spaces)."""
     return email.strip().lower()[:254]
 
 
-def refuse_if_throttled(email: str, address: str, now: datetime) -> None:
-    """429 with Retry-After when this account or this address failed too often lately."""
-    limit = current_settings().login_failures_per_minute
-    since = now - THROTTLE_WINDOW
-    for column, value in (
-        (LoginFailure.email, throttle_key(email)),
-        (LoginFailure.address, address),
-    ):
-        count, oldest = queries.recent_failures(column, value, since)
-        if count >= limit and oldest is not None:
-            wait = max(1, math.ceil((oldest + THROTTLE_WINDOW - now).total_seconds()))
-            raise ApiError(
-                429,
-                "rate_limited",
-                "too many failed logins; try again later",
-                headers={"Retry-After": str(wait)},
-            )
+def throttle_keys(email: str, address: str) -> tuple[str, str, str]:
+    """The keys one attempt is counted under: its account and address together, its account,
+    its address."""
+    account, client = throttle_key(email), address[:64]
+    return f"login-pair:{account}|{client}", f"login-account:{account}", f"login-address:{client}"
 
 
-def attempt_login(email: str, password: str, address: str) -> StartedSession | None:
-    """Start a session for valid credentials; record a failure and return None otherwise."""
-    now = now_utc()
+def claim_login_attempt(email: str, address: str, now: datetime) -> LoginClaim:
+    """Count a login attempt under its pair, account and address before the password is checked,
+    so concurrent guesses cannot all pass one check; 429 with Retry-After (and nothing counted,
+    since the caller's unit of work rolls back) when any of the three is spent.
+
+    The pair's allowance is small and the account's much larger, so locking an account out for
+    everyone by failing on purpose takes many addresses."""
     user = queries.find_user_by_email(email)
-    # Count failures under the stored email, so no other spelling gets a fresh allowance.
-    key = throttle_key(user.email if user is not None else email)
-    refuse_if_throttled(key, address, now)
+    # Count under the stored email, so no other spelling gets a fresh allowance.
+    keys = throttle_keys(user.email if user is not None else email, address)
+    settings = current_settings()
+    limits = (
+        settings.login_failures_per_minute,
+        settings.login_failures_per_account_per_minute,
+        settings.login_failures_per_address_per_minute,
+    )
+    # Always in this order (pair, account, address): concurrent claims never wait in a cycle.
+    for key, limit in zip(keys, limits, strict=True):
+        rate_limits.take(key, limit, now, "too many failed logins; try again later")
+    return LoginClaim(user, keys)
+
+
+def attempt_login(claim: LoginClaim, password: str) -> StartedSession | None:
+    """Start a session for valid credentials, or None; the attempt was counted by
+    claim_login_attempt, and a success gives it back."""
+    user = claim.user
     if user is None:
         spend_verification_time(password)
     # The hash is checked first so a disabled account takes as long to refuse as any other.
     elif verify_password(user.password_hash, password) and user.is_active:
-        return start_session(user, now)
-    db.session.add(LoginFailure(email=key, address=address[:64], at=now))
-    db.session.flush()
+        _release_claim(claim)
+        return start_session(user, now_utc())
     return None
+
+
+def _release_claim(claim: LoginClaim) -> None:
+    # A success clears its account's count and its own pair's (other addresses' pairs stay),
+    # and gives the address back the attempt it took.
+    pair, account, address = claim.keys
+    rate_limits.forget(pair, account)
+    rate_limits.give_back(address)
 
 
 def start_session(user: User, now: datetime) -> StartedSession:
@@ -97,7 +121,6 @@ def start_session(user: User, now: datetime) -> StartedSession:
         expires_at=now + timedelta(seconds=settings.session_absolute_lifetime_s),
     )
     db.session.add(session)
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == throttle_key(user.email)))
     db.session.flush()
     return StartedSession(user, secret, session)
 
@@ -146,8 +169,8 @@ def _check_manager(
         return
     if manager_id == user_id:
         raise invalid({"manager_id": "a user cannot be their own manager"})
-    manager = db.session.get(User, manager_id)
-    if manager is None or manager.org_id != principal.org_id or manager.role == "rep":
+    manager = queries.get_user(principal, manager_id)
+    if manager.role == "rep":
         raise invalid({"manager_id": "must be a manager or admin of this organisation"})
 
 
@@ -206,7 +229,8 @@ def update_user(principal: Principal, user_id: uuid.UUID, patch: UserPatch) -> U
 
 
 def create_api_token(principal: Principal, data: ApiTokenCreate) -> tuple[ApiToken, str]:
-    """Issue a bearer token; its secret is returned once and only its hash is kept."""
+    """Issue a bearer token; its secret is returned once and only its hash is kept. A token
+    that acts as another user is written to the audit log."""
     user = queries.get_user(principal, data.user_id or principal.id)
     secret = new_secret()
     token = ApiToken(
@@ -219,14 +243,13 @@ def create_api_token(principal: Principal, data: ApiTokenCreate) -> tuple[ApiTok
     )
     db.session.add(token)
     db.session.flush()
+    record_token_for_other_user(principal, user.id, token.id, token.name)
     return token, secret
 
 
 def revoke_api_token(principal: Principal, token_id: uuid.UUID) -> None:
     """Revoke a token of the caller's organisation, or 404."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.org_id != principal.org_id:
-        raise not_found("API token")
+    token: ApiToken = load_visible(ApiToken, principal, token_id)
     if token.revoked_at is None:
         token.revoked_at = now_utc()
         db.session.flush()

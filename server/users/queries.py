@@ -7,21 +7,22 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select, true
 
 from server.core.auth import Principal, digest
-from server.core.errors import not_found
 from server.core.pagination import Page, keyset_page
-from server.core.tenancy import org_scoped
+from server.core.visibility import load_visible, register, visible
 from server.extensions import db
-from server.users.models import ApiToken, LoginFailure, User, UserSession
+from server.users.models import ApiToken, User, UserSession
+
+# Every member of an organisation may see its users; its API tokens are for admins' screens.
+register(User, "user")
+register(ApiToken, "API token")
 
 
 def get_user(principal: Principal, user_id: uuid.UUID) -> User:
     """A user of the caller's organisation, or 404."""
-    user: User | None = db.session.scalar(org_scoped(User, principal).where(User.id == user_id))
-    if user is None:
-        raise not_found("user")
+    user: User = load_visible(User, principal, user_id)
     return user
 
 
@@ -29,7 +30,7 @@ def list_users(
     principal: Principal, limit: int, cursor: str | None, role: str | None = None
 ) -> Page[Any]:
     """Users of the caller's organisation by email."""
-    query = org_scoped(User, principal)
+    query = select(User).where(visible(User, principal))
     if role is not None:
         query = query.where(User.role == role)
     keys = [User.email, User.id]
@@ -102,56 +103,46 @@ def list_api_tokens(principal: Principal, limit: int, cursor: str | None) -> Pag
     """API tokens of the caller's organisation, newest first by id order."""
     keys = [ApiToken.id]
     page = keyset_page(
-        org_scoped(ApiToken, principal), keys, limit, cursor, lambda r: [str(r[0].id)]
+        select(ApiToken).where(visible(ApiToken, principal)),
+        keys,
+        limit,
+        cursor,
+        lambda r: [str(r[0].id)],
     )
     return Page([row[0] for row in page.items], page.next_cursor)
 
 
-def recent_failures(column: Any, value: str, since: datetime) -> tuple[int, datetime | None]:
-    """How many failed logins matched `column == value` since `since`, and the oldest one."""
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(LoginFailure.at)).where(
-            column == value, LoginFailure.at > since
-        )
-    ).one()
-    return int(count), oldest
-
-
 def team_member_ids(principal: Principal) -> Any:
     """A subquery of the ids of the users who report to the caller."""
-    return select(User.id).where(User.org_id == principal.org_id, User.manager_id == principal.id)
+    return select(User.id).where(visible(User, principal), User.manager_id == principal.id)
 
 
-def written_by_seen_users(principal: Principal, org_id: Any, user_id: Any) -> ColumnElement[bool]:
-    """Rows of the caller's organisation (`org_id` column) whose writer (`user_id` column) the
-    caller may follow: admins everyone's, managers their own and their team's, reps their own."""
-    in_org: ColumnElement[bool] = org_id == principal.org_id
+def written_by_seen_users(principal: Principal, user_id: Any) -> ColumnElement[bool]:
+    """A role rule for rows written by one user (`user_id` column): admins see everyone's,
+    managers their own and their team's, reps their own (core.visibility adds the tenant)."""
     if principal.role == "admin":
-        return in_org
+        return true()
     if principal.role == "manager":
-        return and_(in_org, or_(user_id == principal.id, user_id.in_(team_member_ids(principal))))
-    return and_(in_org, user_id == principal.id)
+        return or_(user_id == principal.id, user_id.in_(team_member_ids(principal)))
+    own: ColumnElement[bool] = user_id == principal.id
+    return own
 
 
-def user_in_org(principal: Principal, user_id: uuid.UUID) -> bool:
-    """True when `user_id` is an active user of the caller's organisation."""
-    found = db.session.scalar(
-        select(User.id).where(
-            User.id == user_id, User.org_id == principal.org_id, User.is_active.is_(True)
-        )
-    )
-    return found is not None
+def active_user(principal: Principal, user_id: uuid.UUID) -> bool:
+    """True when `user_id` is an active user; 404 when the caller may not see that user."""
+    user: User = load_visible(User, principal, user_id)
+    return user.is_active
 
 
 def user_ids_by_email(principal: Principal) -> dict[str, uuid.UUID]:
     """Active users of the caller's organisation by lower-cased email."""
     rows = db.session.execute(
-        select(User.email, User.id).where(User.org_id == principal.org_id, User.is_active.is_(True))
+        select(User.email, User.id).where(visible(User, principal), User.is_active.is_(True))
     )
     return {email.lower(): user_id for email, user_id in rows}
 
 
 def emails_by_user_id(principal: Principal) -> dict[uuid.UUID, str]:
     """Every user of the caller's organisation: id to email."""
-    rows = db.session.execute(select(User.id, User.email).where(User.org_id == principal.org_id))
+    rows = db.session.execute(select(User.id, User.email).where(visible(User, principal)))
     return {row.id: row.email for row in rows}

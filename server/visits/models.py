@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Stri
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.core.changes import change_stamp_column
+from server.core.changes import change_stamp_column, version_digest_column
 from server.core.checks import one_of
 from server.extensions import db
 from server.geo.types import geography_point
@@ -50,3 +50,5 @@ class Visit(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     location_dropped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     change_xid: Mapped[int] = change_stamp_column()
+    # Never changed once written: its version is always 1.
+    version_digest: Mapped[int] = version_digest_column("'1'")

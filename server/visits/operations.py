@@ -20,10 +20,12 @@ from server.core.auth import Principal
 from server.core.clock import DEVICE_CLOCK_SKEW, now_utc
 from server.core.errors import ApiError, conflict, invalid, not_found
 from server.core.events import queue_event, sync_poke
+from server.core.visibility import visible_ids
 from server.extensions import db
 from server.geo import queries as geo
 from server.geo.distance import geodesic_m
 from server.orgs.models import Organisation
+from server.tasks.models import Task
 from server.tasks.operations import follow_up_for_visit
 from server.visits import queries
 from server.visits.models import Visit
@@ -66,7 +68,8 @@ def record_visits(principal: Principal, batch: list[VisitCreate]) -> list[Record
     fail for one visit's sake; a database error still fails the whole call.
     """
     stored = queries.stored_visits([data.id for data in batch])
-    positions = queries.account_positions(principal.org_id, [data.account_id for data in batch])
+    positions = queries.account_positions(principal, [data.account_id for data in batch])
+    tasks = visible_ids(Task, principal, [data.task_id for data in batch if data.task_id])
     radius = queries.verification_radius_m(principal.org_id)
     # A new visit's outcome is its id until it is written and can be shown.
     outcomes: list[Recorded | uuid.UUID] = []
@@ -75,7 +78,7 @@ def record_visits(principal: Principal, batch: list[VisitCreate]) -> list[Record
         if data.id in stored or data.id in new:
             outcomes.append(_repeat(principal, data, stored.get(data.id), new.get(data.id)))
             continue
-        error = _refusal(data, positions)
+        error = _refusal(data, positions, tasks)
         if error is not None:
             outcomes.append(Recorded(error=error))
             continue
@@ -97,10 +100,16 @@ def _follow_ups(principal: Principal, visits: list[VisitCreate]) -> None:
 
 
 def _refusal(
-    data: VisitCreate, positions: dict[uuid.UUID, tuple[float, float] | None]
+    data: VisitCreate,
+    positions: dict[uuid.UUID, tuple[float, float] | None],
+    tasks: set[uuid.UUID],
 ) -> ApiError | None:
+    """Why this new visit cannot be stored, if it cannot: the account or task it names is not
+    one the caller may see, or it starts in the future."""
     if data.account_id not in positions:
         return not_found("account")
+    if data.task_id is not None and data.task_id not in tasks:
+        return not_found("task")
     if data.started_at > now_utc() + DEVICE_CLOCK_SKEW:
         return invalid({"started_at": "cannot be in the future"})
     return None
@@ -116,7 +125,7 @@ def _repeat(
     if pending is not None:
         if pending == data:
             return data.id
-    elif stored.org_id == principal.org_id and _same_visit(stored, principal, data):
+    elif _same_visit(stored, principal, data):
         return Recorded(visit=queries.to_out(stored), created=False)
     return Recorded(
         error=conflict("a visit with this id exists with other content", {"id": "in use"})

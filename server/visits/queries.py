@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, select
 from server.accounts.models import Account
 from server.core.auth import Principal
 from server.core.pagination import Page, keyset_page
+from server.core.visibility import register, visible
 from server.extensions import db
 from server.geo import queries as geo
 from server.geo.geojson import point_dict
@@ -41,9 +42,24 @@ def to_out(row: Any, with_location: bool = True) -> VisitOut:
     return VisitOut.model_validate(data)
 
 
+def may_see(principal: Principal) -> ColumnElement[bool]:
+    """The role rule: admins see everyone's visits, managers their team's, reps their own."""
+    return written_by_seen_users(principal, Visit.user_id)
+
+
+register(Visit, "visit", may_see)
+
+
 def visibility(principal: Principal) -> ColumnElement[bool]:
-    """Whose visits the caller sees: admins everyone's, managers their team's, reps their own."""
-    return written_by_seen_users(principal, Visit.org_id, Visit.user_id)
+    """Which visits the caller may see (core.visibility)."""
+    return visible(Visit, principal)
+
+
+def may_have_held(principal: Principal) -> ColumnElement[bool]:
+    """Visits a device of the caller may hold: the visible ones. A visit follows its
+    rep, who never changes, so one out of sight now never was in sight, and a pull names
+    none as a tombstone."""
+    return visibility(principal)
 
 
 def visible_visits(principal: Principal) -> Select[Any]:
@@ -72,23 +88,24 @@ def list_visits(principal: Principal, filters: VisitListQuery) -> Page[Any]:
 
 def stored_visits(visit_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
     """The visits already stored under these ids (in any organisation: ids are global), as rows
-    of visit_columns() with their org_id."""
+    of visit_columns() with location_dropped_at."""
     if not visit_ids:
         return {}
-    query = select(*visit_columns(), Visit.org_id, Visit.location_dropped_at)
+    query = select(*visit_columns(), Visit.location_dropped_at)
     rows = db.session.execute(query.where(Visit.id.in_(visit_ids)))
     return {row.id: row for row in rows}
 
 
 def account_positions(
-    org_id: uuid.UUID, account_ids: list[uuid.UUID]
+    principal: Principal, account_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[float, float] | None]:
-    """The organisation's accounts among these ids: their (lng, lat), or None without one."""
+    """The accounts among these ids that the caller may see (archived ones too: a visit made
+    offline before the archive still counts): their (lng, lat), or None without one."""
     if not account_ids:
         return {}
     query = select(
         Account.id, geo.longitude(Account.location), geo.latitude(Account.location)
-    ).where(Account.org_id == org_id, Account.id.in_(account_ids))
+    ).where(visible(Account, principal), Account.id.in_(set(account_ids)))
     return {
         row[0]: None if row[1] is None else (float(row[1]), float(row[2]))
         for row in db.session.execute(query)

@@ -115,6 +115,18 @@ def test_import_answers_422_when_an_id_is_already_used(api, org, make_account):
     assert len(api.get("/api/v1/accounts").json["items"]) == 1
 
 
+@pytest.mark.parametrize("as_file", [True, False])
+def test_import_answers_422_and_stores_nothing_when_a_cell_is_over_128_kib(api, as_file):
+    """A cell beyond the CSV reader's field limit is a clear 4xx naming the file."""
+    text = HEADER + "customer,Good row,,,,,,,\n" + "customer,Big," + "x" * 140_000 + ",,,,,,\n"
+
+    response = _upload(api, text, as_file=as_file)
+
+    assert response.status_code == 422
+    assert "file" in response.json["error"]["fields"]
+    assert api.get("/api/v1/accounts").json["items"] == []
+
+
 def test_import_answers_413_when_the_file_has_too_many_rows(api):
     """More than 10,000 rows is too large for one import."""
     text = "kind,name\n" + "customer,Shop\n" * 10_001

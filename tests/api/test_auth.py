@@ -10,10 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
+from server.audit.models import AuditEntry
+from server.config import Settings
 from server.core.clock import now_utc
+from server.core.rate_limits import RateCounter
 from server.core.transaction import unit_of_work
 from server.extensions import db
-from server.users.models import ApiToken, LoginFailure, UserSession
+from server.users.models import ApiToken, UserSession
 from tests.support.fixtures import PASSWORD, ApiClient
 
 COOKIE = "__Host-waypoint"
@@ -495,11 +498,12 @@ def _fail(client, email, address):
     return _login(client.client, email, "wrong password!", address)
 
 
-def test_login_is_throttled_when_an_account_failed_five_times_in_a_minute(client, rep):
-    """The sixth attempt gets 429 rate_limited with Retry-After, even with the right password."""
-    failures = [_fail(client, rep.email, f"10.0.0.{n}").status_code for n in range(5)]
+def test_login_is_throttled_when_one_address_failed_five_times_for_one_account(client, rep):
+    """The sixth attempt of an account and address pair gets 429 rate_limited with Retry-After,
+    even with the right password."""
+    failures = [_fail(client, rep.email, "10.0.0.1").status_code for _ in range(5)]
 
-    response = _login(client.client, rep.email, address="10.0.1.1")
+    response = _login(client.client, rep.email, address="10.0.0.1")
 
     assert failures == [401] * 5
     assert response.status_code == 429
@@ -507,22 +511,62 @@ def test_login_is_throttled_when_an_account_failed_five_times_in_a_minute(client
     assert 1 <= int(response.headers["Retry-After"]) <= 60
 
 
+def test_login_from_another_address_still_works_when_one_pair_is_throttled(client, rep):
+    """Failing on purpose from one address does not lock the account out for everyone."""
+    for _ in range(6):
+        _fail(client, rep.email, "10.0.0.1")
+
+    response = _login(client.client, rep.email, address="10.0.0.2")
+
+    assert response.status_code == 200
+
+
 def test_login_is_throttled_when_failures_spell_the_account_differently(client, rep):
     """Case and spaces around the email do not buy fresh attempts."""
     spellings = [rep.email, rep.email.upper(), f" {rep.email}", f"{rep.email}  ", rep.email.title()]
-    for number, spelling in enumerate(spellings):
-        _fail(client, spelling, f"10.0.0.{number}")
+    for spelling in spellings:
+        _fail(client, spelling, "10.0.0.1")
 
-    response = _login(client.client, rep.email, address="10.0.1.1")
+    response = _login(client.client, rep.email, address="10.0.0.1")
 
     assert response.status_code == 429
 
 
-def test_login_is_throttled_when_one_address_failed_five_times_across_emails(client, rep):
-    """Guessing many accounts from one address is throttled too."""
-    failures = [_fail(client, f"someone{n}@example.com", "10.9.9.9").status_code for n in range(5)]
+def test_login_is_throttled_from_every_address_when_the_account_reached_its_own_limit(
+    app_with, rep
+):
+    """Past the account's (much higher) allowance, spread over many addresses, the account
+    answers 429 wherever the next attempt comes from."""
+    api = ApiClient(app_with(login_failures_per_account_per_minute=8).test_client())
+    failures = [_fail(api, rep.email, f"10.0.0.{n}").status_code for n in range(8)]
 
-    response = _login(client.client, rep.email, address="10.9.9.9")
+    response = _login(api.client, rep.email, address="10.0.1.1")
+
+    assert failures == [401] * 8
+    assert response.status_code == 429
+    assert response.json["error"]["code"] == "rate_limited"
+
+
+def test_account_allows_ten_times_the_pairs_failures_when_only_the_pair_limit_is_set(
+    monkeypatch,
+):
+    """LOGIN_FAILURES_PER_MINUTE sets the pair's allowance; the account's and the address's
+    default to ten times it."""
+    monkeypatch.setenv("LOGIN_FAILURES_PER_MINUTE", "3")
+
+    settings = Settings.from_environment()
+
+    assert settings.login_failures_per_minute == 3
+    assert settings.login_failures_per_account_per_minute == 30
+    assert settings.login_failures_per_address_per_minute == 30
+
+
+def test_login_is_throttled_when_one_address_failed_at_its_limit_across_emails(app_with, rep):
+    """Guessing many accounts from one address is throttled too."""
+    api = ApiClient(app_with(login_failures_per_address_per_minute=5).test_client())
+    failures = [_fail(api, f"someone{n}@example.com", "10.9.9.9").status_code for n in range(5)]
+
+    response = _login(api.client, rep.email, address="10.9.9.9")
 
     assert failures == [401] * 5
     assert response.status_code == 429
@@ -530,12 +574,13 @@ def test_login_is_throttled_when_one_address_failed_five_times_across_emails(cli
     assert int(response.headers["Retry-After"]) >= 1
 
 
-def test_login_from_another_address_still_works_when_one_address_is_throttled(client, rep):
+def test_login_from_another_address_still_works_when_one_address_is_throttled(app_with, rep):
     """The address throttle blocks that address, not the account."""
+    api = ApiClient(app_with(login_failures_per_address_per_minute=5).test_client())
     for number in range(5):
-        _fail(client, f"someone{number}@example.com", "10.9.9.9")
+        _fail(api, f"someone{number}@example.com", "10.9.9.9")
 
-    response = _login(client.client, rep.email, address="10.8.8.8")
+    response = _login(api.client, rep.email, address="10.8.8.8")
 
     assert response.status_code == 200
 
@@ -555,7 +600,7 @@ def test_address_throttle_sees_the_client_behind_a_trusted_proxy_when_one_is_con
     app_with, rep
 ):
     """Behind one trusted proxy, the throttle counts the forwarded client, not the proxy."""
-    proxied = app_with(trusted_proxy_hops=1).test_client()
+    proxied = app_with(trusted_proxy_hops=1, login_failures_per_address_per_minute=5).test_client()
     for number in range(5):
         _fail_via_proxy(proxied, f"someone{number}@example.com", "203.0.113.7")
 
@@ -570,13 +615,14 @@ def test_address_throttle_sees_the_client_behind_a_trusted_proxy_when_one_is_con
     assert other.status_code == 200
 
 
-def test_forwarded_address_is_ignored_when_no_proxy_is_trusted(client, rep):
+def test_forwarded_address_is_ignored_when_no_proxy_is_trusted(app_with, rep):
     """Without TRUSTED_PROXY_HOPS a client cannot dodge the throttle by forging the header."""
+    api = app_with(login_failures_per_address_per_minute=5).test_client()
     for number in range(5):
-        _fail_via_proxy(client.client, f"someone{number}@example.com", f"203.0.113.{number}")
+        _fail_via_proxy(api, f"someone{number}@example.com", f"203.0.113.{number}")
 
     response = _login(
-        client.client, rep.email, address="10.0.0.2", headers={"X-Forwarded-For": "198.51.100.4"}
+        api, rep.email, address="10.0.0.2", headers={"X-Forwarded-For": "198.51.100.4"}
     )
 
     assert response.status_code == 429
@@ -589,12 +635,25 @@ def test_login_is_not_throttled_when_the_attempts_succeeded(client, rep):
     assert statuses == [200] * 7
 
 
+def test_login_success_clears_its_pairs_failures_when_the_password_is_right_at_last(client, rep):
+    """Four typos, then the right password: the next typos start counting from zero."""
+    for _ in range(4):
+        _fail(client, rep.email, "10.0.0.1")
+    _login(client.client, rep.email, address="10.0.0.1")
+
+    statuses = [_fail(client, rep.email, "10.0.0.1").status_code for _ in range(5)]
+
+    assert statuses == [401] * 5
+
+
 def test_login_is_not_throttled_when_the_failures_are_older_than_a_minute(app, client, rep):
-    """The window slides: failures over a minute old are forgotten."""
+    """The window closes a minute after it opened: older failures are forgotten."""
     for _ in range(5):
         _fail(client, rep.email, "10.0.0.1")
     with app.app_context(), unit_of_work():
-        db.session.execute(update(LoginFailure).values(at=now_utc() - timedelta(seconds=61)))
+        db.session.execute(
+            update(RateCounter).values(window_start=now_utc() - timedelta(seconds=61))
+        )
 
     response = _login(client.client, rep.email, address="10.0.0.1")
 
@@ -701,6 +760,47 @@ def test_token_is_refused_when_issued_for_another_organisations_user(token, make
     response = admin_api.post("/api/v1/api-tokens", json={"name": "x", "user_id": str(stranger.id)})
 
     assert response.status_code == 404
+
+
+def _audit_entries(app):
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        return [(e.actor_id, e.subject_user_id, e.action, e.details) for e in entries]
+
+
+def test_token_that_acts_as_another_user_is_audited_when_an_admin_mints_it(
+    app, admin, rep, logged_in
+):
+    """Who made a token for whom is in the audit log: the admin, the user, the token."""
+    api = logged_in(admin)
+
+    created = api.post("/api/v1/api-tokens", json={"name": "ERP", "user_id": str(rep.id)}).json
+
+    assert _audit_entries(app) == [
+        (
+            admin.id,
+            rep.id,
+            "api_token.create_for_other_user",
+            {"token_id": created["id"], "name": "ERP"},
+        )
+    ]
+
+
+def test_token_for_oneself_is_not_audited_when_an_admin_mints_it(app, admin, token):
+    """An admin's token for their own integration acts as no one else: nothing to audit."""
+    assert _audit_entries(app) == []
+
+
+def test_token_refused_for_another_organisations_user_is_not_audited(
+    app, token, make_org, make_user
+):
+    """A refused request leaves no audit entry behind."""
+    _, admin_api = token
+    stranger = make_user(make_org())
+
+    admin_api.post("/api/v1/api-tokens", json={"name": "x", "user_id": str(stranger.id)})
+
+    assert _audit_entries(app) == []
 
 
 def test_token_revocation_answers_404_when_the_token_is_another_organisations(

@@ -116,9 +116,10 @@ def test_reps_see_their_own_notes_managers_their_teams(org, make_user, make_acco
     manager = make_user(org, role="manager")
     member = make_user(org, manager_id=manager.id)
     outsider = make_user(org)
-    shop = make_account(org, *SHOP)
     written = {
-        user.id: logged_in(user).post("/api/v1/notes", json=note_data(shop)).json["id"]
+        user.id: logged_in(user)
+        .post("/api/v1/notes", json=note_data(make_account(org, *SHOP, owner_id=user.id)))
+        .json["id"]
         for user in (member, outsider)
     }
 

@@ -207,12 +207,14 @@ def test_every_request_body_documents_422_with_the_error_envelope_when_present(d
 
 
 def test_every_client_error_uses_the_error_envelope_when_documented(document):
-    """Each documented 4xx answer is the {"error": {...}} envelope."""
+    """Each documented 4xx answer is the {"error": {...}} envelope, except 414, which the HTTP
+    server answers before the app sees the request."""
     others = [
         f"{method} {path} {status}"
         for path, method, operation in _operations(document)
         for status, response in operation["responses"].items()
         if status.startswith("4")
+        and status != "414"
         and response["content"]["application/json"]["schema"]
         != {"$ref": "#/components/schemas/Error"}
     ]
@@ -356,3 +358,25 @@ def test_health_answer_conforms_to_the_document_when_the_database_answers(docume
 
     assert response.status_code == 200
     assert _answer_errors(document, "/healthz", "get", 200, response.json) == []
+
+
+def test_every_link_names_an_operation_and_its_parameters_when_read(document):
+    """Links (what a client calls next) point at real operations and real path or query
+    parameters of them, so a client or a fuzzer can follow each one."""
+    operations = {op["operationId"]: op for _, _, op in _operations(document)}
+    broken = [
+        f"{name}: {link['operationId']} {parameter}"
+        for _, _, operation in _operations(document)
+        for response in operation["responses"].values()
+        for name, link in response.get("links", {}).items()
+        for parameter in [None, *link.get("parameters", {})]
+        if link["operationId"] not in operations
+        or (
+            parameter is not None
+            and parameter
+            not in {p["name"] for p in operations[link["operationId"]].get("parameters", [])}
+        )
+    ]
+
+    assert broken == []
+    assert any("links" in r for _, _, op in _operations(document) for r in op["responses"].values())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from server.core.validation import MAX_JSON_BYTES
@@ -34,6 +36,22 @@ def test_content_security_policy_allows_no_inline_script_when_any_path_answers(c
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["base-uri"] == ["'self'"]
     assert not any("unsafe" in value for values in policy.values() for value in values)
+
+
+@pytest.mark.parametrize("path", EVERY_KIND)
+def test_connections_reach_only_our_origin_and_the_tile_server_when_any_path_answers(
+    client, settings, path
+):
+    """connect-src: no websocket (ws:, wss:) or fetch to any other host; 'self' covers our own
+    websocket, and the tile server is named for the service worker's tile cache."""
+    policy = _directives(client.get(path, buffered=True).headers["Content-Security-Policy"])
+
+    assert policy["connect-src"] == ["'self'", _tile_origin(settings.tile_url)]
+
+
+def _tile_origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @pytest.mark.parametrize("path", EVERY_KIND)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.tasks.models import Task
+from tests.support.races import race_with_uncommitted
 from tests.sync.support import SHOP, mutation, pull_all, push, visit_data
 
 
@@ -86,7 +87,6 @@ def test_another_organisations_task_answers_404(make_org, make_user, logged_in, 
         ({"title": ""}, "title"),
         ({"title": "x", "status": "someday"}, "status"),
         ({"title": "x", "due_at": "2026-12-01T10:00:00"}, "due_at"),
-        ({"title": "x", "account_id": str(uuid.uuid4())}, "account_id"),
         ({"title": "x", "colour": "red"}, "colour"),
     ],
 )
@@ -95,6 +95,15 @@ def test_bad_task_answers_422_naming_the_field(app, rep_api, body, field):
 
     assert response.status_code == 422
     assert field in response.json["error"]["fields"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Task)) == 0
+
+
+def test_task_on_an_unknown_account_answers_404(app, rep_api):
+    response = rep_api.post("/api/v1/tasks", json={"title": "x", "account_id": str(uuid.uuid4())})
+
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Task)) == 0
 
@@ -163,3 +172,35 @@ def test_tasks_travel_in_the_pull_and_the_checksum(rep_api):
 
     assert [c["data"]["id"] for c in changes if c["entity"] == "task"] == [task["id"]]
     assert checksum["task"]["count"] == 1
+
+
+def test_concurrent_creates_with_one_client_chosen_id_answer_201_and_409(
+    org, rep, rep_api, database_url
+):
+    """The second of two creates racing with one task id waits for the first: a conflict."""
+    chosen = uuid.uuid4()
+    first = (
+        "INSERT INTO tasks (id, org_id, title, assignee_id, status, priority, created_by, "
+        "created_at, updated_at, version) VALUES (%s, %s, 'First', %s, 'open', 'normal', %s, "
+        "now(), now(), 1)"
+    )
+
+    response = race_with_uncommitted(
+        database_url,
+        first,
+        (chosen, org.id, rep.id, rep.id),
+        lambda: rep_api.post("/api/v1/tasks", json={"id": str(chosen), "title": "Second"}),
+    )
+
+    assert response.status_code == 409
+    assert rep_api.get(f"/api/v1/tasks/{chosen}").json["title"] == "First"
+
+
+@pytest.mark.parametrize("due_at", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00"])
+def test_create_answers_422_when_due_at_falls_outside_years_1_to_9999_in_utc(rep_api, due_at):
+    """Such a time could be stored but never read back: every later list would fail."""
+    response = rep_api.post("/api/v1/tasks", json={"title": "Far away", "due_at": due_at})
+
+    assert response.status_code == 422
+    assert "due_at" in response.json["error"]["fields"]
+    assert rep_api.get("/api/v1/tasks").status_code == 200

@@ -184,9 +184,9 @@ def test_malformed_visit_json_answers_400(rep_api):
 def test_rep_lists_only_their_own_visits_when_others_visited_too(
     org, make_user, logged_in, shop, rep_api
 ):
-    other = logged_in(make_user(org))
+    other = logged_in(make_user(org, role="admin"))
     mine = rep_api.post("/api/v1/visits", json=visit_body(shop)).json
-    other.post("/api/v1/visits", json=visit_body(shop))
+    assert other.post("/api/v1/visits", json=visit_body(shop)).status_code == 201
 
     listed = rep_api.get(f"/api/v1/visits?account_id={shop}").json["items"]
 
@@ -208,9 +208,12 @@ def test_visits_list_newest_first_and_pages(rep_api, shop):
     assert second["next_cursor"] is None
 
 
-def test_manager_reading_a_reps_coordinates_is_audited(app, org, make_user, logged_in, shop):
+def test_manager_reading_a_reps_coordinates_is_audited(
+    app, org, make_user, make_account, logged_in
+):
     manager = make_user(org, role="manager")
     rep = make_user(org, manager_id=manager.id)
+    shop = make_account(org, *SHOP, owner_id=rep.id)
     visit = logged_in(rep).post("/api/v1/visits", json=visit_body(shop)).json
 
     listed = logged_in(manager).get("/api/v1/visits").json["items"]
@@ -233,9 +236,13 @@ def test_reading_your_own_visits_is_not_audited(app, rep_api, shop):
         assert db.session.scalar(select(AuditEntry.id)) is None
 
 
-def test_manager_does_not_see_visits_of_reps_outside_their_team(org, make_user, logged_in, shop):
+def test_manager_does_not_see_visits_of_reps_outside_their_team(
+    org, make_user, make_account, logged_in
+):
     manager = make_user(org, role="manager")
-    logged_in(make_user(org)).post("/api/v1/visits", json=visit_body(shop))
+    outsider = make_user(org)
+    shop = make_account(org, *SHOP, owner_id=outsider.id)
+    assert logged_in(outsider).post("/api/v1/visits", json=visit_body(shop)).status_code == 201
 
     assert logged_in(manager).get("/api/v1/visits").json["items"] == []
 

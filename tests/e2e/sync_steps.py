@@ -3,7 +3,6 @@ device's IndexedDB, wait for the outbox to drain, and read what the server store
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from typing import Any
@@ -12,6 +11,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from server.extensions import db
+from tests.sync.support import expected_checksum
 
 # The visit flow driven from inside the page, through its own buttons and form, for as many
 # visits as asked; resolves with the ids of the visits whose IndexedDB transaction completed
@@ -159,5 +159,4 @@ def server_ledger(app: Flask, client_id: str) -> list[dict[str, Any]]:
 
 def expected_hash(rows: list[tuple[Any, int]]) -> str:
     """The checksum the contract defines, computed here independently of server and client."""
-    text_ = ",".join(f"{str(i).lower()}:{v}" for i, v in sorted(rows, key=lambda r: str(r[0])))
-    return hashlib.sha256(text_.encode()).hexdigest()
+    return expected_checksum(rows)

@@ -18,9 +18,10 @@ from server.accounts.models import Account
 from server.accounts.operations import GEOCODE_TASK
 from server.core.clock import now_utc
 from server.core.queue import JobRequest, defer_jobs, new_queue
+from server.core.rate_limits import RateCounter
 from server.core.transaction import unit_of_work
 from server.extensions import db
-from server.users.models import LoginFailure, UserSession
+from server.users.models import UserSession
 from tests.realtime.test_sync_poke import pokes, socket_of
 from tests.support.jobs import jobs_of, run_jobs
 from tests.sync.support import mutation, pull_all, push
@@ -142,8 +143,8 @@ def test_periodic_jobs_are_registered_when_a_queue_is_built(app):
     }
 
 
-def test_purge_job_deletes_ended_sessions_and_old_failed_logins(app, rep, rep_api):
-    """Expired sessions and failed logins older than any throttle window go; live ones stay."""
+def test_purge_job_deletes_ended_sessions_and_closed_throttle_windows(app, rep, rep_api):
+    """Expired sessions and rate-limit counters whose window closed go; live ones stay."""
     now = now_utc()
     with app.app_context(), unit_of_work():
         live = db.session.query(UserSession).one()
@@ -159,17 +160,17 @@ def test_purge_job_deletes_ended_sessions_and_old_failed_logins(app, rep, rep_ap
                 expires_at=now - timedelta(days=16),
             )
         )
-        db.session.add(
-            LoginFailure(email="a@example.com", address="1.2.3.4", at=now - timedelta(days=2))
-        )
-        db.session.add(LoginFailure(email="a@example.com", address="1.2.3.4", at=now))
+        db.session.add(RateCounter(key="closed", window_start=now - timedelta(days=2), hits=3))
+        db.session.add(RateCounter(key="open", window_start=now, hits=3))
 
     _defer(app, "purge-stale-logins", timestamp=0)
     run_jobs(app)
 
     with app.app_context():
         assert [s.id for s in db.session.query(UserSession)] == [live.id]
-        assert db.session.query(LoginFailure).count() == 1
+        keys = {counter.key for counter in db.session.query(RateCounter)}
+        assert "open" in keys
+        assert "closed" not in keys
 
 
 def test_retention_job_drops_old_visit_coordinates(app, rep_api, shop):

@@ -8,9 +8,12 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import requests
+from flask import Flask
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 30.0
@@ -26,10 +29,13 @@ def free_port() -> int:
 class AppProcess:
     """`gunicorn -c gunicorn.conf.py` on one port, against one database, startable again."""
 
-    def __init__(self, database_url: str, log_path: Path) -> None:
+    def __init__(
+        self, database_url: str, log_path: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.database_url = database_url
         self.log_path = log_path
+        self.extra_env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -46,6 +52,7 @@ class AppProcess:
             "PORT": str(self.port),
             "SECRET_KEY": "test-secret-key",
             "REDIS_URL": "",
+            **self.extra_env,
         }
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
         with self.log_path.open("ab") as log:
@@ -72,3 +79,15 @@ class AppProcess:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def production_server(
+    migrated_app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppProcess]:
+    """`gunicorn -c gunicorn.conf.py` on the worker's database, for the tests of one module
+    (each test still starts from empty tables: the `app` fixture wipes them)."""
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    process = AppProcess(database_url, log).start()
+    yield process
+    process.kill()

@@ -73,3 +73,21 @@ def fill_accounts(
             "km_lat": KM_PER_DEG_LAT,
         },
     )
+
+
+WORLD_FILL_SQL = """
+INSERT INTO accounts (id, org_id, kind, name, location, geocode_status, status, tags, custom,
+                      owner_id, created_at, updated_at, version)
+SELECT gen_random_uuid(), %(org_id)s, 'customer', 'Account ' || n,
+       ST_SetSRID(ST_MakePoint(-180 + 360 * random(), -85 + 170 * random()), 4326)::geography,
+       'manual', 'active', '{}', '{}', %(owner_id)s, now(), now(), 1
+FROM generate_series(1, %(count)s) AS n
+"""
+
+
+def fill_accounts_worldwide(
+    cursor: Any, org_id: uuid.UUID, count: int, owner_id: uuid.UUID | None = None
+) -> None:
+    """Insert `count` accounts at distinct random places spread evenly over the whole world
+    (latitudes within 85 degrees, as a web map shows them); the caller commits."""
+    cursor.execute(WORLD_FILL_SQL, {"count": count, "org_id": org_id, "owner_id": owner_id})

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from tests.support.fixtures import SHOP
 
-__all__ = ["SHOP", "mutation", "note_data", "pull_all", "push", "visit_data"]
+__all__ = ["SHOP", "expected_checksum", "mutation", "note_data", "pull_all", "push", "visit_data"]
+
+
+def expected_checksum(rows: Iterable[tuple[Any, int]]) -> str:
+    """The checksum hash the contract defines for (id, version) rows, computed here on its own:
+    the sum mod 2^64 of the first 8 bytes (big-endian) of sha256("id:version"), 16 hex digits."""
+    total = sum(
+        int.from_bytes(hashlib.sha256(f"{str(i).lower()}:{v}".encode()).digest()[:8], "big")
+        for i, v in rows
+    )
+    return f"{total % 2**64:016x}"
 
 
 def visit_data(account_id: Any, **fields: Any) -> dict[str, Any]:

@@ -3,10 +3,9 @@ pull and the checksum of its author's working set."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
-from tests.sync.support import SHOP, mutation, note_data, pull_all, push
+from tests.sync.support import SHOP, expected_checksum, mutation, note_data, pull_all, push
 
 
 def test_note_pushed_offline_is_applied_and_listed(rep_api, rep, shop):
@@ -62,7 +61,7 @@ def test_notes_arrive_in_the_pull_and_the_checksum(org, make_user, make_account,
     assert [(c["op"], c["data"]["id"], c["data"]["body"]) for c in notes] == [
         ("upsert", data["id"], data["body"])
     ]
-    expected = {"count": 1, "hash": hashlib.sha256(f"{data['id']}:1".encode()).hexdigest()}
+    expected = {"count": 1, "hash": expected_checksum([(data["id"], 1)])}
     for viewer in (rep_api, logged_in(manager)):
         assert viewer.get("/api/v1/sync/checksum").json["note"] == expected
     outsider = logged_in(make_user(org))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from server.core.validation import NOT_STORABLE
 from server.extensions import db
 from server.sync.models import SyncClient, SyncMutation
 from server.visits.models import Visit
-from tests.sync.support import SHOP, mutation, push, visit_data
+from tests.sync.support import SHOP, mutation, note_data, pull_all, push, visit_data
 
 
 def visits_stored(app) -> int:
@@ -225,3 +227,147 @@ def test_visits_around_an_account_edit_apply_in_order(rep_api, shop):
     account = rep_api.get(f"/api/v1/accounts/{shop}").json
     assert (account["status"], account["version"]) == ("at_risk", 2)
     assert account["last_visit_at"] == "2026-12-01T10:00:00Z"
+
+
+# Data no database could store: that mutation is rejected, the push and later pushes go on
+
+
+def _push_raw(api, client_id, mutations_json):
+    """POST /sync/push with the mutations as raw JSON text (NaN and lone surrogates kept)."""
+    body = f'{{"client_id": "{client_id}", "mutations": [{", ".join(mutations_json)}]}}'
+    return api.post("/api/v1/sync/push", data=body, content_type="application/json")
+
+
+def _account_create(number, custom_json):
+    made = uuid.uuid4()
+    data = f'{{"id": "{made}", "kind": "prospect", "name": "Shop", "custom": {custom_json}}}'
+    return f'{{"id": {number}, "op": "account.create", "data": {data}}}'
+
+
+def _raw(entry):
+    return json.dumps(entry)
+
+
+def test_account_create_with_nan_is_rejected_and_later_pushes_go_on(app, rep_api, shop):
+    """Before, this mutation answered 500 on every push, so the device's outbox was stuck."""
+    client_id = uuid.uuid4()
+    visit = _raw(mutation(2, "visit.create", visit_data(shop)))
+
+    first = _push_raw(rep_api, client_id, [_account_create(1, '{"a": NaN}'), visit])
+    again = _push_raw(rep_api, client_id, [_account_create(1, '{"a": NaN}'), visit])
+    later = push(rep_api, client_id, [mutation(3, "visit.create", visit_data(shop))])
+
+    assert first.status_code == 200
+    rejected, applied = first.json["results"]
+    assert rejected["status"] == "rejected"
+    assert rejected["error"]["fields"] == {"data.custom.a": "must be a finite number"}
+    assert applied["status"] == "applied"
+    assert [r["status"] for r in again.json["results"]] == ["duplicate", "duplicate"]
+    assert [r["status"] for r in later.json["results"]] == ["applied"]
+    assert visits_stored(app) == 2
+
+
+@pytest.mark.parametrize(
+    "text", ['"Owner \\ud83d"', '"\\udc00"', '"a\\u0000b"'], ids=["high", "low", "nul"]
+)
+def test_note_with_text_no_database_stores_is_rejected_alone(app, rep_api, shop, text):
+    """A lone surrogate (a cut emoji, say) or NUL in one mutation: that one is rejected."""
+    note = _raw(mutation(1, "note.create", note_data(shop))).replace(
+        '"Owner wants the spring catalogue"', text
+    )
+    visit = _raw(mutation(2, "visit.create", visit_data(shop)))
+
+    response = _push_raw(rep_api, uuid.uuid4(), [note, visit])
+
+    assert response.status_code == 200
+    rejected, applied = response.json["results"]
+    assert (rejected["status"], list(rejected["error"]["fields"])) == ("rejected", ["data.body"])
+    assert applied["status"] == "applied"
+
+
+def test_visit_in_a_run_with_an_unstorable_value_is_rejected_alone(app, rep_api, shop):
+    """The batch handler never sees the set-aside data; the run's other visits are stored."""
+    visits = [_raw(mutation(n, "visit.create", visit_data(shop))) for n in (1, 2, 3)]
+    visits[1] = visits[1].replace('"notes": ""', '"notes": "\\ud800"')
+
+    response = _push_raw(rep_api, uuid.uuid4(), visits)
+
+    statuses = [r["status"] for r in response.json["results"]]
+    assert statuses == ["applied", "rejected", "applied"]
+    assert response.json["results"][1]["error"]["fields"] == {"data.notes": NOT_STORABLE}
+    assert visits_stored(app) == 2
+
+
+def test_push_answers_422_when_the_body_outside_mutation_data_holds_nan(rep_api, shop):
+    """Only a mutation's data is set aside; the rest of the body is the envelope's to refuse."""
+    entry = '{"id": 1, "op": "visit.create", "data": {}, "base_version": NaN}'
+
+    response = _push_raw(rep_api, uuid.uuid4(), [entry])
+
+    assert response.status_code == 422
+    assert list(response.json["error"]["fields"]) == ["mutations.0.base_version"]
+
+
+@pytest.fixture
+def database_refuses_a_name(app):
+    """A rule of the database's own that validation does not know of: an account named
+    "Refused" is a data exception (SQLSTATE 22023), as a value out of range would be."""
+    with app.app_context():
+        db.session.execute(text(REFUSING_FUNCTION))
+        db.session.execute(
+            text(
+                "CREATE TRIGGER accounts_refuse_a_name BEFORE INSERT ON accounts "
+                "FOR EACH ROW EXECUTE FUNCTION test_refuse_a_name()"
+            )
+        )
+        db.session.commit()
+    yield "Refused"
+    with app.app_context():
+        db.session.execute(text("DROP TRIGGER accounts_refuse_a_name ON accounts"))
+        db.session.execute(text("DROP FUNCTION test_refuse_a_name()"))
+        db.session.commit()
+
+
+REFUSING_FUNCTION = """
+CREATE FUNCTION test_refuse_a_name() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.name = 'Refused' THEN
+        RAISE EXCEPTION 'refused' USING ERRCODE = '22023';
+    END IF;
+    RETURN NEW;
+END
+$$
+"""
+
+
+def test_mutation_the_database_refuses_is_rejected_and_the_push_goes_on(
+    app, rep_api, shop, database_refuses_a_name
+):
+    """A DataError is the mutation's fault: rejected and recorded, never a 500 on every push."""
+    refused = {"id": str(uuid.uuid4()), "kind": "prospect", "name": database_refuses_a_name}
+    client_id = uuid.uuid4()
+    batch = [
+        mutation(1, "account.create", refused),
+        mutation(2, "visit.create", visit_data(shop)),
+    ]
+
+    response = push(rep_api, client_id, batch)
+
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json["results"]] == ["rejected", "applied"]
+    assert response.json["last_mutation_id"] == 2
+    with app.app_context():
+        ledger = db.session.scalars(select(SyncMutation).order_by(SyncMutation.mutation_id)).all()
+        assert [(m.mutation_id, m.status) for m in ledger] == [(1, "rejected"), (2, "applied")]
+
+
+def test_task_update_with_a_due_time_beyond_year_9999_in_utc_is_rejected(rep_api, rep):
+    """Stored, such a time could never be read back, and every pull would fail."""
+    task = rep_api.post("/api/v1/tasks", json={"title": "Call"}).json
+    data = {"id": task["id"], "due_at": "9999-12-31T23:00:00-05:00"}
+
+    response = push(rep_api, uuid.uuid4(), [mutation(1, "task.update", data, base_version=1)])
+
+    assert response.json["results"][0]["status"] == "rejected"
+    assert "data.due_at" in response.json["results"][0]["error"]["fields"]
+    assert pull_all(rep_api)[0]

@@ -28,3 +28,12 @@ def test_only_the_geo_room_spells_spatial_sql():
     outside_geo = {path for path in spatial if not path.startswith("geo/")}
 
     assert outside_geo == set()
+
+
+def test_business_areas_leave_the_tenant_condition_to_core():
+    """No area compares `org_id` by hand: ids resolve through core.visibility, whose rule adds
+    the tenant condition (core.tenancy.in_org), so no area can forget it."""
+    by_hand = _python_files_containing(r"\.org_id\s*[!=]=")
+    in_areas = {path for path in by_hand if path.split("/")[0] not in {"core", "sync"}}
+
+    assert in_areas == set()

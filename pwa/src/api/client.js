@@ -21,7 +21,8 @@ export function hasCsrfToken() {
   return Boolean(csrfToken);
 }
 
-export async function request(path, { method = "GET", body, fetchImpl = fetch } = {}) {
+// `keepalive`: the request outlives the page (a logout the rep follows at once with a reload).
+export async function request(path, { method = "GET", body, keepalive = false, signal, fetchImpl = fetch } = {}) {
   const headers = {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
@@ -29,6 +30,8 @@ export async function request(path, { method = "GET", body, fetchImpl = fetch } 
     method,
     headers,
     credentials: "same-origin",
+    keepalive,
+    signal,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 204) return null;
@@ -43,7 +46,7 @@ export async function request(path, { method = "GET", body, fetchImpl = fetch } 
 
 export const api = {
   login: (email, password) => request("/auth/login", { method: "POST", body: { email, password } }),
-  logout: () => request("/auth/logout", { method: "POST" }),
+  logout: () => request("/auth/logout", { method: "POST", keepalive: true }),
   me: () => request("/auth/me"),
   nearby: (lat, lng, filters = {}) => {
     const query = new URLSearchParams({ lat: lat.toFixed(6), lng: lng.toFixed(6), limit: "50" });

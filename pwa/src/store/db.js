@@ -116,13 +116,27 @@ export async function setMeta(key, value) {
   return withDb((db) => db.put("meta", value, key));
 }
 
-/** Everything of the previous user on this device, the sync state included. */
+// Every object store there is, so a store added by a later version is forgotten too.
+async function clearAll(db, { unlessWaiting }) {
+  const stores = [...db.objectStoreNames];
+  const tx = db.transaction(stores, "readwrite", { durability: "strict" });
+  const waiting = unlessWaiting ? await tx.objectStore("outbox").count() : 0;
+  await Promise.all([...(waiting > 0 ? [] : stores.map((name) => tx.objectStore(name).clear())), tx.done]);
+  return waiting;
+}
+
+/** Everything on this device, the outbox and the sync state included. */
 export async function forgetEverything() {
-  return withDb(async (db) => {
-    const stores = ["meta", "outbox", "conflicts", ...Object.values(SYNCED_STORES)];
-    const tx = db.transaction(stores, "readwrite", { durability: "strict" });
-    await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done]);
-  });
+  await withDb((db) => clearAll(db, { unlessWaiting: false }));
+}
+
+/**
+ * Everything on this device, but only when no change waits to be sent: counted and cleared in
+ * one transaction, so a change saved meanwhile (another tab) is never cleared unseen. Resolves
+ * with the number of changes waiting: 0 when the device was cleared, else nothing was touched.
+ */
+export async function forgetUnlessWaiting() {
+  return withDb((db) => clearAll(db, { unlessWaiting: true }));
 }
 
 // One account, as last seen by this device (the Account screen offline).

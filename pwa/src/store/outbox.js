@@ -22,12 +22,13 @@ export async function syncState() {
   return withDb((db) => db.get("meta", SYNC_KEY));
 }
 
-/** Merge `fields` into the sync state (last sync time, last error...). */
+/** Merge `fields` into the sync state (last sync time, last error...), when a user is bound. */
 export async function updateSyncState(fields) {
   await withDb(async (db) => {
     const tx = db.transaction("meta", "readwrite");
     const state = await tx.store.get(SYNC_KEY);
-    await Promise.all([tx.store.put({ ...state, ...fields }, SYNC_KEY), tx.done]);
+    // None: the device was cleared at a logout (in another tab, maybe) after this sync began.
+    await Promise.all([state ? tx.store.put({ ...state, ...fields }, SYNC_KEY) : Promise.resolve(), tx.done]);
   });
   changed();
 }
@@ -170,7 +171,8 @@ export async function acknowledge(lastMutationId, results = []) {
  * server's rows with our pending mutations re-applied on top, the acknowledged mutations
  * dropped, the rows a finished snapshot left out forgotten (see snapshot.js), and the cursor, all
  * in one transaction, so the cursor never runs ahead of the rows it stands for. A page pulled
- * from a cursor the device no longer has (a resync meanwhile) is dropped: resolves false.
+ * from a cursor the device no longer has (a resync meanwhile), or pulled for a user the device
+ * has forgotten since (a logout in another tab), is dropped: resolves false.
  */
 export async function storePull(page, from = null) {
   const stored = await withDb(async (db) => {
@@ -178,7 +180,7 @@ export async function storePull(page, from = null) {
     const tx = db.transaction(stores, "readwrite", { durability: "strict" });
     const meta = tx.objectStore("meta");
     const state = await meta.get(SYNC_KEY);
-    if ((state?.cursor ?? null) !== from) return tx.done.then(() => false);
+    if (!state || (state.cursor ?? null) !== from) return tx.done.then(() => false);
     const outbox = tx.objectStore("outbox");
     const acknowledged = Number.isInteger(page.last_mutation_id) ? page.last_mutation_id : 0;
     const pending = stillPending(await outbox.getAll(), acknowledged);

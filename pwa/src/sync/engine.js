@@ -33,6 +33,7 @@ export class SyncEngine {
     this.running = null;
     this.again = false;
     this.started = false;
+    this.aborter = null; // ends the requests in flight when the engine stops
     this.listeners = [];
   }
 
@@ -40,6 +41,7 @@ export class SyncEngine {
   start() {
     if (this.started) return this.trigger("start");
     this.started = true;
+    this.aborter = new AbortController();
     const on = (target, type, handler) => {
       target.addEventListener(type, handler);
       this.listeners.push(() => target.removeEventListener(type, handler));
@@ -54,13 +56,20 @@ export class SyncEngine {
     this.trigger("start");
   }
 
-  /** Stop (logged out or session ended); nothing stored is touched. */
+  /**
+   * Stop (logged out or session ended); nothing stored is touched. The requests in flight are
+   * abandoned; resolves once the run under way has ended, so nothing it would still write lands
+   * after the caller's next step (a logout clearing the device).
+   */
   stop(state = "idle") {
     this.started = false;
+    this.aborter?.abort();
     for (const remove of this.listeners.splice(0)) remove();
     clearTimeout(this.timer);
     clearTimeout(this.debounce);
-    this.setState(state);
+    // Only a change is announced: a listener that stops the engine on "auth" would run again.
+    if (state !== this.state) this.setState(state);
+    return this.running ?? Promise.resolve();
   }
 
   /** A local change was saved: sync shortly (a burst of taps makes one push). */
@@ -92,7 +101,7 @@ export class SyncEngine {
   }
 
   async cycle() {
-    if (!this.started) return;
+    if (!this.started || !(await syncState())) return; // stopped, or nobody on this device any more
     this.setState("syncing");
     try {
       await this.ensureSession();
@@ -119,7 +128,8 @@ export class SyncEngine {
       if (batch.length === 0) return;
       let answer;
       try {
-        answer = await request("/sync/push", { method: "POST", body: { client_id, mutations: batch.map(wireMutation) } });
+        const body = { client_id, mutations: batch.map(wireMutation) };
+        answer = await request("/sync/push", { method: "POST", body, signal: this.aborter?.signal });
       } catch (error) {
         // Too large for the server after all: halve the batch (one mutation always goes alone).
         if (classifyFailure(error) === "split" && batch.length > 1) {
@@ -142,7 +152,16 @@ export class SyncEngine {
       const { client_id, cursor = null } = await syncState();
       const query = new URLSearchParams({ client_id, limit: String(PULL_LIMIT) });
       if (cursor) query.set("cursor", cursor);
-      const page = await request(`/sync/pull?${query}`);
+      let page;
+      try {
+        page = await request(`/sync/pull?${query}`, { signal: this.aborter?.signal });
+      } catch (error) {
+        // The server no longer takes this cursor (its SECRET_KEY changed, or the cursor is of
+        // an older format): download everything again, as "Download everything again" does.
+        if (!cursor || error.code !== "invalid_cursor") throw error;
+        await updateSyncState({ cursor: null });
+        continue;
+      }
       if (!Array.isArray(page?.changes)) throw new BadResponse("pull");
       const stored = await storePull(page, cursor);
       if (stored && !page.has_more) return; // not stored: the cursor moved meanwhile, go on from it
@@ -160,6 +179,7 @@ export class SyncEngine {
   }
 
   async failed(error) {
+    if (!this.started) return; // stopped meanwhile (its requests abandoned): nothing to retry
     const kind = classifyFailure(error);
     if (error.code === "csrf_failed") setCsrfToken(null);
     this.lastError = { status: error.status ?? null, code: error.code ?? error.name, message: error.message, at: new Date().toISOString() };

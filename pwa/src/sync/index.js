@@ -1,7 +1,7 @@
 // What the views use: save a change (outbox + optimistic row, then sync soon) and start or stop
 // syncing with the session. The Socket.IO client is loaded only after login, in its own chunk,
 // so the shell stays light; a poke (or a reconnect) only makes the engine pull.
-import { OUTBOX_EVENT, outcomeOf, record, recordAction } from "../store/outbox.js";
+import { OUTBOX_EVENT, outcomeOf, record, recordAction, waitingCount } from "../store/outbox.js";
 import { SYNC_STATUS_EVENT, engine } from "./engine.js";
 
 const BACKGROUND_SYNC_TAG = "waypoint-outbox";
@@ -68,12 +68,24 @@ export function startSync() {
   if (!socket) connectRealtime(session);
 }
 
-/** Logged out (or the session ended): stop; the outbox stays on the device. */
+/**
+ * Logged out (or the session ended): stop; the outbox stays on the device. Resolves once the
+ * sync run under way, if any, has ended.
+ */
 export function stopSync(state) {
   session += 1;
-  engine.stop(state);
   socket?.disconnect();
   socket = null;
+  return engine.stop(state);
+}
+
+/**
+ * Send what waits now (the rep asked to before logging out): resolves with the number still
+ * waiting after one full run, 0 once the server has acknowledged everything.
+ */
+export async function sendWaiting() {
+  await engine.trigger("send");
+  return waitingCount();
 }
 
 async function connectRealtime(mine) {

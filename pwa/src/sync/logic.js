@@ -1,6 +1,6 @@
 // The sync engine's pure rules, DOM-free so they are unit-tested in node: which mutations go in one
 // push, how long to wait after a failure, how a pending mutation shows on top of the server's row
-// (the "rebase"), and the string the convergence checksum hashes.
+// (the "rebase"), and the convergence checksum.
 
 /** The request limits we keep well inside of (the server takes 1,000 mutations or 1 MB). */
 export const BATCH_LIMITS = { count: 100, bytes: 256 * 1024 };
@@ -120,28 +120,30 @@ export function stillPending(pending, lastMutationId) {
   return pending.filter((mutation) => mutation.id > lastMutationId);
 }
 
-/**
- * The text GET /sync/checksum hashes for one entity: "<id>:<version>" for each row, rows sorted by
- * id (lowercase UUID text, ascending, by code unit as the server sorts it), joined with ",".
- */
-export function checksumString(rows) {
-  return rows
-    .map((row) => [String(row.id).toLowerCase(), row.version])
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([id, version]) => `${id}:${version}`)
-    .join(",");
+/** Checksum sums wrap at 64 bits, as the server's do. */
+const DIGEST_MASK = (1n << 64n) - 1n;
+
+/** One row's digest: the first 8 bytes of SHA-256("<id>:<version>") (lowercase id), big-endian. */
+export async function rowDigest(id, version) {
+  const text = `${String(id).toLowerCase()}:${version}`;
+  const digest = await globalThis.crypto.subtle.digest("SHA-256", encoder.encode(text));
+  return new DataView(digest).getBigUint64(0);
 }
 
-/** Lowercase hex SHA-256 of a string (crypto.subtle, in browsers and node alike). */
-export async function sha256Hex(text) {
-  const digest = await globalThis.crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+/**
+ * The hash GET /sync/checksum gives for one entity: the rows' digests summed mod 2^64, as 16
+ * lowercase hex digits. A sum needs no order, so the server adds up digests it stores per row.
+ */
+export async function checksumHash(rows) {
+  const digests = await Promise.all(rows.map((row) => rowDigest(row.id, row.version)));
+  const total = digests.reduce((sum, digest) => (sum + digest) & DIGEST_MASK, 0n);
+  return total.toString(16).padStart(16, "0");
 }
 
 /** The local counterpart of one entity's checksum: rows the server knows (they have a version). */
 export async function localChecksum(rows) {
   const synced = rows.filter((row) => Number.isInteger(row.version));
-  return { count: synced.length, hash: await sha256Hex(checksumString(synced)) };
+  return { count: synced.length, hash: await checksumHash(synced) };
 }
 
 /** How the engine treats a failed call: "offline", "auth", "retry" (with a server hint) or "fatal". */

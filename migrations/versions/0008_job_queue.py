@@ -5,8 +5,8 @@ unchanged from the package), so this revision applies the same thing whatever ve
 installed later; a procrastinate upgrade that changes its schema comes with a revision applying
 that release's migration scripts.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0005"
-down_revision = "0004"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
