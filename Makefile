@@ -16,7 +16,7 @@ FLASK  := .venv/bin/flask --app wsgi
 # `export DATABASE_URL="$(...)"` export's own success would hide the failure).
 WITH_DB := DATABASE_URL="$$(scripts/ensure-db.sh)" && export DATABASE_URL &&
 
-.PHONY: help venv pwa test-pwa browser run test lint fmt typecheck db-upgrade db-revision db-check bench bench-sync bench-checksum bench-pwa seed clean-db
+.PHONY: help venv pwa test-pwa browser run test lint fmt typecheck db-upgrade db-revision db-check bench bench-sync bench-checksum bench-jobs bench-pwa seed clean-db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET   (make test PYTEST_ARGS="-k visits", make db-revision m="add visits")'
@@ -32,8 +32,8 @@ pwa: ## Build the offline web app (when scripts/build-pwa.sh exists)
 browser: ## Install Chromium for the end-to-end tests (when missing)
 	@scripts/ensure-browser.sh
 
-run: venv pwa ## Migrate, seed the demo data and serve on HOST:PORT (127.0.0.1:8000)
-	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) seed-demo && exec $(PYTHON) wsgi.py
+run: venv pwa ## Migrate, seed the demo data and serve on HOST:PORT (127.0.0.1:8000), with a job worker
+	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) seed-demo && exec scripts/serve.sh
 
 test-pwa: pwa ## Vitest unit tests of the web app
 	@npx --no-install vitest run
@@ -75,6 +75,9 @@ bench-sync: venv pwa browser ## Sync figures: 1,000-mutation push, re-push, pull
 
 bench-checksum: venv ## Sync checksum at 100k accounts: the former formula and the current, side by side
 	@$(WITH_DB) $(PYTHON) -m bench.checksum $(BENCH_ARGS)
+
+bench-jobs: venv ## Job figures: 40 parallel reverse geocodes; 1,000 account creates pushed, then geocoded
+	@$(WITH_DB) $(PYTHON) -m bench.jobs
 
 bench-pwa: venv pwa browser ## Web app budgets: bundle sizes, offline start, Lighthouse
 	@$(WITH_DB) $(PYTHON) -m bench.pwa_budgets

@@ -27,11 +27,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def production_server(database_url: str, log_path: Path) -> Iterator[int]:
+def production_server(
+    database_url: str, log_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[int]:
     """`gunicorn -c gunicorn.conf.py` on a free loopback port; yields the port, always stopped."""
     port = free_port()
     env = {
         **os.environ,
+        **(extra_env or {}),
         "DATABASE_URL": database_url,
         "HOST": "127.0.0.1",
         "PORT": str(port),

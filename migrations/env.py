@@ -1,7 +1,8 @@
 """Alembic environment: Flask-Migrate's app wiring plus GeoAlchemy2's helpers.
 
-PostGIS owns spatial_ref_sys and the topology/tiger tables; include_object keeps autogenerate
-and `flask db check` from proposing to drop them.
+PostGIS owns spatial_ref_sys and the topology/tiger tables, and the job queue (procrastinate,
+revision 0005) its procrastinate_* tables; include_object keeps autogenerate and `flask db check`
+from proposing to drop them.
 """
 
 import logging
@@ -16,6 +17,7 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 POSTGIS_OWNED_TABLES = {"spatial_ref_sys", "layer", "topology"}
+JOB_QUEUE_PREFIX = "procrastinate_"
 
 
 def get_engine():
@@ -24,6 +26,8 @@ def get_engine():
 
 def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "table" and name in POSTGIS_OWNED_TABLES:
+        return False
+    if type_ == "table" and name.startswith(JOB_QUEUE_PREFIX):
         return False
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 

@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
     install_security_headers(app, _origin(settings.tile_url))
     _register_cli(app)
+    _register_jobs(app)
     if settings.trusted_proxy_hops:
         hops = settings.trusted_proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
@@ -107,6 +108,13 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (health, users, accounts, visits, notes, tasks, sync, geocoding, openapi, web):
         app.register_blueprint(blueprint)
+
+
+def _register_jobs(app: Flask) -> None:
+    from server.core.queue import init_queue
+    from server.jobs import register
+
+    init_queue(app, register)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,10 +1,12 @@
-"""Flask CLI commands: `flask --app wsgi create-org | seed-demo | geocode-pending |
-drop-visit-locations`."""
+"""Flask CLI commands: `flask --app wsgi create-org | seed-demo | worker | geocode-pending |
+drop-visit-locations | purge-stale-logins`."""
 
 from __future__ import annotations
 
+import logging
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from server.core.errors import ApiError
@@ -47,15 +49,29 @@ def seed_demo() -> None:
         click.echo(f"  {role:<8} {email}")
 
 
+@click.command("worker")
+@with_appcontext
+@click.option("--concurrency", default=2, show_default=True, help="Jobs run at once.")
+@click.option("--queue", "queues", multiple=True, help="Only these queues (default: all).")
+def worker(concurrency: int, queues: tuple[str, ...]) -> None:
+    """Run background jobs (geocoding, scheduled clean-ups) until stopped (Ctrl-C, SIGTERM).
+    Run as many as needed, on any machine that reaches the database."""
+    from server.core.queue import new_queue
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    queue = new_queue(current_app, max_connections=concurrency + 4)
+    # Finished jobs are forgotten; failed ones stay in procrastinate_jobs to be looked into.
+    queue.run_worker(concurrency=concurrency, queues=list(queues) or None, delete_jobs="successful")
+
+
 @click.command("geocode-pending")
 @with_appcontext
 @click.option("--batch-size", default=100, show_default=True)
 def geocode_pending(batch_size: int) -> None:
-    """Retry geocoding accounts whose geocoder was unavailable when they were saved."""
-    from server.accounts.operations import geocode_pending as retry
+    """Geocode accounts still pending now, in the foreground (workers do it on their own)."""
+    from server.jobs.tasks import geocode_pending as geocode
 
-    with unit_of_work():
-        located, failed, waiting = retry(batch_size)
+    located, failed, waiting = geocode(batch_size)
     click.echo(f"located {located}, not found {failed}, still pending {waiting}")
 
 
@@ -63,7 +79,7 @@ def geocode_pending(batch_size: int) -> None:
 @with_appcontext
 def drop_visit_locations() -> None:
     """Drop the raw coordinates of visits older than their organisation's retention period
-    (60 days unless changed); distance and verification stay. Run it daily (cron, a timer)."""
+    (60 days unless changed); distance and verification stay. Workers run it daily."""
     from server.visits.operations import drop_expired_locations
 
     with unit_of_work():
@@ -71,7 +87,27 @@ def drop_visit_locations() -> None:
     click.echo(f"dropped the coordinates of {dropped} visits")
 
 
+@click.command("purge-stale-logins")
+@with_appcontext
+def purge_stale_logins() -> None:
+    """Delete closed rate-limit windows (failed logins) and ended sessions. Workers run it
+    hourly."""
+    from server.users.housekeeping import purge_stale_logins as purge
+
+    with unit_of_work():
+        counters, sessions = purge()
+    click.echo(f"deleted {counters} closed rate-limit windows and {sessions} ended sessions")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
-    for command in (create_org, seed_demo, geocode_pending, drop_visit_locations):
+    commands = (
+        create_org,
+        seed_demo,
+        worker,
+        geocode_pending,
+        drop_visit_locations,
+        purge_stale_logins,
+    )
+    for command in commands:
         app.cli.add_command(command)

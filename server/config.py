@@ -55,6 +55,8 @@ class Settings:
     geocoder_user_agent: str = "waypoint-crm/0.1 (self-hosted)"
     geocoder_timeout_s: float = 5.0
     geocoder_min_interval_s: float = 1.0
+    # A reverse lookup that would wait longer than this for its turn is refused at once (503).
+    geocoder_max_wait_s: float = 3.0
     routing_url: str | None = None
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "&copy; OpenStreetMap contributors"
@@ -100,6 +102,7 @@ class Settings:
             geocoder_min_interval_s=_env_float(
                 "GEOCODER_MIN_INTERVAL_S", 1.0 if public_geocoder else 0.0
             ),
+            geocoder_max_wait_s=_env_float("GEOCODER_MAX_WAIT_S", 3.0),
             routing_url=os.environ.get("ROUTING_URL") or None,
             tile_url=os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
             tile_attribution=os.environ.get(

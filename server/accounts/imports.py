@@ -3,7 +3,7 @@
 Import is all or nothing: every row is checked first, and one bad row means nothing is stored
 and the answer names each bad row and field ("row 3.name", with the header as row 1). Rows with an
 address but no coordinates are stored as geocode_status "pending", not geocoded on the spot: the
-public geocoder allows one request a second, so `flask geocode-pending` locates them afterwards.
+public geocoder allows one request a second, so background jobs locate them afterwards.
 An id that is already taken is an error of its row.
 """
 
@@ -22,7 +22,12 @@ from server.accounts.csv_io import (
     unknown_columns,
     write_rows,
 )
-from server.accounts.operations import MANAGING_ROLES, build_account, location_without_geocoding
+from server.accounts.operations import (
+    MANAGING_ROLES,
+    build_account,
+    geocode_later,
+    location_without_geocoding,
+)
 from server.accounts.queries import existing_ids, list_accounts
 from server.accounts.schemas import AccountCreate, AccountFilters, ImportReport
 from server.core.auth import Principal
@@ -60,6 +65,8 @@ def import_accounts(principal: Principal, raw: bytes) -> ImportReport:
     db.session.add_all(accounts)
     db.session.flush()
     pending = sum(1 for account in accounts if account.geocode_status == "pending")
+    if pending:
+        geocode_later()
     return ImportReport(created=len(accounts), geocode_pending=pending)
 
 

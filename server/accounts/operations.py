@@ -1,4 +1,8 @@
-"""Writing accounts: create (geocoding the address when no location is given), update, archive."""
+"""Writing accounts: create, update, archive; an address without a location is geocoded later.
+
+No geocoder is asked while a transaction is open: an account with an address and no location is
+stored `pending`, and a background job (server/jobs) asks the geocoder, then records the answer.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,13 @@ from typing import Any
 from sqlalchemy import select
 
 from server.accounts.models import Account
-from server.accounts.queries import load_account_for_update
+from server.accounts.queries import existing_ids, load_account_for_update
 from server.accounts.schemas import AccountCreate, AccountPatch
 from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
 from server.core.errors import ApiError, conflict, invalid
 from server.core.events import queue_event, sync_poke
+from server.core.queue import queue_job
 from server.extensions import db
 from server.geo import queries as geo
 from server.geo.geojson import Point
@@ -25,10 +30,13 @@ log = logging.getLogger(__name__)
 
 DEFAULT_STATUS = {"customer": "active", "prospect": "new"}
 MANAGING_ROLES = ("admin", "manager")
+# The background task that geocodes pending accounts (server/jobs registers it).
+GEOCODE_TASK = "geocode-pending"
 
 
 def geocode_address(address: str) -> tuple[Any, str]:
-    """A location value and geocode_status for an address: ok, failed (no match) or pending."""
+    """A location value and geocode_status for an address: ok, failed (no match) or pending.
+    Asks the geocoder: never call it inside a transaction."""
     try:
         found = get_geocoder().geocode(address)
     except GeocodingUnavailableError as error:
@@ -43,8 +51,14 @@ def _locate(location: Point | None, address: str | None) -> tuple[Any, str]:
     if location is not None:
         return geo.point_to_store(location), "manual"
     if address and address.strip():
-        return geocode_address(address)
+        return None, "pending"
     return None, "failed"
+
+
+def _geocode_later(account: Account) -> None:
+    """Ask for the account's address to be geocoded once this transaction has committed."""
+    if account.geocode_status == "pending":
+        geocode_later()
 
 
 def _check_owner(principal: Principal, owner_id: uuid.UUID | None) -> None:
@@ -70,7 +84,55 @@ def create_account(principal: Principal, data: AccountCreate) -> Account:
     db.session.add(account)
     db.session.flush()
     queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
+    _geocode_later(account)
     return account
+
+
+def create_accounts(principal: Principal, batch: list[AccountCreate]) -> list[Account | ApiError]:
+    """Create a run of accounts at once (a device's backlog): each one's account, or why it was
+    refused (nothing is written for that one); one insert, one poke per owner, one job."""
+    taken = existing_ids([data.id for data in batch if data.id is not None])
+    owners: dict[uuid.UUID | None, ApiError | None] = {}
+    outcomes: list[Account | ApiError] = []
+    for data in batch:
+        try:
+            outcomes.append(_new_account(principal, data, taken, owners))
+        except ApiError as error:
+            outcomes.append(error)
+    created = [item for item in outcomes if isinstance(item, Account)]
+    db.session.add_all(created)
+    db.session.flush()
+    for owner_id in {account.owner_id for account in created}:
+        queue_event(db.session(), sync_poke(principal.org_id, owner_id))
+    if any(account.geocode_status == "pending" for account in created):
+        geocode_later()
+    return outcomes
+
+
+def _new_account(
+    principal: Principal,
+    data: AccountCreate,
+    taken: set[uuid.UUID],
+    owners: dict[uuid.UUID | None, ApiError | None],
+) -> Account:
+    """One account of a batch, unsaved; `taken` and `owners` remember the ids and owners seen."""
+    owner_id = data.owner_id
+    if owner_id is None and principal.role == "rep":
+        owner_id = principal.id
+    if owner_id not in owners:
+        try:
+            _check_owner(principal, owner_id)
+            owners[owner_id] = None
+        except ApiError as error:
+            owners[owner_id] = error
+    refusal = owners[owner_id]
+    if refusal is not None:
+        raise refusal
+    if data.id is not None:
+        if data.id in taken:
+            raise conflict("an account with this id already exists", {"id": "already in use"})
+        taken.add(data.id)
+    return build_account(principal, data, owner_id, *_locate(data.location, data.address))
 
 
 def build_account(
@@ -132,6 +194,7 @@ def update_account(principal: Principal, account_id: uuid.UUID, patch: AccountPa
     account.version += 1
     db.session.flush()
     queue_event(db.session(), sync_poke(account.org_id, previous_owner, account.owner_id))
+    _geocode_later(account)
     return account
 
 
@@ -157,27 +220,41 @@ def archive_account(principal: Principal, account_id: uuid.UUID) -> None:
     queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
 
 
-def geocode_pending(batch_size: int = 100) -> tuple[int, int, int]:
-    """Retry accounts left pending: (located, not found, still pending after this run).
+def pending_address(account_id: uuid.UUID) -> str | None:
+    """The address of an account still waiting to be geocoded, None when it waits no more."""
+    address: str | None = db.session.scalar(
+        select(Account.address).where(
+            Account.id == account_id,
+            Account.geocode_status == "pending",
+            Account.archived_at.is_(None),
+        )
+    )
+    return address
 
-    Stops at the first account the geocoder cannot answer for: it is down, so the rest wait.
-    """
-    accounts = db.session.scalars(
-        select(Account)
-        .where(Account.geocode_status == "pending", Account.archived_at.is_(None))
-        .order_by(Account.created_at)
-        .limit(batch_size)
-        .with_for_update(skip_locked=True)
-    ).all()
-    outcomes = {"ok": 0, "failed": 0, "pending": 0}
-    for position, account in enumerate(accounts):
-        location, status = _locate(None, account.address)
-        if status == "pending":
-            outcomes["pending"] = len(accounts) - position
-            break
-        account.location, account.geocode_status = location, status
-        account.updated_at = now_utc()
-        account.version += 1
-        outcomes[status] += 1
+
+def record_geocode(account_id: uuid.UUID, address: str, location: Any, status: str) -> bool:
+    """Store the geocoder's answer for `address` on a still-pending account (a new version its
+    owner's devices are poked to pull); False when the account changed meanwhile."""
+    account = db.session.scalar(select(Account).where(Account.id == account_id).with_for_update())
+    if account is None or account.geocode_status != "pending" or account.address != address:
+        return False
+    account.location, account.geocode_status = location, status
+    account.updated_at = now_utc()
+    account.version += 1
     db.session.flush()
-    return outcomes["ok"], outcomes["failed"], outcomes["pending"]
+    queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
+    return True
+
+
+def pending_account_ids(limit: int = 100) -> list[uuid.UUID]:
+    """Accounts waiting to be geocoded, longest waiting first."""
+    statement = select(Account.id).where(
+        Account.geocode_status == "pending", Account.archived_at.is_(None)
+    )
+    return list(db.session.scalars(statement.order_by(Account.updated_at).limit(limit)))
+
+
+def geocode_later() -> None:
+    """Ask for the pending accounts to be geocoded once this transaction has committed (one job
+    goes through all of them; asking again while it waits queues nothing more)."""
+    queue_job(db.session(), GEOCODE_TASK)

@@ -314,6 +314,14 @@ def account_by_id(account_id: uuid.UUID) -> AccountOut:
     return to_out(row)
 
 
+def accounts_by_ids(account_ids: list[uuid.UUID]) -> dict[uuid.UUID, AccountOut]:
+    """Accounts just written by the caller, read back in API shape, by id."""
+    if not account_ids:
+        return {}
+    statement = select(*account_columns()).where(Account.id.in_(account_ids))
+    return {out.id: out for out in map(to_out, db.session.execute(statement))}
+
+
 def existing_ids(ids: list[uuid.UUID]) -> set[uuid.UUID]:
     """Which of these account ids are taken already (in any organisation: ids are global)."""
     if not ids:

@@ -1,5 +1,6 @@
 """unit_of_work(): the only place in Waypoint that commits; savepoint() for work that may fail
-on its own inside a larger transaction; reads_without_transaction for views that only read."""
+on its own inside a larger transaction; reads_without_transaction for views that only read;
+release_connection() before a view waits on something outside."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy.orm import Session
 
 from server.core.events import discard_after, queued, take_queued
+from server.core.queue import discard_jobs_after, queued_jobs, take_jobs
 from server.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -26,21 +28,29 @@ def unit_of_work() -> Iterator[Session]:
     except BaseException:
         session.rollback()
         take_queued(session)
+        take_jobs(session)
         raise
 
 
 @contextmanager
 def savepoint() -> Iterator[Session]:
-    """A nested transaction: on error its writes and the events it queued are undone, the
+    """A nested transaction: on error its writes and the events and jobs it queued are undone, the
     enclosing transaction goes on, and the error propagates."""
     session = db.session()
-    mark = len(queued(session))
+    mark, job_mark = len(queued(session)), len(queued_jobs(session))
     try:
         with session.begin_nested():
             yield session
     except BaseException:
         discard_after(session, mark)
+        discard_jobs_after(session, job_mark)
         raise
+
+
+def release_connection() -> None:
+    """End the request's reads and give its connection back to the pool before a long wait (an
+    outbound call): nothing may be left to write. Loaded objects stay readable, detached."""
+    db.session.close()
 
 
 def reads_without_transaction(view: F) -> F:

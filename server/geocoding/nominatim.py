@@ -1,13 +1,13 @@
 """Nominatim through geopy: URL, user agent, timeout and request spacing from config.
 
 The public service's usage policy asks for at most one request a second and a real user
-agent; answers are cached so the same address is never asked twice in a process.
+agent: requests are spaced by a Pacer (no lock is held while one waits or asks), and answers are
+cached so the same address is never asked twice in a process.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +16,7 @@ from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim
 
 from server.geocoding.base import GeocodeResult, GeocodingUnavailableError
+from server.geocoding.pacing import Pacer
 
 CACHE_SIZE = 2048
 
@@ -31,42 +32,47 @@ class NominatimGeocoder:
             user_agent=user_agent,
             timeout=timeout_s,
         )
-        self._min_interval_s = min_interval_s
-        self._last_request_at = 0.0
+        self._pacer = Pacer(min_interval_s)
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, str], GeocodeResult | None] = OrderedDict()
 
     def geocode(self, address: str) -> GeocodeResult | None:
-        """The best match for `address`, None when nothing matches."""
+        """The best match for `address`, None when nothing matches (waits for its turn)."""
         key = ("geocode", " ".join(address.lower().split()))
-        return self._cached(key, lambda: self._client.geocode(address, exactly_one=True))
+        return self._cached(
+            key, lambda: self._client.geocode(address, exactly_one=True), None, None
+        )
 
-    def reverse(self, lng: float, lat: float) -> GeocodeResult | None:
-        """The address at a position, None when there is none."""
+    def reverse(
+        self, lng: float, lat: float, caller: str | None = None, max_wait_s: float | None = None
+    ) -> GeocodeResult | None:
+        """The address at a position, None when there is none; GeocoderBusyError when `caller`
+        would wait longer than `max_wait_s` for its turn or already waits."""
         key = ("reverse", f"{lat:.6f},{lng:.6f}")
-        return self._cached(key, lambda: self._client.reverse((lat, lng), exactly_one=True))
+        ask = lambda: self._client.reverse((lat, lng), exactly_one=True)  # noqa: E731
+        return self._cached(key, ask, caller, max_wait_s)
 
-    def _cached(self, key: tuple[str, str], ask: Any) -> GeocodeResult | None:
+    def _cached(
+        self, key: tuple[str, str], ask: Any, caller: str | None, max_wait_s: float | None
+    ) -> GeocodeResult | None:
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-            result = self._ask_politely(ask)
+        with self._pacer.turn(caller, max_wait_s):
+            result = self._ask(ask)
+        with self._lock:
             self._cache[key] = result
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-            return result
+        return result
 
-    def _ask_politely(self, ask: Any) -> GeocodeResult | None:
-        wait = self._last_request_at + self._min_interval_s - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
+    @staticmethod
+    def _ask(ask: Any) -> GeocodeResult | None:
         try:
             location = ask()
         except GeopyError as error:
             raise GeocodingUnavailableError(str(error)) from error
-        finally:
-            self._last_request_at = time.monotonic()
         if location is None:
             return None
         return GeocodeResult(

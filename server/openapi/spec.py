@@ -57,8 +57,9 @@ ERROR_DESCRIPTIONS = {
     422: "Validation error; `fields` names each offending field",
     429: "Rate limited; see `Retry-After`",
     503: (
-        "An outside service (`geocoding_unavailable`) or the database (`unavailable`) is down; "
-        "nothing was changed; retry after `Retry-After`"
+        "An outside service (`geocoding_unavailable`) or the database (`unavailable`) is down, "
+        "or too many requests wait for the geocoder (`geocoder_busy`); nothing was changed; "
+        "retry after `Retry-After`"
     ),
 }
 # The HTTP server (gunicorn) answers a request line over 4 KiB itself, before the app sees it.
@@ -219,7 +220,7 @@ ROUTES: tuple[Route, ...] = (
     Route(
         "post",
         "/api/v1/accounts",
-        "Create an account (geocoded when only an address is given)",
+        "Create an account (geocoded in the background when only an address is given)",
         "accounts",
         {201: AccountOut},
         body=AccountCreate,
@@ -433,7 +434,9 @@ ROUTES: tuple[Route, ...] = (
         description=(
             'Answers {"address": "..."}, or {"address": null} when the geocoder knows no address '
             "there. A missing or invalid lat/lng is a 422 naming the field, as in the accounts "
-            "queries; a geocoder outage is a 503 `geocoding_unavailable`."
+            "queries; a geocoder outage is a 503 `geocoding_unavailable`, and a lookup whose "
+            "turn is too far away (or whose caller already waits for one) a 503 `geocoder_busy` "
+            "at once; both carry Retry-After."
         ),
     ),
     Route(

@@ -26,7 +26,9 @@ def publish(events: list[Event]) -> None:
 
 
 def _after_commit(session: Session) -> None:
-    publish(take_queued(session))
+    # SQLAlchemy calls this on a savepoint's release too: its events wait for the real commit.
+    if session.get_nested_transaction() is None:
+        publish(take_queued(session))
 
 
 def _after_rollback(session: Session) -> None:

@@ -82,6 +82,37 @@ def _account_create(principal: Principal, data: dict[str, Any], _: int | None) -
     return account_queries.account_by_id(account.id).model_dump(mode="json")
 
 
+def _account_create_batch(
+    principal: Principal, batch: list[dict[str, Any]]
+) -> list[dict[str, Any] | ApiError]:
+    """account.create for a run of mutations at once: each one's entity, or why it failed."""
+    parsed: list[AccountCreate | ApiError] = []
+    for data in batch:
+        try:
+            parsed.append(_offline_account(_parse(AccountCreate, data)))
+        except ApiError as error:
+            parsed.append(error)
+    made = accounts.create_accounts(principal, [p for p in parsed if isinstance(p, AccountCreate)])
+    shown = account_queries.accounts_by_ids([a.id for a in made if not isinstance(a, ApiError)])
+    outcomes = iter(made)
+    results: list[dict[str, Any] | ApiError] = []
+    for item in parsed:
+        outcome = item if isinstance(item, ApiError) else next(outcomes)
+        results.append(outcome if isinstance(outcome, ApiError) else _dumped(shown[outcome.id]))
+    return results
+
+
+def _offline_account(created: AccountCreate) -> AccountCreate:
+    if created.id is None:
+        raise invalid({"data.id": "an account made offline carries its own id"})
+    return created
+
+
+def _dumped(account: Any) -> dict[str, Any]:
+    dumped: dict[str, Any] = account.model_dump(mode="json")
+    return dumped
+
+
 def _versioned_update(
     schema: Any,
     update: Callable[[Principal, uuid.UUID, Any], dict[str, Any]],
@@ -141,7 +172,10 @@ OPERATIONS: dict[str, Handler] = {
 }
 # Ops whose consecutive mutations one call can apply together (a device's backlog of visits):
 # each mutation still gets its own result, and nothing is written for one that fails.
-BATCH_OPERATIONS: dict[str, BatchHandler] = {"visit.create": _visit_create_batch}
+BATCH_OPERATIONS: dict[str, BatchHandler] = {
+    "visit.create": _visit_create_batch,
+    "account.create": _account_create_batch,
+}
 
 
 def handler_for(op: str) -> Handler:

@@ -6,7 +6,12 @@ The geocoder is a local server speaking Nominatim's /reverse protocol
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+
+from server.extensions import db
+from tests.support.fixtures import ApiClient
 
 ADDRESS = "Calea Victoriei 12, Sector 1, Bucharest, 010061, Romania"
 LNG, LAT = 26.0963, 44.4325
@@ -105,3 +110,68 @@ def test_reverse_answers_401_when_no_one_is_logged_in(client, fake_geocoder):
     assert response.status_code == 401
     assert response.json["error"]["code"] == "unauthorized"
     assert fake_geocoder.requests == []
+
+
+@pytest.fixture
+def paced_app(app_with):
+    """The app spacing geocoder requests a second apart (as for the public service), and
+    refusing a lookup that would wait more than a second for its turn."""
+    return app_with(geocoder_min_interval_s=1.0, geocoder_max_wait_s=1.0)
+
+
+def _logged_in_to(app, user):
+    api = ApiClient(app.test_client())
+    assert api.login(user.email).status_code == 200
+    return api
+
+
+def _in_parallel(calls):
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+def test_lookups_beyond_the_wait_bound_answer_503_busy_holding_no_connection(
+    paced_app, org, make_user, fake_geocoder
+):
+    """Forty users ask at once of a slow geocoder: the few whose turn comes within the bound
+    are answered, the others get 503 geocoder_busy with Retry-After instead of queueing; no
+    request holds a database connection while the geocoder is asked."""
+    fake_geocoder.add(ADDRESS, LNG, LAT)
+    fake_geocoder.delay_s = 0.3
+    with paced_app.app_context():
+        engine = db.engine
+    held: list[int] = []
+    fake_geocoder.on_request = lambda: held.append(engine.pool.checkedout())
+    apis = [_logged_in_to(paced_app, make_user(org)) for _ in range(40)]
+
+    responses = _in_parallel(
+        [lambda api=api: api.get(f"{PATH}?lat={LAT}&lng={LNG}") for api in apis]
+    )
+
+    answered = [r for r in responses if r.status_code == 200]
+    busy = [r for r in responses if r.status_code == 503]
+    assert len(answered) + len(busy) == 40
+    assert len(busy) >= 20
+    assert {r.json["error"]["code"] for r in busy} == {"geocoder_busy"}
+    assert all(int(r.headers["Retry-After"]) >= 1 for r in busy)
+    assert len(fake_geocoder.requests) == len(answered)
+    assert held[1:] == [0] * (len(held) - 1)
+
+
+def test_a_user_waiting_already_does_not_crowd_out_another(
+    paced_app, org, make_user, fake_geocoder
+):
+    """Fair per user: five parallel lookups of one user take one turn, the rest are refused at
+    once, and another user asking meanwhile still gets an answer."""
+    fake_geocoder.add(ADDRESS, LNG, LAT)
+    fake_geocoder.delay_s = 0.3
+    greedy = _logged_in_to(paced_app, make_user(org))
+    other = _logged_in_to(paced_app, make_user(org))
+    greedy_calls = [
+        lambda n=n: greedy.get(f"{PATH}?lat={LAT + n * 0.01}&lng={LNG}") for n in range(5)
+    ]
+
+    responses = _in_parallel([*greedy_calls, lambda: other.get(f"{PATH}?lat={LAT}&lng={LNG}")])
+
+    assert sorted(r.status_code for r in responses[:5]) == [200, 503, 503, 503, 503]
+    assert responses[5].status_code == 200

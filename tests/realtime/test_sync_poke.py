@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
+from server.accounts.operations import create_account
+from server.accounts.schemas import AccountCreate
+from server.core.transaction import savepoint, unit_of_work
 from tests.sync.support import mutation, push, visit_data
 
 
@@ -69,3 +74,17 @@ def test_socket_without_a_session_is_refused(realtime):
     connection = realtime.socket()
 
     assert not connection.is_connected()
+
+
+def test_nobody_is_poked_when_the_transaction_rolls_back_after_a_savepoint(realtime, rep):
+    """A savepoint released is not a commit: what it queued waits for the enclosing
+    transaction, and that transaction's rollback drops it."""
+    rep_socket = socket_of(realtime, realtime.login(rep))
+
+    with realtime.app.app_context(), pytest.raises(RuntimeError):
+        with unit_of_work():
+            with savepoint():
+                create_account(rep, AccountCreate(kind="prospect", name="Cafe"))
+            raise RuntimeError("the request failed after the savepoint")
+
+    assert pokes(rep_socket) == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -23,10 +25,13 @@ class Place:
 
 @dataclass
 class FakeNominatim:
-    """Answers like Nominatim; `down` makes it answer 503 like an overloaded service."""
+    """Answers like Nominatim; `down` makes it answer 503 like an overloaded service, `delay_s`
+    answer slowly; `on_request` (if set) is called as each request arrives."""
 
     places: dict[str, Place] = field(default_factory=dict)
     down: bool = False
+    delay_s: float = 0.0
+    on_request: Callable[[], None] | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
     server: LoopbackHttpServer | None = None
 
@@ -48,6 +53,8 @@ class FakeNominatim:
         self.places.clear()
         self.requests.clear()
         self.down = False
+        self.delay_s = 0.0
+        self.on_request = None
 
     def start(self) -> FakeNominatim:
         """Serve on a free loopback port in a daemon thread."""
@@ -60,6 +67,10 @@ class FakeNominatim:
                 fake.requests.append(
                     {"path": parts.path, "query": query, "ua": self.headers["User-Agent"]}
                 )
+                if fake.on_request is not None:
+                    fake.on_request()
+                if fake.delay_s:
+                    time.sleep(fake.delay_s)
                 if fake.down:
                     self._send(503, {"error": "service unavailable"})
                 elif parts.path.rstrip("/") == "/search":

@@ -18,6 +18,7 @@ from server import create_app
 from server.accounts.models import Account
 from server.config import Settings
 from server.core.clock import now_utc
+from server.core.queue import close_queue
 from server.core.transaction import unit_of_work
 from server.extensions import db
 from server.geo.geojson import Point
@@ -36,6 +37,13 @@ from tests.support.fake_tiles import FakeTileServer
 
 PASSWORD = "a long test password 42"
 _counter = itertools.count(1)
+# The job queue's tables (procrastinate's, not in the models' metadata), emptied between tests.
+JOB_TABLES = [
+    "procrastinate_events",
+    "procrastinate_periodic_defers",
+    "procrastinate_jobs",
+    "procrastinate_workers",
+]
 # Where the `shop` fixture's account stands (lng, lat).
 SHOP = (26.1025, 44.4268)
 
@@ -92,14 +100,15 @@ def migrated_app(settings: Settings) -> Iterator[Flask]:
     with app.app_context():
         upgrade()
     yield app
+    close_queue(app)
     with app.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def table_names(migrated_app: Flask) -> list[str]:
-    """Every application table, for wiping between tests."""
-    return [table.name for table in db.metadata.sorted_tables]
+    """Every application table and the job queue's, for wiping between tests."""
+    return [table.name for table in db.metadata.sorted_tables] + JOB_TABLES
 
 
 @pytest.fixture
@@ -172,6 +181,7 @@ def app_with(app: Flask, settings: Settings) -> Iterator[Callable[..., Flask]]:
     yield make
     socketio.server = server
     for variant in made:
+        close_queue(variant)
         with variant.app_context():
             db.engine.dispose()
 
