@@ -4,6 +4,11 @@ A cursor names two PostgreSQL snapshots: `since` (what the device has) and `targ
 round of pages brings it to), plus where the last page stopped. Rows are picked by whether the
 transaction that last wrote them is visible in each snapshot, never by commit time or sequence,
 so a transaction that commits after a later one is still delivered (see core.changes).
+
+A cursor also carries the caller's sync epoch (users.sync_epoch) from when it was made. Some
+changes take rows from a device without any tombstone to say so: the caller's role or team
+changed, or a row they held changed hands twice before they pulled. Those bump the epoch, and a
+cursor of another epoch is refused, so the device downloads everything again.
 """
 
 from __future__ import annotations
@@ -22,15 +27,18 @@ from server.extensions import db
 from server.sync.feeds import FEEDS, Window
 from server.sync.models import SyncClient
 from server.sync.schemas import Change, PullOut
+from server.users import queries as users
 
 SNAPSHOT_TEXT = re.compile(r"^\d{1,19}:\d{1,19}:(\d{1,19}(,\d{1,19})*)?$")
 
 
 @dataclass(frozen=True)
 class PullCursor:
-    """Where a device stands: `since` snapshot (None before the first full pull), the round's
-    `target` (None between rounds), the feed and the key the last page ended at."""
+    """Where a device stands: the caller's sync epoch when it was made, the `since` snapshot
+    (None before the first full pull), the round's `target` (None between rounds), the feed and
+    the key the last page ended at."""
 
+    epoch: int
     since: str | None
     target: str | None = None
     feed: int = 0
@@ -39,19 +47,21 @@ class PullCursor:
     def encode(self) -> str:
         """The opaque cursor text."""
         after = list(self.after) if self.after else [None, None]
-        return encode_cursor([self.since, self.target, self.feed, *after], "pull")
+        values = [self.epoch, self.since, self.target, self.feed, *after]
+        return encode_cursor(values, "pull")
 
     @classmethod
-    def decode(cls, text: str | None) -> PullCursor:
-        """A cursor from its text (None: a full snapshot), or 400 when it was tampered with."""
+    def decode(cls, text: str | None, epoch: int) -> PullCursor:
+        """A cursor from its text (None: a full snapshot), or 400 when it was tampered with,
+        is of an older format, or was made in another of the caller's sync epochs."""
         if text is None:
-            return cls(since=None)
-        since, target, feed, after_xid, after_id = decode_cursor(text, 5, "pull")
-        if not (_snapshot_or_none(since) and _snapshot_or_none(target)):
+            return cls(epoch, since=None)
+        made_in, since, target, feed, after_xid, after_id = decode_cursor(text, 6, "pull")
+        if made_in != epoch or not (_snapshot_or_none(since) and _snapshot_or_none(target)):
             raise invalid_cursor()
         if not isinstance(feed, int) or not 0 <= feed < len(FEEDS):
             raise invalid_cursor()
-        return cls(since, target, feed, _key(after_xid, after_id))
+        return cls(epoch, since, target, feed, _key(after_xid, after_id))
 
 
 def _snapshot_or_none(value: Any) -> bool:
@@ -87,11 +97,11 @@ def pull(
 ) -> PullOut:
     """Up to `limit` changes after `cursor`, the cursor to continue from and the device's counter.
 
-    Runs in a REPEATABLE READ transaction, so the snapshot taken here, the rows read and the
-    counter all describe one moment.
+    Runs in a REPEATABLE READ transaction, so the snapshot taken here, the rows read, the sync
+    epoch and the counter all describe one moment.
     """
     db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    position = PullCursor.decode(cursor)
+    position = PullCursor.decode(cursor, users.sync_epoch(principal))
     target = position.target or str(db.session.scalar(select(current_snapshot())))
     changes: list[Change] = []
     feed_index, after = position.feed, position.after
@@ -104,10 +114,11 @@ def pull(
         if len(rows) > room:
             last = rows[room - 1] if room else None
             next_after = (int(last.change_xid), str(last.id)) if last else after
-            following = PullCursor(position.since, target, feed_index, next_after)
+            following = PullCursor(position.epoch, position.since, target, feed_index, next_after)
             return _answer(changes, following, True, principal, client_id)
         feed_index, after = feed_index + 1, None
-    return _answer(changes, PullCursor(since=target), False, principal, client_id)
+    done = PullCursor(position.epoch, since=target)
+    return _answer(changes, done, False, principal, client_id)
 
 
 def _change(feed: Any, principal: Principal, row: Any) -> Change:

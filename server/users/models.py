@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -45,6 +46,10 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Bumped when the rows this user's devices may hold change in a way a pull's tombstones
+    # cannot follow (their role or team changed, a row they held was forgotten): a pull cursor
+    # of an older epoch is refused, and the device downloads everything again.
+    sync_epoch: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     # Flask-Login reads these.
     is_authenticated: ClassVar[bool] = True

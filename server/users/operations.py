@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 
@@ -216,6 +217,7 @@ def update_user(principal: Principal, user_id: uuid.UUID, patch: UserPatch) -> U
         _check_manager(principal, patch.manager_id, user.id)
     if user.id == principal.id and (changes.get("is_active") is False or "role" in changes):
         raise invalid({"is_active": "you cannot disable yourself or change your own role"})
+    _bump_sync_epochs_on_change(user, changes)
     for name, value in changes.items():
         setattr(user, name, value)
     if patch.password is not None:
@@ -226,6 +228,31 @@ def update_user(principal: Principal, user_id: uuid.UUID, patch: UserPatch) -> U
     user.version += 1
     db.session.flush()
     return user
+
+
+# What a user may see, or what their managers see through them, depends on these.
+SYNC_SCOPE_FIELDS = ("role", "manager_id", "is_active")
+
+
+def _bump_sync_epochs_on_change(user: User, changes: dict[str, Any]) -> None:
+    """When a change moves what the user's devices, or their old or new manager's, may hold,
+    refuse those devices' pull cursors: the tombstones of rows that left them follow no row."""
+    if all(
+        changes.get(name, getattr(user, name)) == getattr(user, name) for name in SYNC_SCOPE_FIELDS
+    ):
+        return
+    affected = {user.id, user.manager_id, changes.get("manager_id", user.manager_id)}
+    _bump_sync_epochs({user_id for user_id in affected if user_id is not None})
+
+
+def _bump_sync_epochs(user_ids: set[uuid.UUID]) -> None:
+    """Add one to these users' sync epochs, in the caller's transaction."""
+    db.session.execute(
+        update(User)
+        .where(User.id.in_(user_ids))
+        .values(sync_epoch=User.sync_epoch + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def create_api_token(principal: Principal, data: ApiTokenCreate) -> tuple[ApiToken, str]:

@@ -152,3 +152,9 @@ def emails_by_user_id(principal: Principal) -> dict[uuid.UUID, str]:
     """Every user of the caller's organisation: id to email."""
     rows = db.session.execute(select(User.id, User.email).where(visible(User, principal)))
     return {row.id: row.email for row in rows}
+
+
+def sync_epoch(principal: Principal) -> int:
+    """The caller's sync epoch as this transaction sees it (read from the table, not from the
+    user loaded at login, so it matches the snapshot a pull takes)."""
+    return int(db.session.scalar(select(User.sync_epoch).where(User.id == principal.id)) or 0)

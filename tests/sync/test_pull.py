@@ -205,7 +205,7 @@ def _forged(values):
 def _signed(app, since, target=None, feed=0, after=None):
     """A pull cursor the server made, holding whatever it is given."""
     with app.app_context():
-        return PullCursor(since, target, feed, after).encode()
+        return PullCursor(0, since, target, feed, after).encode()
 
 
 def test_pull_answers_400_when_the_cursor_names_a_snapshot_of_the_clients_choosing(
