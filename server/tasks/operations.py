@@ -1,6 +1,7 @@
 """Writing tasks: create, update (with version), the follow-up a visit's next step asks for.
-Each change is announced after commit: task.created / task.updated to the assignee (and the
-previous one on reassignment) and the organisation's managers and admins, plus a sync.poke."""
+Each change is announced after commit: task.created / task.updated to those who may GET it (the
+assignee and the previous one on reassignment, their managers, its creator, the organisation's
+admins), plus a sync.poke."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from server.accounts.models import Account
 from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
 from server.core.errors import ApiError, conflict, invalid
-from server.core.events import OVERSEEING_ROLES, Audience, Event, queue_event, sync_poke
+from server.core.events import Audience, Event, queue_event, sync_poke
 from server.core.visibility import require_visible
 from server.extensions import db
 from server.tasks import queries
 from server.tasks.models import Task
 from server.tasks.schemas import TaskCreate, TaskPatch
 from server.users.models import User
-from server.users.queries import active_user, team_member_ids
+from server.users.queries import active_user, managers_of, team_member_ids
 
 # A follow-up "due on" a day is due by the end of that day (UTC: the server knows no zone).
 END_OF_DAY = time(23, 59, 59, tzinfo=UTC)
@@ -121,7 +122,13 @@ def _check_account(principal: Principal, account_id: uuid.UUID | None) -> None:
 def _announce(name: str, task: Task, previous_assignee: uuid.UUID | None = None) -> None:
     """task.<what> with the task, and a sync.poke, for everyone whose working set changed."""
     users = frozenset(u for u in (task.assignee_id, previous_assignee) if u is not None)
-    audience = Audience(task.org_id, users, OVERSEEING_ROLES)
+    audience = Audience(task.org_id, _may_get(task, users), frozenset({"admin"}))
     payload = {"task": queries.to_out(task).model_dump(mode="json")}
     queue_event(db.session(), Event(name, audience, payload))
     queue_event(db.session(), sync_poke(task.org_id, *users))
+
+
+def _may_get(task: Task, assignees: frozenset[uuid.UUID]) -> frozenset[uuid.UUID]:
+    """Who may GET the task besides the admins: its assignees (now and before), their managers,
+    and whoever created it; never another team's manager."""
+    return assignees | managers_of(assignees) | {task.created_by}

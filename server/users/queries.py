@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -121,6 +122,14 @@ def list_api_tokens(principal: Principal, limit: int, cursor: str | None) -> Pag
 def team_member_ids(principal: Principal) -> Any:
     """A subquery of the ids of the users who report to the caller."""
     return select(User.id).where(visible(User, principal), User.manager_id == principal.id)
+
+
+def managers_of(user_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """The managers these users report to (those who see their rows by the team rule)."""
+    if not user_ids:
+        return set()
+    query = select(User.manager_id).where(User.id.in_(set(user_ids)), User.manager_id.is_not(None))
+    return set(db.session.scalars(query))
 
 
 def written_by_seen_users(principal: Principal, user_id: Any) -> ColumnElement[bool]:

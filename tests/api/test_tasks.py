@@ -138,6 +138,31 @@ def test_task_events_reach_assignee_and_managers_after_commit(realtime, org, tea
     assert events("other") == []
 
 
+def test_task_events_never_reach_another_teams_manager(realtime, org, team, make_user):
+    """A manager hears of the tasks they may GET (their team's), as admins hear of all."""
+    manager, member = team
+    other_manager = make_user(org, role="manager")
+    make_user(org, manager_id=other_manager.id)
+    admin = make_user(org, role="admin")
+    sockets = {
+        name: realtime.socket(realtime.login(user))
+        for name, user in (("own", manager), ("other", other_manager), ("admin", admin))
+    }
+    manager_api = realtime.login(manager)
+
+    task = manager_api.post(
+        "/api/v1/tasks", json={"title": "Visit", "assignee_id": str(member.id)}
+    ).json
+    manager_api.patch(f"/api/v1/tasks/{task['id']}", json={"status": "in_progress"})
+
+    def task_events(name):
+        return [m["name"] for m in sockets[name].get_received() if m["name"].startswith("task.")]
+
+    assert task_events("own") == ["task.created", "task.updated"]
+    assert task_events("admin") == ["task.created", "task.updated"]
+    assert task_events("other") == []
+
+
 def test_visit_with_a_next_step_creates_one_follow_up_task(app, org, rep, make_account, rep_api):
     shop = make_account(org, *SHOP, owner_id=rep.id)
     body = visit_data(shop, next_step={"title": "Bring the new price list", "due_on": "2026-12-04"})
