@@ -74,18 +74,10 @@ def _check_owner(principal: Principal, owner_id: uuid.UUID | None) -> None:
 
 def create_account(principal: Principal, data: AccountCreate) -> Account:
     """Add an account to the caller's organisation; reps own what they create."""
-    owner_id = data.owner_id
-    if owner_id is None and principal.role == "rep":
-        owner_id = principal.id
-    _check_owner(principal, owner_id)
-    if data.id is not None and db.session.get(Account, data.id) is not None:
-        raise conflict("an account with this id already exists", {"id": "already in use"})
-    account = build_account(principal, data, owner_id, *_locate(data.location, data.address))
-    db.session.add(account)
-    db.session.flush()
-    queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
-    _geocode_later(account)
-    return account
+    [outcome] = create_accounts(principal, [data])
+    if isinstance(outcome, ApiError):
+        raise outcome
+    return outcome
 
 
 def create_accounts(principal: Principal, batch: list[AccountCreate]) -> list[Account | ApiError]:

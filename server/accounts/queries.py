@@ -310,8 +310,7 @@ def search_in_area(
 
 def account_by_id(account_id: uuid.UUID) -> AccountOut:
     """An account just written by the caller, read back in API shape."""
-    row = db.session.execute(select(*account_columns()).where(Account.id == account_id)).one()
-    return to_out(row)
+    return accounts_by_ids([account_id])[account_id]
 
 
 def accounts_by_ids(account_ids: list[uuid.UUID]) -> dict[uuid.UUID, AccountOut]:

@@ -23,6 +23,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, Select, literal, tuple_
 
 from server.core.errors import ApiError
+from server.core.validation import storable_text
 
 T = TypeVar("T")
 
@@ -106,13 +107,7 @@ def _storable(value: Any) -> bool:
         return -MAX_CURSOR_INT <= value <= MAX_CURSOR_INT
     if isinstance(value, float):
         return math.isfinite(value)
-    if not isinstance(value, str):
-        return False
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in value
+    return isinstance(value, str) and storable_text(value)
 
 
 def after_cursor(

@@ -59,7 +59,7 @@ def unstorable_field(value: Any, path: str = "") -> tuple[str, str] | None:
     """The first place in a JSON-like value PostgreSQL could not store, with why: a NUL or a
     lone surrogate in a string or key, a number that is not finite. None when there is none."""
     if isinstance(value, str):
-        return (path, NOT_STORABLE) if not _storable_text(value) else None
+        return (path, NOT_STORABLE) if not storable_text(value) else None
     if value is NON_FINITE or (isinstance(value, float) and not math.isfinite(value)):
         return path, NOT_FINITE
     if isinstance(value, dict):
@@ -69,7 +69,7 @@ def unstorable_field(value: Any, path: str = "") -> tuple[str, str] | None:
     else:
         return None
     for key, child in children:
-        if isinstance(key, str) and not _storable_text(key):
+        if isinstance(key, str) and not storable_text(key):
             # Named by where the key is, rather than echoing it back.
             return path, KEY_NOT_STORABLE
         found = unstorable_field(child, f"{path}.{key}".strip("."))
@@ -78,7 +78,8 @@ def unstorable_field(value: Any, path: str = "") -> tuple[str, str] | None:
     return None
 
 
-def _storable_text(text: str) -> bool:
+def storable_text(text: str) -> bool:
+    """False for text PostgreSQL cannot store: a NUL character or a lone surrogate."""
     if "\x00" in text:
         return False
     try:

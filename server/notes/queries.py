@@ -44,8 +44,8 @@ def visibility(principal: Principal) -> ColumnElement[bool]:
 
 def may_have_held(principal: Principal) -> ColumnElement[bool]:
     """Notes a device of the caller may hold: the visible ones. A note follows its
-    author, who never changes, so one out of sight now never was in sight, and a pull names
-    none as a tombstone."""
+    author, who never changes, so it leaves a device only when the caller's role or team changes,
+    and that bumps the caller's sync epoch instead (sync.pull): a pull names none as a tombstone."""
     return visibility(principal)
 
 

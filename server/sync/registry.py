@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from server.accounts import operations as accounts
 from server.accounts import queries as account_queries
@@ -24,6 +24,8 @@ from server.tasks import queries as task_queries
 from server.tasks.schemas import TaskPatch
 from server.visits import operations as visits
 from server.visits.schemas import VisitCreate
+
+T = TypeVar("T")
 
 Handler = Callable[[Principal, dict[str, Any], int | None], dict[str, Any]]
 BatchHandler = Callable[[Principal, list[dict[str, Any]]], list[dict[str, Any] | ApiError]]
@@ -42,6 +44,19 @@ def _parse(schema: Any, data: dict[str, Any]) -> Any:
     return parse_json(schema, json.dumps(data), prefix="data.")
 
 
+def _parse_each(
+    batch: list[dict[str, Any]], parse: Callable[[dict[str, Any]], T]
+) -> list[T | ApiError]:
+    """Each mutation's data of a run parsed, or why it could not be (that one is rejected)."""
+    parsed: list[T | ApiError] = []
+    for data in batch:
+        try:
+            parsed.append(parse(data))
+        except ApiError as error:
+            parsed.append(error)
+    return parsed
+
+
 def _visit_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
     visit, _created = visits.record_visit(principal, _parse(VisitCreate, data))
     return visit.model_dump(mode="json")
@@ -51,12 +66,7 @@ def _visit_create_batch(
     principal: Principal, batch: list[dict[str, Any]]
 ) -> list[dict[str, Any] | ApiError]:
     """visit.create for a run of mutations at once: each one's entity, or why it failed."""
-    parsed: list[VisitCreate | ApiError] = []
-    for data in batch:
-        try:
-            parsed.append(_parse(VisitCreate, data))
-        except ApiError as error:
-            parsed.append(error)
+    parsed = _parse_each(batch, lambda data: _parse(VisitCreate, data))
     valid = [item for item in parsed if isinstance(item, VisitCreate)]
     recorded = iter(visits.record_visits(principal, valid))
     return [item if isinstance(item, ApiError) else _shown(next(recorded)) for item in parsed]
@@ -75,10 +85,7 @@ def _note_create(principal: Principal, data: dict[str, Any], _: int | None) -> d
 
 
 def _account_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
-    created = _parse(AccountCreate, data)
-    if created.id is None:
-        raise invalid({"data.id": "an account made offline carries its own id"})
-    account = accounts.create_account(principal, created)
+    account = accounts.create_account(principal, _offline_account(data))
     return account_queries.account_by_id(account.id).model_dump(mode="json")
 
 
@@ -86,12 +93,7 @@ def _account_create_batch(
     principal: Principal, batch: list[dict[str, Any]]
 ) -> list[dict[str, Any] | ApiError]:
     """account.create for a run of mutations at once: each one's entity, or why it failed."""
-    parsed: list[AccountCreate | ApiError] = []
-    for data in batch:
-        try:
-            parsed.append(_offline_account(_parse(AccountCreate, data)))
-        except ApiError as error:
-            parsed.append(error)
+    parsed = _parse_each(batch, _offline_account)
     made = accounts.create_accounts(principal, [p for p in parsed if isinstance(p, AccountCreate)])
     shown = account_queries.accounts_by_ids([a.id for a in made if not isinstance(a, ApiError)])
     outcomes = iter(made)
@@ -102,7 +104,8 @@ def _account_create_batch(
     return results
 
 
-def _offline_account(created: AccountCreate) -> AccountCreate:
+def _offline_account(data: dict[str, Any]) -> AccountCreate:
+    created: AccountCreate = _parse(AccountCreate, data)
     if created.id is None:
         raise invalid({"data.id": "an account made offline carries its own id"})
     return created
