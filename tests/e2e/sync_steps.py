@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -112,13 +113,19 @@ def visit_drafts(page: Any) -> dict[str, dict[str, Any]]:
     return drafts
 
 
-def wait_until_sent(page: Any, timeout_s: float = 60.0) -> None:
-    """Until the outbox is empty. Polled from here: wait_for_function does not await an
-    asynchronous predicate (it takes the promise itself as a truthy answer)."""
+def wait_for(page: Any, what: str, ready: Callable[[], bool], timeout_s: float = 60.0) -> None:
+    """Until `ready()` holds, polled from here: wait_for_function does not await an
+    asynchronous predicate (it takes the promise itself as a truthy answer). Playwright's own
+    wait between polls lets route handlers run meanwhile."""
     deadline = time.monotonic() + timeout_s
-    while outbox_count(page) != 0:
-        assert time.monotonic() < deadline, f"{outbox_count(page)} mutations still waiting"
+    while not ready():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
         page.wait_for_timeout(100)
+
+
+def wait_until_sent(page: Any, timeout_s: float = 60.0) -> None:
+    """Until the outbox is empty."""
+    wait_for(page, "the outbox to empty", lambda: outbox_count(page) == 0, timeout_s)
 
 
 def sync_now(page: Any) -> None:

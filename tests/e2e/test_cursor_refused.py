@@ -5,24 +5,15 @@ from __future__ import annotations
 
 import base64
 import json
-import time
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
 
 from tests.e2e.pages import log_in
-from tests.e2e.sync_steps import local_account_ids, sync_now
+from tests.e2e.sync_steps import local_account_ids, sync_now, wait_for
 
 PULLS = "**/api/v1/sync/pull?*"
 # A cursor as the server made them before they were signed: base64 JSON, nothing more.
 UNSIGNED = base64.urlsafe_b64encode(json.dumps(["3:3:", None, 0, None, None]).encode()).decode()
-
-
-def _wait_for(page: Any, what: str, ready: Callable[[], bool], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not ready():
-        assert time.monotonic() < deadline, f"still waiting for {what}"
-        page.wait_for_timeout(100)
 
 
 class ForgeOnce:
@@ -45,13 +36,13 @@ def test_refused_cursor_makes_the_device_download_everything_again(phone, org, r
     make_account(org, 26.1, 44.43, owner_id=rep.id)
     page = phone.new_page()
     log_in(page, rep.email)
-    _wait_for(page, "the first sync", lambda: len(local_account_ids(page)) == 1)
+    wait_for(page, "the first sync", lambda: len(local_account_ids(page)) == 1)
     pulls = ForgeOnce()
     phone.route(PULLS, pulls)
     added = str(make_account(org, 26.1, 44.43, owner_id=rep.id))
 
     sync_now(page)
-    _wait_for(page, "the new account", lambda: added in local_account_ids(page))
+    wait_for(page, "the new account", lambda: added in local_account_ids(page))
 
     assert pulls.sent[0] == UNSIGNED
     assert pulls.sent[1] is None

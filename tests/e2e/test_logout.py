@@ -4,8 +4,6 @@ they are sent or knowingly discarded."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import expect
@@ -18,6 +16,7 @@ from tests.e2e.sync_steps import (
     record_visit,
     server_visits,
     sync_state,
+    wait_for,
 )
 
 LOG_OUT = "wp-app header button:has-text('Log out')"
@@ -73,18 +72,9 @@ def _caches(page: Any) -> dict[str, list[str]]:
     return caches
 
 
-def _wait_for(page: Any, condition: Callable[[], bool], failure: str) -> None:
-    """Until `condition()` holds, polled (the page's waits take no asynchronous predicate);
-    Playwright's own wait lets route handlers run meanwhile."""
-    deadline = time.monotonic() + 30
-    while not condition():
-        assert time.monotonic() < deadline, failure
-        page.wait_for_timeout(100)
-
-
 def _wait_until_synced(page: Any) -> None:
     """Until the device has finished a sync."""
-    _wait_for(page, lambda: bool((sync_state(page) or {}).get("last_synced_at")), "never synced")
+    wait_for(page, "a sync", lambda: bool((sync_state(page) or {}).get("last_synced_at")), 30)
 
 
 def _with_a_waiting_visit(phone: Any, page: Any, shop: Any) -> None:
@@ -241,11 +231,13 @@ def test_reload_while_the_log_out_is_on_its_way_neither_keeps_the_rep_logged_in_
     held: list[Any] = []
     phone.route("**/api/v1/auth/logout", lambda route: held.append(route))
     page.click(LOG_OUT)
-    _wait_for(page, lambda: bool(held), "no logout request")
+    wait_for(page, "the logout request", lambda: bool(held), 30)
 
     page.goto("/login")
     page.wait_for_selector("wp-login input[name=email]")
     assert _cleared(page), _store_counts(page)
     held[0].continue_()
 
-    _wait_for(page, lambda: page.request.get("/api/v1/auth/me").status == 401, "session alive")
+    wait_for(
+        page, "the session to end", lambda: page.request.get("/api/v1/auth/me").status == 401, 30
+    )

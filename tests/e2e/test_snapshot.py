@@ -4,9 +4,7 @@ a reload, and in the end the device holds exactly the rows the snapshot listed."
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -17,19 +15,12 @@ from sqlalchemy import text
 
 from server.extensions import db
 from tests.e2e.pages import log_in
-from tests.e2e.sync_steps import local_account_ids, sync_state
+from tests.e2e.sync_steps import local_account_ids, sync_state, wait_for
 from tests.support.bulk import fill_accounts
 
 # The engine pulls 500 changes a page: the rep's accounts make a snapshot of five pages.
 ACCOUNTS = 2_100
 PULLS = "**/api/v1/sync/pull?*"
-
-
-def _wait_for(page: Any, what: str, ready: Callable[[], bool], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not ready():
-        assert time.monotonic() < deadline, f"still waiting for {what}"
-        page.wait_for_timeout(100)
 
 
 def _server_account_ids(app: Flask, owner_id: Any) -> set[str]:
@@ -109,7 +100,7 @@ def test_snapshot_cut_between_pages_forgets_unlisted_rows_after_its_last_page_wh
     reassigned = [make_account(org, 26.1, 44.43, owner_id=rep.id) for _ in range(2)]
     page = phone.new_page()
     log_in(page, rep.email)
-    _wait_for(page, "the first sync", lambda: len(local_account_ids(page)) == ACCOUNTS + 2)
+    wait_for(page, "the first sync", lambda: len(local_account_ids(page)) == ACCOUNTS + 2)
     pulls = CutAfter(pages=2)
     phone.route(PULLS, pulls)
     page.goto("/diagnostics")
@@ -118,7 +109,7 @@ def test_snapshot_cut_between_pages_forgets_unlisted_rows_after_its_last_page_wh
     expect(page.locator("wp-diagnostics dd[data-entity=account]")).to_have_class("differs")
 
     page.click("wp-diagnostics button.resync")
-    _wait_for(page, "the cut", lambda: len(pulls.cut) > 0)
+    wait_for(page, "the cut", lambda: len(pulls.cut) > 0)
     phone.set_offline(True)
     cut_state = sync_state(page)
     held_when_cut = local_account_ids(page)
@@ -127,7 +118,7 @@ def test_snapshot_cut_between_pages_forgets_unlisted_rows_after_its_last_page_wh
     pulls.resume()
     phone.set_offline(False)
     listed = _server_account_ids(app, rep.id)
-    _wait_for(page, "the snapshot's end", lambda: local_account_ids(page) == listed)
+    wait_for(page, "the snapshot's end", lambda: local_account_ids(page) == listed)
 
     assert len(pulls.passed) == 2  # the snapshot's first two pages, and no other pull
     assert pulls.passed[0] is None
