@@ -55,7 +55,8 @@ NAMESPACE = "/"
 TICK_S = 0.25
 # A refused connect's CONNECT_ERROR goes out before its transport is closed.
 REFUSED_GRACE_S = 0.1
-# How long a close is remembered, for connects that authenticated before it committed.
+# How long a close (or an Engine.IO connection that ended) is remembered, for connects that
+# were still running when it happened.
 CLOSE_MEMORY_S = 60.0
 
 
@@ -114,6 +115,8 @@ class SocketLifecycle:
         self._addresses: dict[str, str] = {}  # Engine.IO sid -> its address count
         self._deadlines: dict[str, float] = {}  # Engine.IO sid -> when to close it
         self._closes: deque[tuple[float, CloseSockets]] = deque()
+        # Engine.IO connections that ended before a Socket.IO connect registered on them.
+        self._ended: dict[str, float] = {}
         self._pubsub: Any = None
         self._subscribing = threading.Lock()
         self._loop_running = False
@@ -166,10 +169,20 @@ class SocketLifecycle:
 
     def forget_handshake(self, eio_sid: str) -> None:
         """The Engine.IO connection ended: free its places."""
+        now = time.monotonic()
         with self._lock:
             key = self._addresses.pop(eio_sid, None)
             self._deadlines.pop(eio_sid, None)
             sid = self._by_eio.get(eio_sid)
+            if sid is None:
+                # A connect still running on it must not register afterwards.
+                self._ended.pop(eio_sid, None)
+                self._ended[eio_sid] = now
+                while self._ended:
+                    oldest, at = next(iter(self._ended.items()))
+                    if at >= now - CLOSE_MEMORY_S:
+                        break
+                    del self._ended[oldest]
         if sid is not None:
             self.release(sid)
         if key is not None:
@@ -193,7 +206,9 @@ class SocketLifecycle:
         with self._lock:
             # A close that arrived after this connect began may have been committed after the
             # caller was read: the caller read may be stale, so refuse.
-            closed = any(at >= started and live.closed_by(close) for at, close in self._closes)
+            closed = eio_sid in self._ended or any(
+                at >= started and live.closed_by(close) for at, close in self._closes
+            )
             if not closed:
                 self._sockets[sid] = live
                 self._by_user.setdefault(live.user_id, set()).add(sid)
