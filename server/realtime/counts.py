@@ -80,7 +80,7 @@ class LocalCounts:
 
     def __init__(self) -> None:
         self._members: dict[str, set[str]] = {}
-        # Held only around dictionary updates, never across anything that waits.
+        # Held only around dictionary updates, never across anything that waits or yields.
         self._lock = threading.Lock()
 
     def take(self, key: str, member: str, limit: int) -> bool:

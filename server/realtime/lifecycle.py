@@ -106,8 +106,9 @@ class SocketLifecycle:
             if self._redis is not None
             else LocalCounts()
         )
-        # Held only around dictionary updates, never across anything that waits (the gevent
-        # worker's monkey-patching makes it a cooperative lock).
+        # Held only around dictionary updates, never across anything that waits or yields, so
+        # it is safe under gevent whether or not the process was monkey-patched before it was
+        # made.
         self._lock = threading.Lock()
         self._sockets: dict[str, LiveSocket] = {}  # Socket.IO sid -> socket
         self._by_user: dict[Any, set[str]] = {}
@@ -118,7 +119,6 @@ class SocketLifecycle:
         # Engine.IO connections that ended before a Socket.IO connect registered on them.
         self._ended: dict[str, float] = {}
         self._pubsub: Any = None
-        self._subscribing = threading.Lock()
         # With Redis the loop, once started, runs for the life of the process: a close message
         # left unread while it stopped could close a later socket.
         self._keep_running = False
@@ -317,20 +317,23 @@ class SocketLifecycle:
 
     def _listen(self) -> None:
         """Subscribe to close messages (once; the pub/sub resubscribes by itself after Redis
-        comes back)."""
+        comes back). No lock is held while Redis answers: two first handshakes may both
+        subscribe, and the second subscription is dropped."""
         if self._redis is None or self._pubsub is not None:
             return
-        with self._subscribing:
-            if self._pubsub is not None:
-                return
-            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-            try:
-                pubsub.subscribe(CLOSE_CHANNEL)
-            except redis.RedisError as error:
-                pubsub.close()
-                log.warning("cannot listen for socket closes yet, Redis unavailable: %s", error)
-                return
-            self._pubsub = pubsub
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        try:
+            pubsub.subscribe(CLOSE_CHANNEL)
+        except redis.RedisError as error:
+            pubsub.close()
+            log.warning("cannot listen for socket closes yet, Redis unavailable: %s", error)
+            return
+        with self._lock:
+            kept = self._pubsub is None
+            if kept:
+                self._pubsub = pubsub
+        if not kept:
+            pubsub.close()
 
     def _start_loop(self) -> None:
         with self._lock:
