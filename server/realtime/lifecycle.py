@@ -33,6 +33,8 @@ from typing import Any, NoReturn
 import redis
 from flask import Flask, request
 from flask_socketio import ConnectionRefusedError as SocketRefused
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from server.config import Settings
 from server.core.auth import (
@@ -53,6 +55,8 @@ CLOSE_CHANNEL = "waypoint:sockets:close"
 NAMESPACE = "/"
 # How often the loop closes overdue handshakes (and, without messages, wakes at all).
 TICK_S = 0.25
+# How long a handshake, a commit or the loop waits for Redis to connect, then to answer.
+REDIS_TIMEOUT_S = 1.0
 # A refused connect's CONNECT_ERROR goes out before its transport is closed.
 REFUSED_GRACE_S = 0.1
 # How long a close (or an Engine.IO connection that ended) is remembered, for connects that
@@ -91,16 +95,7 @@ class SocketLifecycle:
         self.server = server
         self.settings = settings
         self.process_id = uuid.uuid4().hex
-        self._redis = (
-            redis.Redis.from_url(
-                settings.redis_url,
-                socket_timeout=5,
-                socket_connect_timeout=5,
-                health_check_interval=30,
-            )
-            if settings.redis_url
-            else None
-        )
+        self._redis = _redis_client(settings.redis_url) if settings.redis_url else None
         self.counts: SocketCounts = (
             RedisCounts(self._redis, settings.socket_lease_s)
             if self._redis is not None
@@ -277,8 +272,10 @@ class SocketLifecycle:
         }
         try:
             self._redis.publish(CLOSE_CHANNEL, json.dumps(message))
-        except redis.RedisError:
-            log.exception("could not tell other processes to close sockets; closing ours")
+        except Exception as error:  # the change is committed: never raise, close what we can
+            log.warning(
+                "cannot tell the other processes to close sockets (%s); closing ours", error
+            )
             self.close_here(close)
 
     def close_here(self, close: CloseSockets) -> None:
@@ -405,6 +402,19 @@ class SocketLifecycle:
         """Authenticated sockets on this process."""
         with self._lock:
             return len(self._sockets)
+
+
+def _redis_client(url: str) -> redis.Redis:
+    """Short waits (a handshake or a commit never hangs on a silent Redis) and one immediate
+    reconnect, for a connection a Redis restart left dead."""
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=REDIS_TIMEOUT_S,
+        socket_timeout=REDIS_TIMEOUT_S,
+        socket_keepalive=True,
+        health_check_interval=30,
+        retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)),
+    )
 
 
 def _close_from(data: bytes | str) -> CloseSockets:

@@ -3,6 +3,7 @@ their transaction has committed."""
 
 from __future__ import annotations
 
+import logging
 from typing import cast
 
 from flask import current_app
@@ -13,6 +14,8 @@ from server.core.events import Audience, CloseSockets, Queued, take_queued
 from server.extensions import socketio
 from server.realtime.lifecycle import EXTENSION, SocketLifecycle
 from server.realtime.rooms import org_role_room, user_room
+
+logger = logging.getLogger(__name__)
 
 
 def rooms_for(audience: Audience) -> list[str]:
@@ -27,11 +30,20 @@ def publish(events: list[Queued]) -> None:
     close the sockets each CloseSockets names, on every process."""
     for queued_event in events:
         if isinstance(queued_event, CloseSockets):
-            cast(SocketLifecycle, current_app.extensions[EXTENSION]).close(queued_event)
+            close_sockets(queued_event)
             continue
         rooms = rooms_for(queued_event.audience)
         if rooms:
             socketio.emit(queued_event.name, queued_event.payload, to=rooms)
+
+
+def close_sockets(close: CloseSockets) -> None:
+    """Close the sockets `close` names, on every process; the change is committed, so a failure
+    is logged, never raised."""
+    try:
+        cast(SocketLifecycle, current_app.extensions[EXTENSION]).close(close)
+    except Exception:
+        logger.exception("could not close the sockets of user %s", close.user_id)
 
 
 def _after_commit(session: Session) -> None:
