@@ -63,7 +63,8 @@ def session_on(nginx: Nginx, process: AppProcess, email: str, client: str) -> re
         log_in(http, nginx.url, email)
         http.headers["X-Test-Client"] = f"{client}-{attempt}"
         assert http.get(f"{nginx.url}/api/v1/auth/me", timeout=30).status_code == 200
-        (probe,) = requests_of(nginx, f"{client}-{attempt}", "/api/v1/auth/me")
+        # nginx logs a request once it has answered it: the line may come a moment later.
+        (probe,) = wait_for(lambda n=attempt: requests_of(nginx, f"{client}-{n}", "/api/v1/"))
         if probe["app"] is process:
             return http
         http.close()
@@ -102,8 +103,10 @@ def test_a_device_on_one_process_hears_of_a_change_made_through_the_other(proxy,
         if admin_http is not None:
             admin_http.close()
 
-    writes = [e for e in requests_of(proxy, "admin", "/api/v1/tasks") if e["method"] != "GET"]
-    assert [(e["method"], e["app"]) for e in writes] == [
+    writes = wait_for(
+        lambda: len(found := requests_of(proxy, "admin", "/api/v1/tasks")) > 1 and found
+    )
+    assert [(entry["method"], entry["app"]) for entry in writes] == [
         ("POST", process_b),
         ("PATCH", process_b),
     ]
