@@ -67,6 +67,7 @@ def _origin(url: str) -> str:
 
 def _register_extensions(app: Flask, settings: Settings) -> None:
     from server import models  # noqa: F401  (every table known to metadata and migrations)
+    from server.realtime.message_queue import message_queue
     from server.users.operations import resolve_session, resolve_token
 
     db.init_app(app)
@@ -79,7 +80,7 @@ def _register_extensions(app: Flask, settings: Settings) -> None:
     # threading: a thread each, for the development and test servers.
     socketio.init_app(
         app,
-        message_queue=settings.redis_url,
+        **message_queue(settings.redis_url),
         async_mode=settings.async_mode,
         cors_allowed_origins=[],
     )

@@ -1,6 +1,13 @@
-"""Sends queued domain events over Socket.IO, only after their transaction has committed."""
+"""Sends queued domain events over Socket.IO, only after their transaction has committed.
+
+An event is a hint: when it cannot be sent it is logged and dropped, never raised, because the
+change it announces is committed already and the request must answer as it would have; devices
+catch up when they pull.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -8,6 +15,8 @@ from sqlalchemy.orm import Session
 from server.core.events import Audience, Event, take_queued
 from server.extensions import socketio
 from server.realtime.rooms import org_role_room, user_room
+
+logger = logging.getLogger(__name__)
 
 
 def rooms_for(audience: Audience) -> list[str]:
@@ -18,11 +27,16 @@ def rooms_for(audience: Audience) -> list[str]:
 
 
 def publish(events: list[Event]) -> None:
-    """Emit each event once to the rooms of its audience (a user in two rooms gets it once)."""
+    """Emit each event once to the rooms of its audience (a user in two rooms gets it once).
+    An event that cannot be sent is logged and the others still go."""
     for queued_event in events:
         rooms = rooms_for(queued_event.audience)
-        if rooms:
+        if not rooms:
+            continue
+        try:
             socketio.emit(queued_event.name, queued_event.payload, to=rooms)
+        except Exception:
+            logger.exception("could not send %s; devices catch up by pulling", queued_event.name)
 
 
 def _after_commit(session: Session) -> None:

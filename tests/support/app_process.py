@@ -9,7 +9,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,13 @@ class AppProcess:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+def start_together(processes: Sequence[AppProcess]) -> None:
+    """Start several servers at once (each takes a moment to boot); the caller kills them all,
+    started or not."""
+    with ThreadPoolExecutor(len(processes)) as pool:
+        list(pool.map(AppProcess.start, processes))
 
 
 @pytest.fixture(scope="module")
