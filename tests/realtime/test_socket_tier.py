@@ -25,7 +25,7 @@ from tests.support.app_process import AppProcess
 from tests.support.database import libpq
 from tests.support.fixtures import PASSWORD, SHOP
 from tests.support.jobs import jobs_of
-from tests.support.private_redis import private_redis
+from tests.support.redis_server import private_redis
 from tests.support.socket_clients import Crowd, session_cookies
 
 # More than the 32 threads the threaded server had.

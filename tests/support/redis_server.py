@@ -7,7 +7,10 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import redis
@@ -88,3 +91,14 @@ class RedisServer:
         """Let a paused server go on."""
         assert self.process is not None
         os.kill(self.process.pid, signal.SIGCONT)
+
+
+@contextmanager
+def private_redis() -> Iterator[str]:
+    """A RedisServer for the block, in a temporary directory; its URL."""
+    with tempfile.TemporaryDirectory(prefix="redis-") as workdir:
+        server = RedisServer(Path(workdir)).start()
+        try:
+            yield server.url
+        finally:
+            server.stop()
