@@ -354,10 +354,17 @@ ROUTES: tuple[Route, ...] = (
         "/api/v1/tasks",
         "Add a task (reps for themselves, managers for their team)",
         "tasks",
-        {201: TaskOut},
+        {201: TaskOut, 200: TaskOut},
         body=TaskCreate,
         errors=(*WRITE_ERRORS, 404, 409),
-        description="Announced live as `task.created` to the assignee and to managers and admins.",
+        description=(
+            "The assignee defaults to the caller: reps assign to themselves, managers to "
+            "themselves and their team (403 outside it), admins to anyone of the organisation. "
+            "A client may choose the id: 201 when new; its creator sending the same id with the "
+            "same content again answers 200 with the stored task, other content (or the task "
+            "changed since) 409. Announced live as `task.created` to those who may GET it (the "
+            "assignee, their manager, its creator, the admins)."
+        ),
     ),
     Route(
         "get",
@@ -392,7 +399,9 @@ ROUTES: tuple[Route, ...] = (
             "in a savepoint (`applied`, `conflict` for a stale base_version with the current "
             "entity, `rejected` for a permanent error) and advances the counter in the same "
             "transaction; a gap stops processing. At most 1,000 mutations or 1 MB (413). ops: "
-            "visit.create, account.create, account.update, task.update, note.create."
+            "visit.create, account.create, account.update, task.create, task.update, note.create, "
+            "each with the validation and the answers of its REST call (task.create: the body "
+            "of POST /tasks with a client-chosen `id`; the same content again is `applied`)."
         ),
     ),
     Route(

@@ -391,6 +391,19 @@ SYNC_OPS: dict[str, tuple[SyncProbe, ...]] = {
         SyncProbe("account", lambda o, x: {"id": x, "name": "Z"}, NOT_FOUND),
         SyncProbe("user", lambda o, x: {"id": o.account, "owner_id": x}, NOT_FOUND),
     ),
+    "task.create": (
+        SyncProbe(
+            "account",
+            lambda o, x: {"id": str(uuid.uuid4()), "title": "T", "account_id": x},
+            NOT_FOUND,
+        ),
+        SyncProbe(
+            "user",
+            lambda o, x: {"id": str(uuid.uuid4()), "title": "T", "assignee_id": x},
+            NOT_FOUND,
+        ),
+        SyncProbe("task", lambda o, x: {"id": x, "title": "T"}, CONFLICT),
+    ),
     "task.update": (
         SyncProbe("task", lambda o, x: {"id": x, "title": "Z"}, NOT_FOUND),
         SyncProbe("account", lambda o, x: {"id": o.task, "account_id": x}, NOT_FOUND),
