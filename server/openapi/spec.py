@@ -30,6 +30,7 @@ from server.geocoding.schemas import ReverseAddress, ReverseQuery
 from server.notes.schemas import NoteCreate, NoteList, NoteListQuery, NoteOut
 from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
 from server.tasks.schemas import TaskCreate, TaskList, TaskListQuery, TaskOut, TaskPatch
+from server.team.schemas import TeamDay, TeamDayQuery
 from server.users.schemas import (
     ApiTokenCreate,
     ApiTokenList,
@@ -385,6 +386,26 @@ ROUTES: tuple[Route, ...] = (
         body=TaskPatch,
         errors=(*WRITE_ERRORS, 404, 409),
         description="Announced live as `task.updated` (to the previous assignee too).",
+    ),
+    Route(
+        "get",
+        "/api/v1/team/day",
+        "Each rep's day: tasks, visits and last sync (managers and admins)",
+        "team",
+        {200: TeamDay},
+        query=TeamDayQuery,
+        errors=(400, 401, 403, 422),
+        description=(
+            "Send your local day as `from` and `to` (ISO 8601 times with their offset; "
+            "`from` < `to`, at most 7 days apart). Managers get the active reps who report "
+            "to them, admins every active rep of the organisation, by name; reps get 403. Per "
+            "rep: `tasks.due` counts their tasks with due_at in [from, to) that are not "
+            "cancelled, of which `open` are open or in progress and `done` done; "
+            "`tasks.overdue` counts their tasks still open or in progress whose due_at is "
+            "before the time of the request, whatever the window; `visits` counts their visits "
+            "started in [from, to) by verification; `last_sync_at` is the latest push or pull "
+            "of any of their devices (a pull is noted at most once a minute), null when none."
+        ),
     ),
     Route(
         "post",

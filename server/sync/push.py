@@ -22,6 +22,7 @@ from server.core.clock import now_utc
 from server.core.errors import ApiError
 from server.core.transaction import savepoint
 from server.extensions import db
+from server.sync import seen
 from server.sync.models import SyncClient, SyncMutation
 from server.sync.registry import BATCH_OPERATIONS, StaleBase, handler_for
 from server.sync.schemas import MutationError, MutationIn, MutationResult, PushOut
@@ -57,6 +58,7 @@ def lock_client(principal: Principal, client_id: uuid.UUID) -> SyncClient:
 def push(principal: Principal, client_id: uuid.UUID, mutations: list[MutationIn]) -> PushOut:
     """Apply the mutations after the device's counter, in order, stopping at a gap."""
     client = lock_client(principal, client_id)
+    seen.record_push(client, now_utc())
     duplicates, to_apply = _sort_out(mutations, client.last_mutation_id)
     applied: dict[int, MutationResult] = {}
     for run in _runs(to_apply):
