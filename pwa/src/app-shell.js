@@ -46,7 +46,7 @@ export class AppShell extends LitElement {
     .notice { max-width: 480px; margin: 12px auto 0; padding: 0 16px; }
     wp-waiting-changes button { border: 1px solid var(--border); background: var(--card); color: var(--fg); padding: 0 14px; margin: 4px 8px 0 0; }
     header { flex-wrap: wrap; gap: 4px; }
-    nav { display: flex; gap: 4px; flex: 1 1 auto; min-width: 0; }
+    nav { display: flex; flex-wrap: wrap; gap: 4px; flex: 1 1 auto; min-width: 0; }
     @media (max-width: 420px) {
       header strong { display: none; }
       header { padding: 4px 6px; }
@@ -227,8 +227,7 @@ export class AppShell extends LitElement {
       : "";
     if (this.blocked) return html`${lost}${banner}${this.renderNotice()}`;
     if (!this.user) return html`${lost}${banner}<wp-install></wp-install>${this.renderNotice()}<wp-login></wp-login>`;
-    const link = ({ path, screen, nav }) =>
-      html`<a href=${path} data-route aria-current=${this.route?.screen === screen ? "page" : "false"}>${t(nav)}</a>`;
+    const link = ({ path, screen, nav }) => html`<a href=${path} data-route aria-current=${this.route?.screen === screen ? "page" : "false"}>${t(nav)}</a>`;
     return html`${lost}${banner}<wp-install></wp-install><header @click=${this.follow}><strong>${t("appName")}</strong>
         <nav>${navFor(this.user.role).map(link)}</nav>
         <wp-language></wp-language>

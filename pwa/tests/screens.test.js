@@ -15,7 +15,10 @@ describe("the screen table", () => {
 
   test("gives every role exactly one landing screen it may open", () => {
     for (const role of ["rep", "manager", "admin"]) {
-      expect(SCREENS.filter((entry) => entry.landing?.includes(role)), role).toHaveLength(1);
+      expect(
+        SCREENS.filter((entry) => entry.landing?.includes(role)),
+        role,
+      ).toHaveLength(1);
       expect(allowed(landingScreen(role), role)).toBe(true);
     }
   });

@@ -157,9 +157,15 @@ describe("the Assign work form", () => {
 
   test("offers the Team answer's people, else the reps among the users, by name", () => {
     const items = [{ user: { id: "b", name: "Bogdan", email: "b@x" } }, { user: { id: "a", name: "Ana", email: "a@x" } }];
-    const users = [{ id: "m", name: "Maria", role: "manager" }, { id: "z", name: "Zoe", role: "rep" }];
+    const users = [
+      { id: "m", name: "Maria", role: "manager" },
+      { id: "z", name: "Zoe", role: "rep" },
+    ];
 
-    expect(assignableReps(items, users)).toEqual([{ id: "a", name: "Ana" }, { id: "b", name: "Bogdan" }]);
+    expect(assignableReps(items, users)).toEqual([
+      { id: "a", name: "Ana" },
+      { id: "b", name: "Bogdan" },
+    ]);
     expect(assignableReps([], users)).toEqual([{ id: "z", name: "Zoe" }]);
   });
 });

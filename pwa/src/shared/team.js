@@ -44,9 +44,7 @@ const dueTime = (task) => (task.due_at ? Date.parse(task.due_at) : Number.POSITI
 export function repTaskLists(tasks, repId, now = new Date()) {
   const start = startOfDay(now).getTime();
   const end = endOfDay(now);
-  const theirs = tasks
-    .filter((task) => task.assignee_id === repId)
-    .sort((a, b) => dueTime(a) - dueTime(b) || String(a.title).localeCompare(String(b.title)));
+  const theirs = tasks.filter((task) => task.assignee_id === repId).sort((a, b) => dueTime(a) - dueTime(b) || String(a.title).localeCompare(String(b.title)));
   const today = (task) => dueTime(task) >= start && dueTime(task) <= end;
   const late = (task) => overdue(task, now) && dueTime(task) < start;
   return {

@@ -182,10 +182,8 @@ export class AssignView extends LitElement {
   }
 
   render() {
-    const matches = searchAccounts(this.accounts, this.query, SHOWN_MATCHES);
     return html`<h1>${t("assign.title")}</h1>
-      ${this.saved ? html`<p class="saved" role="status">${t("assign.saved", this.saved)}
-        <a href="/team/${this.saved.repId}" data-route>${t("assign.seeDay", { name: this.saved.name })}</a></p>` : nothing}
+      ${this.saved ? this.renderSaved() : nothing}
       ${this.noReps ? html`<p class="note error no-reps" role="status">${t("assign.noReps")}</p>` : nothing}
       <form @submit=${this.submit}>
         <div class="field"><label for="assignee">${t("assign.rep")}</label>
@@ -193,35 +191,55 @@ export class AssignView extends LitElement {
             <option value="">${t("repDay.chooseRep")}</option>
             ${this.reps.map((rep) => html`<option value=${rep.id} ?selected=${rep.id === this.repId}>${rep.name}</option>`)}
           </select></div>
-        <fieldset class="account"><legend>${t("assign.account")}</legend>
-          ${this.account ? html`<div class="row"><span class="chosen" data-id=${this.account.id}>${this.account.name}</span>
-            <button type="button" class="clear-account" @click=${() => (this.account = null)}>${t("assign.changeAccount")}</button></div>` : nothing}
-          <div class="field"><label for="account-query">${t("assign.search")}</label>
-            <input id="account-query" name="account_query" type="search" autocomplete="off" .value=${this.query}
-              @input=${(event) => (this.query = event.target.value)} /></div>
-          ${this.query && matches.length === 0 ? html`<p class="note no-match">${t("assign.noMatch")}</p>` : nothing}
-          ${matches.length ? html`<ul class="results" aria-label=${t("assign.matches")}>${matches.map(
-            (account) => html`<li><button type="button" class="pick" data-id=${account.id} @click=${() => this.pick(account)}>
-              ${account.name}${account.address ? html`<span class="address">${account.address}</span>` : nothing}</button></li>`,
-          )}</ul>` : nothing}
-          <div class="row"><button type="button" class="pick-on-map" aria-expanded=${this.picking ? "true" : "false"} @click=${this.togglePicking}>
-            ${this.picking ? t("assign.hideMap") : t("assign.pickOnMap")}</button></div>
-          <div class="map" role="region" aria-label=${t("assign.mapLabel")} ?hidden=${!this.picking}></div>
-          ${this.picking && this.noTiles ? html`<p class="note">${t("mapNoTiles")}</p>` : nothing}
-        </fieldset>
+        ${this.renderAccount()}
         <div class="field"><label for="title">${t("task.title")}</label>
           <input id="title" name="title" required maxlength="200" autocomplete="off" /></div>
         <div class="row">
           <div class="field"><label for="due">${t("task.due_at")}</label>
             <input id="due" name="due" type="datetime-local" .value=${this.due} /></div>
           <div class="field"><label for="priority">${t("task.priority")}</label>
-            <select id="priority" name="priority">${PRIORITIES.map(
-              (priority) => html`<option value=${priority} ?selected=${priority === "normal"}>${t(`assign.priority.${priority}`)}</option>`,
-            )}</select></div>
+            <select id="priority" name="priority">${PRIORITIES.map((priority) => this.renderPriority(priority))}</select></div>
         </div>
         <div class="field"><label for="notes">${t("task.notes")}</label><textarea id="notes" name="notes" maxlength="10000"></textarea></div>
         <div class="row"><button type="submit" class="primary assign">${t("assign.submit")}</button></div>
       </form>`;
+  }
+
+  renderSaved() {
+    const { repId, name } = this.saved;
+    return html`<p class="saved" role="status">${t("assign.saved", this.saved)}
+      <a href="/team/${repId}" data-route>${t("assign.seeDay", { name })}</a></p>`;
+  }
+
+  renderPriority(priority) {
+    return html`<option value=${priority} ?selected=${priority === "normal"}>${t(`assign.priority.${priority}`)}</option>`;
+  }
+
+  // The account: the one picked, a search by name among the device's accounts, or the map.
+  renderAccount() {
+    const matches = searchAccounts(this.accounts, this.query, SHOWN_MATCHES);
+    return html`<fieldset class="account"><legend>${t("assign.account")}</legend>
+      ${this.account ? this.renderChosen() : nothing}
+      <div class="field"><label for="account-query">${t("assign.search")}</label>
+        <input id="account-query" name="account_query" type="search" autocomplete="off" .value=${this.query}
+          @input=${(event) => (this.query = event.target.value)} /></div>
+      ${this.query && matches.length === 0 ? html`<p class="note no-match">${t("assign.noMatch")}</p>` : nothing}
+      ${matches.length ? html`<ul class="results" aria-label=${t("assign.matches")}>${matches.map((account) => this.renderMatch(account))}</ul>` : nothing}
+      <div class="row"><button type="button" class="pick-on-map" aria-expanded=${this.picking ? "true" : "false"} @click=${this.togglePicking}>
+        ${this.picking ? t("assign.hideMap") : t("assign.pickOnMap")}</button></div>
+      <div class="map" role="region" aria-label=${t("assign.mapLabel")} ?hidden=${!this.picking}></div>
+      ${this.picking && this.noTiles ? html`<p class="note">${t("mapNoTiles")}</p>` : nothing}
+    </fieldset>`;
+  }
+
+  renderChosen() {
+    return html`<div class="row"><span class="chosen" data-id=${this.account.id}>${this.account.name}</span>
+      <button type="button" class="clear-account" @click=${() => (this.account = null)}>${t("assign.changeAccount")}</button></div>`;
+  }
+
+  renderMatch(account) {
+    const address = account.address ? html`<span class="address">${account.address}</span>` : nothing;
+    return html`<li><button type="button" class="pick" data-id=${account.id} @click=${() => this.pick(account)}>${account.name}${address}</button></li>`;
   }
 }
 customElements.define("wp-assign", AssignView);

@@ -229,20 +229,29 @@ export class RepDayView extends LitElement {
     const account = task.account_id ? this.accounts.get(task.account_id) : null;
     const late = overdue(task);
     const open = task.status === "open" || task.status === "in_progress";
-    const others = this.reps.filter((rep) => rep.id !== task.assignee_id);
     return html`<li class="card task ${late ? "overdue" : ""}" data-id=${task.id} data-status=${task.status} data-pending=${Boolean(task.pending)}>
       <div class="top"><span class="title">${task.title}</span>
         <span class="status">${t(`task.status.${task.status}`)}${task.priority === "high" ? ` · ${t("task.priority.high")}` : ""}${task.pending ? ` · ${t("repDay.waiting")}` : ""}</span></div>
       ${account ? html`<p class="meta account">${account.name}</p>` : nothing}
       <p class="meta due">${late ? html`<span class="late">${t("today.overdue")}</span> · ` : nothing}${task.due_at ? t("today.due", { when: formatDateTime(task.due_at, locale) }) : t("today.noDue")}</p>
       ${task.notes ? html`<p class="meta notes">${task.notes}</p>` : nothing}
-      ${open ? html`<div class="row">
-        ${others.length ? html`<select class="reassign-to" aria-label=${t("repDay.reassignTo", { title: task.title })}
-            @change=${(event) => this.choices.set(task.id, event.target.value)}>
-            <option value="">${t("repDay.chooseRep")}</option>${others.map((rep) => html`<option value=${rep.id}>${rep.name}</option>`)}</select>
-          <button class="reassign" @click=${() => this.reassign(task)}>${t("repDay.reassign")}</button>` : nothing}
-        <button class="cancel" @click=${() => this.cancel(task)}>${t("task.action.cancel")}</button></div>` : nothing}
+      ${open ? this.renderActions(task) : nothing}
     </li>`;
+  }
+
+  // Give the task to another rep of the team, or cancel it.
+  renderActions(task) {
+    const others = this.reps.filter((rep) => rep.id !== task.assignee_id);
+    const choose = (event) => this.choices.set(task.id, event.target.value);
+    const reassign = html`<select class="reassign-to" aria-label=${t("repDay.reassignTo", { title: task.title })} @change=${choose}>
+        <option value="">${t("repDay.chooseRep")}</option>
+        ${others.map((rep) => html`<option value=${rep.id}>${rep.name}</option>`)}
+      </select>
+      <button class="reassign" @click=${() => this.reassign(task)}>${t("repDay.reassign")}</button>`;
+    return html`<div class="row">
+      ${others.length ? reassign : nothing}
+      <button class="cancel" @click=${() => this.cancel(task)}>${t("task.action.cancel")}</button>
+    </div>`;
   }
 
   renderVisits() {

@@ -89,7 +89,10 @@ export class TaskNotice extends LitElement {
   }
 
   renderGiven() {
-    const titles = this.given.slice(0, SHOWN).map((item) => item.title).join(", ");
+    const titles = this.given
+      .slice(0, SHOWN)
+      .map((item) => item.title)
+      .join(", ");
     const more = this.given.length - SHOWN;
     const text = this.given.length === 1 ? t("notice.one", { title: titles }) : t("notice.many", { n: this.given.length, titles });
     return html`<p class="text">${text}${more > 0 ? ` ${t("notice.more", { n: more })}` : ""}</p>
