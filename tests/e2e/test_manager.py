@@ -1,7 +1,7 @@
 """The manager's desk in the browser: a manager's navigation is not a rep's, a manager lands on
 Team and a rep cannot open it, work assigned on one device reaches the rep's Today live with a
-notice, Team's counts follow the rep's day live, and a rep's day shows their visits on a map,
-where tasks can be reassigned and cancelled."""
+notice, Team's counts follow the rep's day live (and show offline as last seen), and a rep's day
+shows their visits on a map, where tasks can be reassigned and cancelled."""
 
 from __future__ import annotations
 
@@ -198,6 +198,8 @@ def test_task_assigned_on_the_managers_laptop_shows_live_on_the_reps_today_with_
 
     mine.click("wp-task-notice button.dismiss")
     expect(notice).to_be_empty()
+    item.locator("button.done").click()
+    wait_for(mine, "the badge to clear", lambda: mine.evaluate(LAST_BADGE) == 0)
 
 
 def test_team_shows_the_reps_counts_and_follows_them_live_when_the_rep_completes_a_task(
@@ -284,15 +286,16 @@ def test_reassigning_and_cancelling_from_a_reps_day_go_through_the_outbox(
 def test_work_assigned_offline_waits_in_the_outbox_and_reaches_the_server_once_online(
     rep, shop, desk, laptop, app
 ):
-    """From a rep's day, Assign work with the rep preselected: the task shows at once, waiting,
-    and is created once the laptop is back online."""
+    """From a rep's day, Assign work with the rep preselected and the account picked on the
+    map: the task shows at once, waiting, and is created once the laptop is back online."""
     desk.click(f"wp-team li.rep[data-id='{rep.id}'] a.name")
     desk.click("wp-rep-day a.assign")
     expect(desk.locator("wp-assign select[name=assignee]")).to_have_value(str(rep.id))
     laptop.set_offline(True)
 
-    desk.fill("wp-assign input[name=account_query]", "centrală")
-    desk.click(f"wp-assign ul.results button[data-id='{shop}']")
+    desk.click("wp-assign button.pick-on-map")
+    desk.click("wp-assign .map .wp-pin")
+    expect(desk.locator("wp-assign .chosen")).to_have_text("Farmacia Centrală")
     desk.fill("wp-assign input[name=title]", "Check the shelf")
     desk.click("wp-assign button[type=submit]")
     expect(desk.locator("wp-assign .saved")).to_be_visible()
@@ -308,3 +311,17 @@ def test_work_assigned_offline_waits_in_the_outbox_and_reaches_the_server_once_o
     [task] = _server_tasks(app, assignee_id=rep.id)
     assert task["title"] == "Check the shelf"
     expect(pending).to_have_attribute("data-pending", "false")
+
+
+def test_team_offline_says_so_and_shows_the_last_answer_it_kept(rep, give_task, desk, laptop):
+    """A reload with the network gone: the rows seen last, and a note of when they were seen."""
+    give_task("Count the stock", _later_today())
+    desk.reload()
+    expect(_count(_team_row(desk, rep.id), "tasks.open")).to_have_text("1")
+    desk.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+    laptop.set_offline(True)
+    desk.reload()
+
+    expect(desk.locator("wp-team .offline")).to_contain_text("Offline: showing the team as of")
+    expect(_count(_team_row(desk, rep.id), "tasks.open")).to_have_text("1")
