@@ -413,7 +413,11 @@ ROUTES: tuple[Route, ...] = (
             "`tasks.overdue` counts their tasks still open or in progress whose due_at is "
             "before the time of the request, whatever the window; `visits` counts their visits "
             "started in [from, to) by verification; `last_sync_at` is the latest push or pull "
-            "of any of their devices (a pull is noted at most once a minute), null when none."
+            "of any of their devices (a pull is noted at most once a minute), null when none. "
+            "To stay live, ask again on the Socket.IO `sync.poke` (and `task.*`) events: "
+            "managers and admins get a poke when a rep's visit is logged or a task changes, and "
+            "a rep's managers and the admins when a device of the rep syncs after more than a "
+            "minute."
         ),
     ),
     Route(
