@@ -322,8 +322,11 @@ ROUTES: tuple[Route, ...] = (
         query=VisitListQuery,
         errors=(400, 401, 422),
         description=(
-            "Reps see their own visits, managers their team's, admins everyone's. Each read of "
-            "another user's coordinates is written to the audit log."
+            "Reps see their own visits, managers their team's, admins everyone's; filters only "
+            "narrow that (another team's user_id lists nothing). `since` and `until` bound "
+            "started_at to [since, until): a rep's day on a map is "
+            "`?user_id=&since=<day start>&until=<day end>`. Each read of another user's "
+            "coordinates is written to the audit log."
         ),
     ),
     Route(
@@ -375,6 +378,12 @@ ROUTES: tuple[Route, ...] = (
         {200: TaskList},
         query=TaskListQuery,
         errors=(400, 401, 422),
+        description=(
+            "Tasks the caller may see (reps theirs, managers their own and their team's, admins "
+            "all), earliest created first; filters only narrow that. `assignee` is `me` or a "
+            "user id; `due_from` and `due_to` bound due_at to [due_from, due_to) (tasks without "
+            "a due time then drop out)."
+        ),
     ),
     Route("get", "/api/v1/tasks/{task_id}", "One task", "tasks", {200: TaskOut}, errors=(401, 404)),
     Route(
@@ -404,7 +413,11 @@ ROUTES: tuple[Route, ...] = (
             "`tasks.overdue` counts their tasks still open or in progress whose due_at is "
             "before the time of the request, whatever the window; `visits` counts their visits "
             "started in [from, to) by verification; `last_sync_at` is the latest push or pull "
-            "of any of their devices (a pull is noted at most once a minute), null when none."
+            "of any of their devices (a pull is noted at most once a minute), null when none. "
+            "To stay live, ask again on the Socket.IO `sync.poke` (and `task.*`) events: "
+            "managers and admins get a poke when a rep's visit is logged or a task changes, and "
+            "a rep's managers and the admins when a device of the rep syncs after more than a "
+            "minute."
         ),
     ),
     Route(

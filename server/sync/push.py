@@ -58,7 +58,6 @@ def lock_client(principal: Principal, client_id: uuid.UUID) -> SyncClient:
 def push(principal: Principal, client_id: uuid.UUID, mutations: list[MutationIn]) -> PushOut:
     """Apply the mutations after the device's counter, in order, stopping at a gap."""
     client = lock_client(principal, client_id)
-    seen.record_push(client, now_utc())
     duplicates, to_apply = _sort_out(mutations, client.last_mutation_id)
     applied: dict[int, MutationResult] = {}
     for run in _runs(to_apply):
@@ -66,6 +65,7 @@ def push(principal: Principal, client_id: uuid.UUID, mutations: list[MutationIn]
             applied[result.id] = result
     ledger = [_ledger_entry(client, mutation, applied[mutation.id]) for mutation in to_apply]
     _advance(client, to_apply[-1].id if to_apply else client.last_mutation_id, ledger)
+    seen.record_push(principal, client, now_utc())
     results = [
         MutationResult(id=mutation.id, status="duplicate") if duplicate else applied[mutation.id]
         for mutation, duplicate in duplicates

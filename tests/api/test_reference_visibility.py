@@ -97,7 +97,9 @@ def _user(**fields: Any) -> dict[str, Any]:
 ACCOUNTS = "/api/v1/accounts"
 TASKS = "/api/v1/tasks"
 USERS = "/api/v1/users"
-TODAY = {"from": "2026-12-01T00:00:00+02:00", "to": "2026-12-02T00:00:00+02:00"}
+# The day the reps' rows of the world were made on (tests.sync.support.visit_data's).
+DAY_1, DAY_2 = "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"
+TODAY = {"from": DAY_1, "to": DAY_2}
 AROUND_SHOP = {"center": {"type": "Point", "coordinates": list(SHOP)}, "radius_m": 50_000}
 BBOX = "25.9,44.3,26.3,44.6"
 
@@ -220,6 +222,13 @@ ROUTES: dict[tuple[str, str], Route] = {
                 EMPTY,
             ),
             Probe("owner", lambda o, x: Call("GET", "/api/v1/visits", query={"user_id": x}), EMPTY),
+            Probe(
+                "owner",
+                lambda o, x: Call(
+                    "GET", "/api/v1/visits", query={"user_id": x, "since": DAY_1, "until": DAY_2}
+                ),
+                EMPTY,
+            ),
         )
     ),
     ("POST", "/api/v1/notes"): Route(
