@@ -28,9 +28,9 @@ export function tasksOf(repId) {
   return allPages("/tasks", { assignee: repId });
 }
 
-/** One rep's visits since `since` (ISO), newest first, with their positions. */
-export function visitsOf(repId, since) {
-  return allPages("/visits", { user_id: repId, since });
+/** One rep's visits started in [from, to) (ISO times), newest first, with their positions. */
+export function visitsOf(repId, { from, to }) {
+  return allPages("/visits", { user_id: repId, since: from, until: to });
 }
 
 /** One user of the organisation. */

@@ -9,7 +9,7 @@ import { LANGUAGE_EVENT, addStrings, locale, t } from "../i18n.js";
 import manager from "../locales/manager.js";
 import { formatDateTime } from "../shared/format.js";
 import { overdue } from "../shared/tasks.js";
-import { assignableReps, isoWithOffset, mergeTasks, repTaskLists, startOfDay, visitMarkers } from "../shared/team.js";
+import { assignableReps, dayRange, mergeTasks, repTaskLists, visitMarkers } from "../shared/team.js";
 import { allAccounts, allRows, getMeta, setMeta } from "../store/db.js";
 import { OUTBOX_EVENT } from "../store/outbox.js";
 import { REALTIME_EVENT, saveChange } from "../sync/index.js";
@@ -128,14 +128,14 @@ export class RepDayView extends LitElement {
     const sequence = ++this.sequence;
     const repId = this.repId;
     try {
-      const since = isoWithOffset(startOfDay(new Date()));
-      const [tasks, visits] = await Promise.all([tasksOf(repId), visitsOf(repId, since)]);
+      const day = dayRange();
+      const [tasks, visits] = await Promise.all([tasksOf(repId), visitsOf(repId, day)]);
       if (sequence !== this.sequence) return;
       this.remote = tasks;
       this.offline = false;
       await this.showTasks(); // brings the accounts the visits are named by
       this.showVisits(visits);
-      await setMeta(keptKey(repId), { visits, since });
+      await setMeta(keptKey(repId), { visits, from: day.from });
     } catch (error) {
       if (sequence !== this.sequence) return;
       if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
@@ -145,7 +145,7 @@ export class RepDayView extends LitElement {
 
   async showKept() {
     const kept = await getMeta(keptKey(this.repId));
-    if (kept && !this.visits && kept.since === isoWithOffset(startOfDay(new Date()))) this.showVisits(kept.visits);
+    if (kept && !this.visits && kept.from === dayRange().from) this.showVisits(kept.visits);
   }
 
   // The tasks as the device has them (its pull holds the team's), with the server's answer.
