@@ -1,7 +1,9 @@
 // One rep's day, opened from Team: their tasks due today and overdue (then their other open ones),
 // each of which the manager can give to another rep or cancel (task.update mutations through
 // the outbox, shown at once), and today's visits in a list and on a map, each where it was
-// checked in. Only the positions: never a line between them, the rep is not tracked.
+// checked in. Only the positions: never a line between them, the rep is not tracked. Another
+// rep's coordinates are shown, never stored: the visits come from the server each time (its
+// reads of them are audited), so offline the day shows its tasks only.
 import { LitElement, css, html, nothing } from "lit";
 import L from "leaflet";
 import { reps, tasksOf, userById, visitsOf } from "../api/team.js";
@@ -10,7 +12,7 @@ import manager from "../locales/manager.js";
 import { formatDateTime } from "../shared/format.js";
 import { overdue } from "../shared/tasks.js";
 import { assignableReps, dayRange, mergeTasks, repTaskLists, visitMarkers } from "../shared/team.js";
-import { allAccounts, allRows, getMeta, setMeta } from "../store/db.js";
+import { allAccounts, allRows } from "../store/db.js";
 import { OUTBOX_EVENT } from "../store/outbox.js";
 import { REALTIME_EVENT, saveChange } from "../sync/index.js";
 import { Listen, debounced } from "./listen.js";
@@ -24,7 +26,6 @@ const LIVE_EVENTS = new Set(["connect", "sync.poke", "task.created", "task.updat
 const DEBOUNCE_MS = 300;
 const WORLD = { center: [20, 0], zoom: 2 };
 const FIT = { padding: [TOUCH, TOUCH], maxZoom: 16 };
-const keptKey = (repId) => `repDay:${repId}`;
 
 // Icons are built from DOM nodes, never HTML strings, so nothing from the server can inject markup.
 function visitIcon(verification) {
@@ -109,7 +110,7 @@ export class RepDayView extends LitElement {
   async open() {
     Object.assign(this, { rep: null, lists: null, visits: null, notice: null });
     this.remote = [];
-    await Promise.all([this.showTasks(), this.showKept(), this.findRep()]);
+    await Promise.all([this.showTasks(), this.findRep()]);
     await this.load();
   }
 
@@ -135,17 +136,11 @@ export class RepDayView extends LitElement {
       this.offline = false;
       await this.showTasks(); // brings the accounts the visits are named by
       this.showVisits(visits);
-      await setMeta(keptKey(repId), { visits, from: day.from });
     } catch (error) {
       if (sequence !== this.sequence) return;
       if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       this.offline = true;
     }
-  }
-
-  async showKept() {
-    const kept = await getMeta(keptKey(this.repId));
-    if (kept && !this.visits && kept.from === dayRange().from) this.showVisits(kept.visits);
   }
 
   // The tasks as the device has them (its pull holds the team's), with the server's answer.
