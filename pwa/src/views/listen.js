@@ -16,13 +16,30 @@ export class Listen {
   }
 }
 
-/** `work` run once, `ms` after the last call of a burst of calls; `.cancel()` drops a pending run. */
-export function debounced(work, ms) {
+/**
+ * `work` run once `ms` after the last call of a burst of calls, and at least every `maxMs` while
+ * a burst goes on (a campaign launching a thousand tasks must not keep a screen stale until it
+ * ends); `.cancel()` drops a pending run.
+ */
+export function debounced(work, ms, maxMs = 5 * ms) {
   let timer = null;
-  const run = () => {
+  let first = null; // when the burst under way began
+  const cancel = () => {
     clearTimeout(timer);
-    timer = setTimeout(work, ms);
+    timer = first = null;
   };
-  run.cancel = () => clearTimeout(timer);
+  const run = () => {
+    const now = Date.now();
+    first ??= now;
+    clearTimeout(timer);
+    timer = setTimeout(
+      () => {
+        cancel();
+        work();
+      },
+      Math.max(0, Math.min(ms, first + maxMs - now)),
+    );
+  };
+  run.cancel = cancel;
   return run;
 }
