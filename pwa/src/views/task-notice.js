@@ -9,9 +9,10 @@ import { givenToMe, openTaskCount } from "../shared/assigned.js";
 import { allRows } from "../store/db.js";
 import { OUTBOX_EVENT } from "../store/outbox.js";
 import { REALTIME_EVENT } from "../sync/index.js";
-import { Listen } from "./listen.js";
+import { Listen, debounced } from "./listen.js";
 
 const SHOWN = 3; // titles named in the notice; more are counted
+const SETTLE_MS = 250; // one sync run changes the device several times: read the tasks once
 
 /** Show `count` on the app's icon, or clear it; quietly nothing where badges do not exist. */
 export function showBadge(count) {
@@ -40,15 +41,17 @@ export class TaskNotice extends LitElement {
     this.given = [];
     this.known = new Set(); // ids of the tasks this device holds as the user's
     this.badge = null;
+    this.soon = debounced(() => this.refresh(), SETTLE_MS);
     new Listen(this, [
       [window, REALTIME_EVENT, (event) => this.heard(event.detail)],
-      [window, OUTBOX_EVENT, () => this.refresh()],
+      [window, OUTBOX_EVENT, () => this.soon()],
       [window, LANGUAGE_EVENT, () => this.requestUpdate()],
     ]);
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
+    this.soon.cancel();
     showBadge(0); // logged out: the next person's icon says nothing of this one's tasks
     this.badge = null;
   }
