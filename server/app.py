@@ -109,11 +109,24 @@ def _register_blueprints(app: Flask) -> None:
     from server.openapi.api import blueprint as openapi
     from server.sync.api import blueprint as sync
     from server.tasks.api import blueprint as tasks
+    from server.team.api import blueprint as team
     from server.users.api import blueprint as users
     from server.visits.api import blueprint as visits
     from server.web.api import blueprint as web
 
-    for blueprint in (health, users, accounts, visits, notes, tasks, sync, geocoding, openapi, web):
+    for blueprint in (
+        health,
+        users,
+        accounts,
+        visits,
+        notes,
+        tasks,
+        team,
+        sync,
+        geocoding,
+        openapi,
+        web,
+    ):
         app.register_blueprint(blueprint)
 
 
