@@ -26,7 +26,7 @@ from server.accounts.schemas import (
     ImportReport,
 )
 from server.core.validation import PageQuery
-from server.geocoding.schemas import ReverseAddress, ReverseQuery
+from server.geocoding.schemas import PlaceList, ReverseAddress, ReverseQuery, SearchQuery
 from server.notes.schemas import NoteCreate, NoteList, NoteListQuery, NoteOut
 from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
 from server.tasks.schemas import TaskCreate, TaskList, TaskListQuery, TaskOut, TaskPatch
@@ -437,6 +437,23 @@ ROUTES: tuple[Route, ...] = (
             "queries; a geocoder outage is a 503 `geocoding_unavailable`, and a lookup whose "
             "turn is too far away (or whose caller already waits for one) a 503 `geocoder_busy` "
             "at once; both carry Retry-After."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/geocode/search",
+        "Places and addresses matching a search (to search around a place without a GPS fix)",
+        "geocoding",
+        {200: PlaceList},
+        query=SearchQuery,
+        errors=(401, 422, 503),
+        description=(
+            "Free text (`q`, 1 to 200 characters) sent to the configured geocoder; answers its "
+            "best matches, best first, at most `limit` (1 to 10, default 5), each with the "
+            "address as the geocoder writes it and a GeoJSON Point. Not a paged list: there is "
+            "no next page. Lookups share the reverse lookup's fair queue, so the same 503s apply: "
+            "`geocoding_unavailable` during an outage, `geocoder_busy` at once when the turn is "
+            "too far away or the caller already waits for one; both carry Retry-After."
         ),
     ),
     Route(

@@ -352,6 +352,7 @@ ID_LESS = {
     ("GET", "/api/v1/api-tokens"),
     ("GET", "/api/v1/sync/checksum"),
     ("GET", "/api/v1/geocode/reverse"),
+    ("GET", "/api/v1/geocode/search"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/config"),
     ("GET", "/sw.js"),
