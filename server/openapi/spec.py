@@ -35,6 +35,7 @@ from server.users.schemas import (
     ApiTokenList,
     ApiTokenOut,
     LoginIn,
+    SelfPatch,
     SessionOut,
     UserCreate,
     UserList,
@@ -162,6 +163,20 @@ ROUTES: tuple[Route, ...] = (
         "auth",
         {200: SessionOut},
         errors=(401,),
+    ),
+    Route(
+        "patch",
+        "/api/v1/auth/me",
+        "Change your own settings (reminders)",
+        "auth",
+        {200: SessionOut},
+        body=SelfPatch,
+        errors=WRITE_ERRORS,
+        description=(
+            "Any logged-in user, for themself: `reminder_minutes` (0 to 1440; 0 turns reminders "
+            "off) is how long before a task is due the app reminds its assignee, on every device "
+            "of theirs. Fields left out stay; each change is a new `version` of the user."
+        ),
     ),
     Route(
         "get",
