@@ -12,6 +12,7 @@ import "./install-prompt.js";
 import "./views/login-view.js";
 import "./views/language-picker.js";
 import "./views/near-view.js";
+import "./views/reminders.js";
 import "./views/sync-status.js";
 import "./views/visits-in-progress.js";
 import "./views/waiting-changes.js";
@@ -230,7 +231,7 @@ export class AppShell extends LitElement {
         <wp-language></wp-language>
         <button @click=${this.logOut} title=${this.user.name}>${t("logOut")}</button></header>
       <wp-sync-status @click=${this.follow}></wp-sync-status>${this.leaving ? this.renderLeaving() : ""}
-      <main @click=${this.follow}><wp-visits-in-progress .except=${this.route.accountId ?? null}></wp-visits-in-progress>${this.screen()}</main>`;
+      <main @click=${this.follow}><wp-reminders></wp-reminders><wp-visits-in-progress .except=${this.route.accountId ?? null}></wp-visits-in-progress>${this.screen()}</main>`;
   }
 
   screen() {
