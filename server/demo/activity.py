@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import select
 
 from server.accounts.models import Account
+from server.core.auth import SystemPrincipal
+from server.core.visibility import visible
 from server.extensions import db
 from server.geo.distance import geodesic_destination, geodesic_m
 from server.geo.geojson import Point
@@ -114,7 +116,7 @@ def demo_accounts(org_id: uuid.UUID) -> list[DemoAccount]:
             Account.last_visit_at,
             Account.created_at,
         )
-        .where(Account.org_id == org_id, Account.location.is_not(None))
+        .where(visible(Account, SystemPrincipal(None, org_id)), Account.location.is_not(None))
         .order_by(Account.id)
     )
     return [DemoAccount(org_id, *row) for row in db.session.execute(query)]
