@@ -13,6 +13,7 @@ import "./install-prompt.js";
 import "./views/login-view.js";
 import "./views/language-picker.js";
 import "./views/near-view.js";
+import "./views/reminders.js";
 import "./views/sync-status.js";
 import "./views/task-notice.js";
 import "./views/visits-in-progress.js";
@@ -234,7 +235,7 @@ export class AppShell extends LitElement {
         <button @click=${this.logOut} title=${this.user.name}>${t("logOut")}</button></header>
       <wp-sync-status @click=${this.follow}></wp-sync-status>${this.leaving ? this.renderLeaving() : ""}
       <wp-task-notice .user=${this.user} @click=${this.follow}></wp-task-notice>
-      <main @click=${this.follow}><wp-visits-in-progress .except=${this.route?.accountId ?? null}></wp-visits-in-progress>${this.route ? screenEntry(this.route.screen).view(this.route) : ""}</main>`;
+      <main @click=${this.follow}><wp-reminders></wp-reminders><wp-visits-in-progress .except=${this.route?.accountId ?? null}></wp-visits-in-progress>${this.route ? screenEntry(this.route.screen).view(this.route) : ""}</main>`;
   }
 }
 customElements.define("wp-app", AppShell);

@@ -7,6 +7,8 @@ import core from "./locales/core.js";
 import install from "./locales/install.js";
 import map from "./locales/map.js";
 import notes from "./locales/notes.js";
+import places from "./locales/places.js";
+import reminders from "./locales/reminders.js";
 import sync from "./locales/sync.js";
 import tasks from "./locales/tasks.js";
 import team from "./locales/team.js";
@@ -34,7 +36,7 @@ export function mergeTables(areas) {
   return merged;
 }
 
-const STRINGS = mergeTables([core, map, account, install, sync, tasks, notes, team]);
+const STRINGS = mergeTables([core, map, account, install, sync, tasks, notes, team, places, reminders]);
 
 // The language a browser tag asks for, or null when we don't speak it. Serbian counts only in
 // Cyrillic: sr-Latn, and tags whose usual script is Latin (sr-ME), are not it.

@@ -26,7 +26,7 @@ from server.accounts.schemas import (
     ImportReport,
 )
 from server.core.validation import PageQuery
-from server.geocoding.schemas import ReverseAddress, ReverseQuery
+from server.geocoding.schemas import PlaceList, ReverseAddress, ReverseQuery, SearchQuery
 from server.notes.schemas import NoteCreate, NoteList, NoteListQuery, NoteOut
 from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
 from server.tasks.schemas import TaskCreate, TaskList, TaskListQuery, TaskOut, TaskPatch
@@ -36,6 +36,7 @@ from server.users.schemas import (
     ApiTokenList,
     ApiTokenOut,
     LoginIn,
+    SelfPatch,
     SessionOut,
     UserCreate,
     UserList,
@@ -163,6 +164,20 @@ ROUTES: tuple[Route, ...] = (
         "auth",
         {200: SessionOut},
         errors=(401,),
+    ),
+    Route(
+        "patch",
+        "/api/v1/auth/me",
+        "Change your own settings (reminders)",
+        "auth",
+        {200: SessionOut},
+        body=SelfPatch,
+        errors=WRITE_ERRORS,
+        description=(
+            "Any logged-in user, for themself: `reminder_minutes` (0 to 1440; 0 turns reminders "
+            "off) is how long before a task is due the app reminds its assignee, on every device "
+            "of theirs. Fields left out stay; each change is a new `version` of the user."
+        ),
     ),
     Route(
         "get",
@@ -480,6 +495,23 @@ ROUTES: tuple[Route, ...] = (
             "queries; a geocoder outage is a 503 `geocoding_unavailable`, and a lookup whose "
             "turn is too far away (or whose caller already waits for one) a 503 `geocoder_busy` "
             "at once; both carry Retry-After."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/geocode/search",
+        "Places and addresses matching a search (to search around a place without a GPS fix)",
+        "geocoding",
+        {200: PlaceList},
+        query=SearchQuery,
+        errors=(401, 422, 503),
+        description=(
+            "Free text (`q`, 1 to 200 characters) sent to the configured geocoder; answers its "
+            "best matches, best first, at most `limit` (1 to 10, default 5), each with the "
+            "address as the geocoder writes it and a GeoJSON Point. Not a paged list: there is "
+            "no next page. Lookups share the reverse lookup's fair queue, so the same 503s apply: "
+            "`geocoding_unavailable` during an outage, `geocoder_busy` at once when the turn is "
+            "too far away or the caller already waits for one; both carry Retry-After."
         ),
     ),
     Route(
