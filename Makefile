@@ -16,7 +16,7 @@ FLASK  := .venv/bin/flask --app wsgi
 # `export DATABASE_URL="$(...)"` export's own success would hide the failure).
 WITH_DB := DATABASE_URL="$$(scripts/ensure-db.sh)" && export DATABASE_URL &&
 
-.PHONY: help venv pwa test-pwa browser run test lint fmt typecheck db-upgrade db-revision db-check bench bench-sync bench-checksum bench-jobs bench-pwa seed clean-db
+.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-sync bench-checksum bench-jobs bench-pwa seed clean-db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET   (make test PYTEST_ARGS="-k visits", make db-revision m="add visits")'
@@ -32,13 +32,16 @@ pwa: ## Build the offline web app (when scripts/build-pwa.sh exists)
 browser: ## Install Chromium for the end-to-end tests (when missing)
 	@scripts/ensure-browser.sh
 
+servers: ## Install nginx, Redis and openssl for the multi-process tests (when missing)
+	@scripts/ensure-servers.sh
+
 run: venv pwa ## Migrate, seed the demo data and serve on HOST:PORT (127.0.0.1:8000), with a job worker
 	@$(WITH_DB) $(FLASK) db upgrade && $(FLASK) seed-demo && exec scripts/serve.sh
 
 test-pwa: pwa ## Vitest unit tests of the web app
 	@npx --no-install vitest run
 
-test: venv pwa test-pwa browser lint typecheck ## Lint, type-check and run the test suite (PYTEST_ARGS=...)
+test: venv pwa test-pwa browser servers lint typecheck ## Lint, type-check and run the test suite (PYTEST_ARGS=...)
 	@$(WITH_DB) $(PYTHON) -m pytest -n 2 $(PYTEST_ARGS)
 
 fault-run: venv pwa browser ## Seeded browser fault run, 10,000 visits (FAULT_RUN_MUTATIONS=, FAULT_RUN_SEED=)

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.config import Settings
 from server.core.auth import init_auth
+from server.core.concurrency import use_async_mode
 from server.core.errors import register_error_handlers
 from server.core.http import install_security_headers
 from server.core.transaction import unit_of_work
@@ -23,6 +24,7 @@ CONNECTION_OPTIONS = "-c max_parallel_workers_per_gather=0 -c jit=off"
 def create_app(settings: Settings | None = None) -> Flask:
     """Build a configured Waypoint app; settings default to the environment's."""
     settings = settings or Settings.from_environment()
+    use_async_mode(settings.async_mode)
     app = Flask(__name__, static_folder=None)
     app.config.update(
         WAYPOINT_SETTINGS=settings,
@@ -34,6 +36,8 @@ def create_app(settings: Settings | None = None) -> Flask:
             "pool_pre_ping": False,
             "pool_recycle": 1800,
             "pool_size": settings.db_pool_size,
+            "max_overflow": settings.db_max_overflow,
+            "pool_timeout": settings.db_pool_timeout_s,
             "connect_args": {"options": CONNECTION_OPTIONS, "connect_timeout": 5},
         },
         # Every body is held to the JSON limit while it is read, chunked or not; an endpoint
@@ -65,6 +69,7 @@ def _register_extensions(app: Flask, settings: Settings) -> None:
     from server import models  # noqa: F401  (every table known to metadata and migrations)
     from server.realtime.handshake import origin_check
     from server.realtime.lifecycle import SocketLifecycle
+    from server.realtime.message_queue import message_queue
     from server.users.operations import resolve_session, resolve_token
 
     db.init_app(app)
@@ -73,10 +78,12 @@ def _register_extensions(app: Flask, settings: Settings) -> None:
     # server it makes, but one registered after init_app reaches the current server only.
     import server.realtime.handlers  # noqa: F401  (registers the connect handler)
 
+    # gevent: an open websocket is a greenlet (simple-websocket driven by gevent's own events);
+    # threading: a thread each, for the development and test servers.
     socketio.init_app(
         app,
-        message_queue=settings.redis_url,
-        async_mode="threading",
+        **message_queue(settings.redis_url),
+        async_mode=settings.async_mode,
         # Engine.IO refuses (400) a request whose Origin is neither the app's own nor listed.
         cors_allowed_origins=origin_check(settings.socket_allowed_origins),
     )
@@ -106,11 +113,24 @@ def _register_blueprints(app: Flask) -> None:
     from server.openapi.api import blueprint as openapi
     from server.sync.api import blueprint as sync
     from server.tasks.api import blueprint as tasks
+    from server.team.api import blueprint as team
     from server.users.api import blueprint as users
     from server.visits.api import blueprint as visits
     from server.web.api import blueprint as web
 
-    for blueprint in (health, users, accounts, visits, notes, tasks, sync, geocoding, openapi, web):
+    for blueprint in (
+        health,
+        users,
+        accounts,
+        visits,
+        notes,
+        tasks,
+        team,
+        sync,
+        geocoding,
+        openapi,
+        web,
+    ):
         app.register_blueprint(blueprint)
 
 

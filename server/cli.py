@@ -38,14 +38,17 @@ def create_org(name: str, admin_email: str, admin_password: str, admin_name: str
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Create the demo organisation once (later runs change nothing) and print its logins."""
+    """Create the demo organisation once, give it today's work once a day (later runs that day
+    change nothing) and print its logins."""
     from server.demo.seed import DEMO_PASSWORD, seed_demo_organisation
 
     with unit_of_work():
-        logins, created = seed_demo_organisation()
-    click.echo("Demo organisation " + ("created." if created else "already present."))
+        seeded = seed_demo_organisation()
+    click.echo("Demo organisation " + ("created." if seeded.created else "already present."))
+    if seeded.day_added is not None:
+        click.echo(f"Demo work for {seeded.day_added.isoformat()} added.")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    for role, email in logins:
+    for role, email in seeded.logins:
         click.echo(f"  {role:<8} {email}")
 
 

@@ -7,27 +7,22 @@ import { SYNC_STATUS_EVENT } from "./sync/engine.js";
 import { sendWaiting, startSync, stopSync } from "./sync/index.js";
 import { endSession, onLogoutElsewhere } from "./logout.js";
 import { currentRoute, navigate, onRouteChange } from "./router.js";
+import { guard, landingPath, navFor, screenEntry } from "./screens.js";
 import { applyUpdate, registerServiceWorker } from "./sw-bridge.js";
 import "./install-prompt.js";
 import "./views/login-view.js";
 import "./views/language-picker.js";
 import "./views/near-view.js";
+import "./views/reminders.js";
 import "./views/sync-status.js";
+import "./views/task-notice.js";
 import "./views/visits-in-progress.js";
 import "./views/waiting-changes.js";
 
-// Screens other than Near me load their code (the map library above all) only when opened.
-const LAZY_SCREENS = {
-  map: () => import("./views/map-view.js"),
-  account: () => import("./views/account-view.js"),
-  today: () => import("./views/today-view.js"),
-  inbox: () => import("./views/inbox-view.js"),
-  settings: () => import("./views/settings-view.js"),
-  diagnostics: () => import("./views/diagnostics-view.js"),
-};
-
 // The top of the app: who is logged in (from the server, or from the device when offline),
-// which screen shows, and the "Update ready" banner. Syncing runs while someone is logged in;
+// which screen shows (screens.js: each role its own navigation and screens; the other screens'
+// code, the map library above all, loads only when one opens), the notice of a task given to
+// the user, and the "Update ready" banner. Syncing runs while someone is logged in;
 // an ended session (401) shows the login form again but keeps the outbox, and another user may
 // take over the device only once the previous user's changes are sent or knowingly discarded.
 // Logging out clears the device (logout.js), after the same choice when changes still wait.
@@ -52,7 +47,7 @@ export class AppShell extends LitElement {
     .notice { max-width: 480px; margin: 12px auto 0; padding: 0 16px; }
     wp-waiting-changes button { border: 1px solid var(--border); background: var(--card); color: var(--fg); padding: 0 14px; margin: 4px 8px 0 0; }
     header { flex-wrap: wrap; gap: 4px; }
-    nav { display: flex; gap: 4px; flex: 1 1 auto; min-width: 0; }
+    nav { display: flex; flex-wrap: wrap; gap: 4px; flex: 1 1 auto; min-width: 0; }
     @media (max-width: 420px) {
       header strong { display: none; }
       header { padding: 4px 6px; }
@@ -64,7 +59,8 @@ export class AppShell extends LitElement {
 
   constructor() {
     super();
-    this.route = currentRoute();
+    this.route = null; // set by show(), once the user (and so the screens they may open) is known
+    this.showing = 0; // a screen whose code loads after a later navigation is not shown
   }
 
   connectedCallback() {
@@ -80,9 +76,17 @@ export class AppShell extends LitElement {
     this.restore();
   }
 
+  // The screen for `route` as the user's role allows: a screen they may not open sends them to
+  // their landing screen instead (and the address bar says so); a path that names no screen
+  // shows the landing screen.
   async show(route) {
-    await LAZY_SCREENS[route.screen]?.();
-    this.route = route;
+    if (!this.user) return;
+    const role = this.user.role;
+    const shown = guard(route, role);
+    if (route.screen && shown !== route) return navigate(landingPath(role), { replace: true });
+    const showing = ++this.showing;
+    await screenEntry(shown.screen).load?.();
+    if (showing === this.showing) this.route = shown;
   }
 
   follow(event) {
@@ -121,12 +125,13 @@ export class AppShell extends LitElement {
       this.blocked = { user, waiting: bound.blocked, previous: bound.previous };
       return;
     }
-    Object.assign(this, { blocked: null, sessionEnded: null, user });
+    // route: null until show() has guarded it for this user (the last one's may not be theirs).
+    Object.assign(this, { blocked: null, sessionEnded: null, user, route: null });
     await setMeta("user", user);
     startSync();
     const { pathname } = window.location;
     await this.show(currentRoute());
-    if (pathname === "/" || pathname === "/login") navigate("/near", { replace: true });
+    if (pathname === "/" || pathname === "/login") navigate(landingPath(user.role), { replace: true });
   }
 
   // With changes still waiting, ask first (renderLeaving); else clear the device and log out.
@@ -159,7 +164,7 @@ export class AppShell extends LitElement {
   }
 
   loggedOut() {
-    Object.assign(this, { user: null, blocked: null, leaving: null, sessionEnded: null });
+    Object.assign(this, { user: null, blocked: null, leaving: null, sessionEnded: null, route: null });
   }
 
   // Another tab logged out and cleared the device: this one follows.
@@ -181,7 +186,7 @@ export class AppShell extends LitElement {
     if (!this.user) return;
     this.sessionEnded = { waiting: await count("outbox") };
     await setMeta("user", null);
-    Object.assign(this, { user: null, leaving: null });
+    Object.assign(this, { user: null, leaving: null, route: null });
   }
 
   async discardAndContinue() {
@@ -223,24 +228,14 @@ export class AppShell extends LitElement {
       : "";
     if (this.blocked) return html`${lost}${banner}${this.renderNotice()}`;
     if (!this.user) return html`${lost}${banner}<wp-install></wp-install>${this.renderNotice()}<wp-login></wp-login>`;
-    const link = (path, screen, label) =>
-      html`<a href=${path} data-route aria-current=${this.route.screen === screen ? "page" : "false"}>${label}</a>`;
+    const link = ({ path, screen, nav }) => html`<a href=${path} data-route aria-current=${this.route?.screen === screen ? "page" : "false"}>${t(nav)}</a>`;
     return html`${lost}${banner}<wp-install></wp-install><header @click=${this.follow}><strong>${t("appName")}</strong>
-        <nav>${link("/today", "today", t("nav.today"))}${link("/near", "near", t("nearMe"))}${link("/map", "map", t("map"))}</nav>
+        <nav>${navFor(this.user.role).map(link)}</nav>
         <wp-language></wp-language>
         <button @click=${this.logOut} title=${this.user.name}>${t("logOut")}</button></header>
       <wp-sync-status @click=${this.follow}></wp-sync-status>${this.leaving ? this.renderLeaving() : ""}
-      <main @click=${this.follow}><wp-visits-in-progress .except=${this.route.accountId ?? null}></wp-visits-in-progress>${this.screen()}</main>`;
-  }
-
-  screen() {
-    if (this.route.screen === "map") return html`<wp-map></wp-map>`;
-    if (this.route.screen === "today") return html`<wp-today></wp-today>`;
-    if (this.route.screen === "account") return html`<wp-account .accountId=${this.route.accountId} .taskId=${this.route.taskId}></wp-account>`;
-    if (this.route.screen === "inbox") return html`<wp-inbox></wp-inbox>`;
-    if (this.route.screen === "settings") return html`<wp-settings></wp-settings>`;
-    if (this.route.screen === "diagnostics") return html`<wp-diagnostics></wp-diagnostics>`;
-    return html`<wp-near></wp-near>`;
+      <wp-task-notice .user=${this.user} @click=${this.follow}></wp-task-notice>
+      <main @click=${this.follow}><wp-reminders></wp-reminders><wp-visits-in-progress .except=${this.route?.accountId ?? null}></wp-visits-in-progress>${this.route ? screenEntry(this.route.screen).view(this.route) : ""}</main>`;
   }
 }
 customElements.define("wp-app", AppShell);

@@ -7,8 +7,11 @@ import core from "./locales/core.js";
 import install from "./locales/install.js";
 import map from "./locales/map.js";
 import notes from "./locales/notes.js";
+import places from "./locales/places.js";
+import reminders from "./locales/reminders.js";
 import sync from "./locales/sync.js";
 import tasks from "./locales/tasks.js";
+import team from "./locales/team.js";
 
 /** The languages the app speaks, each named in itself (for the picker), English first. */
 export const languages = [
@@ -33,7 +36,7 @@ export function mergeTables(areas) {
   return merged;
 }
 
-const STRINGS = mergeTables([core, map, account, install, sync, tasks, notes]);
+const STRINGS = mergeTables([core, map, account, install, sync, tasks, notes, team, places, reminders]);
 
 // The language a browser tag asks for, or null when we don't speak it. Serbian counts only in
 // Cyrillic: sr-Latn, and tags whose usual script is Latin (sr-ME), are not it.
@@ -109,6 +112,14 @@ export function setLanguage(code) {
   remember(code);
   applyToDocument();
   if (typeof window !== "undefined") window.dispatchEvent(new CustomEvent(LANGUAGE_EVENT, { detail: code }));
+}
+
+/**
+ * Add an area's tables (`{en: {...}, bg: {...}}`) to the strings `t()` knows: screens that only
+ * some roles open bring their strings with their code instead of growing the shell.
+ */
+export function addStrings(area) {
+  for (const [code, strings] of Object.entries(area)) STRINGS[code] = { ...STRINGS[code], ...strings };
 }
 
 /** The interface string `key` in the current language, with `values` put into its {placeholders}. */

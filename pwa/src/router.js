@@ -1,22 +1,14 @@
-// Client-side routes: which screen a path shows. Links call navigate(); the back button works
-// through popstate. Every path here is also answered by the server with the app's shell.
+// Client-side routes: which screen a path shows (the screen table in screens.js says). Links
+// call navigate(); the back button works through popstate. Every path here is also answered by
+// the server with the app's shell. Which role may see the screen is the shell's question
+// (screens.js guard()): the router knows paths, not users.
+import { matchPath } from "./screens.js";
+
 const listeners = new Set();
 
+/** The screen a path names ({screen, ...params}); {screen: null} for one that names none. */
 export function matchRoute(pathname, search = "") {
-  if (pathname === "/map") return { screen: "map" };
-  if (pathname === "/today") return { screen: "today" };
-  if (pathname === "/inbox") return { screen: "inbox" };
-  if (pathname === "/settings") return { screen: "settings" };
-  if (pathname === "/diagnostics") return { screen: "diagnostics" };
-  if (pathname === "/accounts/new") return { screen: "account", accountId: null };
-  const account = pathname.match(/^\/accounts\/([0-9a-f-]{36})$/i);
-  if (account) {
-    // Opened from a task (?task=<id>): the visit started there is linked to it.
-    const task = new URLSearchParams(search).get("task");
-    const taskId = /^[0-9a-f-]{36}$/i.test(task ?? "") ? task.toLowerCase() : null;
-    return { screen: "account", accountId: account[1].toLowerCase(), taskId };
-  }
-  return { screen: "near" };
+  return matchPath(pathname, search);
 }
 
 export function currentRoute() {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import core from "../src/locales/core.js";
-import { chooseLanguage, languages, locale, localeFor, mergeTables, setLanguage, t, translate } from "../src/i18n.js";
+import { addStrings, chooseLanguage, languages, locale, localeFor, mergeTables, setLanguage, t, translate } from "../src/i18n.js";
 
 describe("chooseLanguage", () => {
   test("takes the first browser language the app speaks", () => {
@@ -94,5 +94,19 @@ describe("setLanguage", () => {
 
   test("refuses a language the app does not speak", () => {
     expect(() => setLanguage("de")).toThrow();
+  });
+});
+
+describe("addStrings", () => {
+  test("teaches t the strings of a screen loaded later, in every language, keeping the others", () => {
+    expect(t("later.hello")).toBe("later.hello");
+
+    addStrings({ en: { "later.hello": "Hello {name}" }, ro: { "later.hello": "Bună, {name}" } });
+
+    expect(t("later.hello", { name: "Ana" })).toBe("Hello Ana");
+    setLanguage("ro");
+    expect(t("later.hello", { name: "Ana" })).toBe("Bună, Ana");
+    expect(t("logIn")).toBe(core.ro.logIn);
+    setLanguage("en");
   });
 });

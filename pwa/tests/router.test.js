@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { matchRoute } from "../src/router.js";
+import { guard } from "../src/screens.js";
 
 const ID = "3f2b8c1e-4d5a-4b6c-8e7f-0123456789ab";
 
@@ -27,7 +28,11 @@ describe("matchRoute", () => {
     expect(matchRoute("/accounts/new")).toEqual({ screen: "account", accountId: null });
   });
 
-  test.each(["/", "/near", "/login", "/accounts/123", "/nowhere"])("shows Near me for %s", (path) => {
-    expect(matchRoute(path)).toEqual({ screen: "near" });
+  test.each(["/", "/login", "/accounts/123", "/nowhere"])("names no screen for %s", (path) => {
+    expect(matchRoute(path)).toEqual({ screen: null });
+  });
+
+  test.each(["/", "/near", "/login", "/accounts/123", "/nowhere"])("shows a rep Near me for %s", (path) => {
+    expect(guard(matchRoute(path), "rep")).toEqual({ screen: "near" });
   });
 });

@@ -151,6 +151,30 @@ describe("rebase", () => {
     expect(applyMutation(undefined, mutation(1, "account.update", { id: "gone", name: "x" }))).toBeUndefined();
   });
 
+  test("shows a task given offline at once, open and waiting, with the server's defaults", () => {
+    const create = mutation(1, "task.create", { id: "t9", title: "Call", assignee_id: "rep" });
+
+    expect(rebaseRow("task", "t9", undefined, [create])).toEqual({
+      id: "t9",
+      title: "Call",
+      assignee_id: "rep",
+      notes: "",
+      priority: "normal",
+      due_at: null,
+      account_id: null,
+      status: "open",
+      pending: true,
+    });
+  });
+
+  test("lets the server's task win over a create it already applied, and takes back a refused one", () => {
+    const serverTask = { id: "t9", title: "Call", status: "done", version: 2 };
+    const create = mutation(1, "task.create", { id: "t9", title: "Call", assignee_id: "rep" });
+
+    expect(rebaseRow("task", "t9", serverTask, [create])).toBe(serverTask);
+    expect(withdrawn("task", { id: "t9", pending: true }, create, [])).toBeUndefined();
+  });
+
   test("drops what the server acknowledged from the pending list", () => {
     expect(stillPending([visit(1), visit(2), visit(3)], 2).map((entry) => entry.id)).toEqual([3]);
   });

@@ -1,7 +1,9 @@
-"""The demo organisation: an admin, a manager, three reps and 2,000 accounts along real streets.
+"""The demo organisation: an admin, a manager, three reps and 2,000 accounts along real streets,
+the visits behind every account's last visit and the team's tasks (activity.py, workday.py).
 
-Seeding is idempotent: the organisation has a fixed id, and a second run changes nothing. The
-data comes from a seeded random generator, so every installation gets the same demo.
+Seeding is idempotent: the organisation has a fixed id and is made once; the work of a day is
+added once, the first time the seed runs that day (a second run changes nothing). The data
+comes from seeded random generators, so every installation gets the same demo.
 """
 
 from __future__ import annotations
@@ -12,17 +14,23 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import insert
 
 from server.accounts.models import Account
 from server.core.clock import now_utc
+from server.core.events import queue_event, sync_poke
+from server.demo.activity import Rules, demo_accounts, visit_history
 from server.demo.city import STREETS, Spot, spot_on
+from server.demo.workday import Team, by_owner, day_is_planned, local_day, past_work, plan_day
 from server.extensions import db
 from server.geo.geojson import Point
 from server.geo.queries import point_to_store
 from server.orgs.models import Organisation
 from server.users.models import User
 from server.users.passwords import hash_password
+from server.visits.models import Visit
 
 DEMO_ORG_ID = uuid.UUID("8f5e2a64-0d8c-4b7e-9c55-3a7f1d2b6e01")
 DEMO_ORG_NAME = "Waypoint Demo"
@@ -180,20 +188,62 @@ def demo_logins() -> list[tuple[str, str]]:
     return [(role, f"{local}@{DEMO_DOMAIN}") for role, local, _ in STAFF]
 
 
-def seed_demo_organisation() -> tuple[list[tuple[str, str]], bool]:
-    """Create the demo organisation unless it exists; returns its logins and whether it was new."""
-    if db.session.get(Organisation, DEMO_ORG_ID) is not None:
-        return demo_logins(), False
-    db.session.add(Organisation(id=DEMO_ORG_ID, name=DEMO_ORG_NAME))
+@dataclass(frozen=True)
+class Seeded:
+    """What a run of the seed did: the demo logins, whether it made the organisation, and the
+    day whose work it added (None when that day had its work already)."""
+
+    logins: list[tuple[str, str]]
+    created: bool
+    day_added: date | None
+
+
+def seed_demo_organisation(now: datetime | None = None) -> Seeded:
+    """Create the demo organisation unless it exists, and give it the work of the day `now`
+    (by default the present) falls on unless it has it."""
+    now = now or now_utc()
+    organisation = db.session.get(Organisation, DEMO_ORG_ID)
+    created = organisation is None
+    if organisation is None:
+        organisation = _create_organisation(now)
+    team = demo_team()
+    day = local_day(now)
+    if day_is_planned(team, day):
+        return Seeded(demo_logins(), created, None)
+    plan_day(team, by_owner(demo_accounts(DEMO_ORG_ID)), Rules.of(organisation, now), SEED)
+    # Devices open on the demo pull the new day at once.
+    queue_event(db.session(), sync_poke(DEMO_ORG_ID, team.admin_id, *team.rep_ids))
+    return Seeded(demo_logins(), created, day)
+
+
+def demo_team() -> Team:
+    """The demo's admin, manager and reps (their ids derive from their logins)."""
+    ids = {local: uuid.uuid5(DEMO_ORG_ID, local) for _, local, _ in STAFF}
+    reps = tuple(ids[local] for role, local, _ in STAFF if role == "rep")
+    return Team(DEMO_ORG_ID, ids["admin"], ids["manager"], reps)
+
+
+def _create_organisation(now: datetime) -> Organisation:
+    """The organisation, its staff and accounts, the visits behind every last visit and the
+    tasks of the days before `now`."""
+    organisation = Organisation(id=DEMO_ORG_ID, name=DEMO_ORG_NAME)
+    db.session.add(organisation)
     db.session.flush()
     staff = _staff()
     # Rows of one table are inserted in the order added: the manager before the reps.
     db.session.add_all(staff)
     db.session.flush()
     reps = [user for user in staff if user.role == "rep"]
-    db.session.add_all(_accounts(random.Random(SEED), reps, now_utc()))
+    db.session.add_all(_accounts(random.Random(SEED), reps, now))
     db.session.flush()
-    return demo_logins(), True
+    accounts = demo_accounts(DEMO_ORG_ID)
+    rng = random.Random(SEED + 1)
+    rules = Rules.of(organisation, now)
+    visits = visit_history(rng, accounts, rules)
+    db.session.add_all(past_work(rng, demo_team(), by_owner(accounts), visits, rules))
+    db.session.flush()
+    db.session.execute(insert(Visit), visits)
+    return organisation
 
 
 def _staff() -> list[User]:

@@ -16,3 +16,12 @@ def geodesic_m(lng_a: float, lat_a: float, lng_b: float, lat_b: float) -> float:
     the one geopy's `geodesic` runs; called directly, it is several times faster)."""
     line = Geodesic.WGS84.Inverse(lat_a, lng_a, lat_b, lng_b, Geodesic.DISTANCE)
     return float(line["s12"])
+
+
+def geodesic_destination(
+    lng: float, lat: float, bearing_deg: float, distance_m: float
+) -> tuple[float, float]:
+    """The (lng, lat) reached from a point going `distance_m` metres along the geodesic that
+    leaves it at `bearing_deg` (clockwise from north) on WGS 84."""
+    line = Geodesic.WGS84.Direct(lat, lng, bearing_deg, distance_m)
+    return float(line["lon2"]), float(line["lat2"])

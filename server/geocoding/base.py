@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -39,4 +40,11 @@ class Geocoder(Protocol):
     ) -> GeocodeResult | None:
         """The address at a position, None when there is none; a `caller` waiting longer than
         `max_wait_s` for its turn, or already waiting, gets GeocoderBusyError instead."""
+        ...
+
+    def search(
+        self, query: str, limit: int, caller: str | None = None, max_wait_s: float | None = None
+    ) -> Sequence[GeocodeResult]:
+        """The places or addresses matching free text `query`, best first, at most `limit`;
+        paced and refused like reverse()."""
         ...

@@ -2,14 +2,15 @@
 
 The public service's usage policy asks for at most one request a second and a real user
 agent: requests are spaced by a Pacer (no lock is held while one waits or asks), and answers are
-cached so the same address is never asked twice in a process.
+cached so the same question is never asked twice in a process.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from geopy.exc import GeopyError
@@ -19,6 +20,7 @@ from server.geocoding.base import GeocodeResult, GeocodingUnavailableError
 from server.geocoding.pacing import Pacer
 
 CACHE_SIZE = 2048
+T = TypeVar("T")
 
 
 class NominatimGeocoder:
@@ -34,13 +36,14 @@ class NominatimGeocoder:
         )
         self._pacer = Pacer(min_interval_s)
         self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple[str, str], GeocodeResult | None] = OrderedDict()
+        # Answers of every kind by (kind, question): a result, None, or a tuple of results.
+        self._cache: OrderedDict[tuple[str, str], object] = OrderedDict()
 
     def geocode(self, address: str) -> GeocodeResult | None:
         """The best match for `address`, None when nothing matches (waits for its turn)."""
-        key = ("geocode", " ".join(address.lower().split()))
+        key = ("geocode", _normalised(address))
         return self._cached(
-            key, lambda: self._client.geocode(address, exactly_one=True), None, None
+            key, lambda: _result(self._client.geocode(address, exactly_one=True)), None, None
         )
 
     def reverse(
@@ -49,32 +52,53 @@ class NominatimGeocoder:
         """The address at a position, None when there is none; GeocoderBusyError when `caller`
         would wait longer than `max_wait_s` for its turn or already waits."""
         key = ("reverse", f"{lat:.6f},{lng:.6f}")
-        ask = lambda: self._client.reverse((lat, lng), exactly_one=True)  # noqa: E731
+        ask = lambda: _result(self._client.reverse((lat, lng), exactly_one=True))  # noqa: E731
+        return self._cached(key, ask, caller, max_wait_s)
+
+    def search(
+        self, query: str, limit: int, caller: str | None = None, max_wait_s: float | None = None
+    ) -> tuple[GeocodeResult, ...]:
+        """Up to `limit` places matching `query`, best first, the provider's order; paced and
+        refused like reverse()."""
+        key = ("search", f"{limit}:{_normalised(query)}")
+
+        def ask() -> tuple[GeocodeResult, ...]:
+            found = self._client.geocode(query, exactly_one=False, limit=limit) or []
+            return tuple(result for result in map(_result, found) if result is not None)
+
         return self._cached(key, ask, caller, max_wait_s)
 
     def _cached(
-        self, key: tuple[str, str], ask: Any, caller: str | None, max_wait_s: float | None
-    ) -> GeocodeResult | None:
+        self,
+        key: tuple[str, str],
+        ask: Callable[[], T],
+        caller: str | None,
+        max_wait_s: float | None,
+    ) -> T:
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
-                return self._cache[key]
+                return cast(T, self._cache[key])
         with self._pacer.turn(caller, max_wait_s):
-            result = self._ask(ask)
+            try:
+                result = ask()
+            except GeopyError as error:
+                raise GeocodingUnavailableError(str(error)) from error
         with self._lock:
             self._cache[key] = result
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return result
 
-    @staticmethod
-    def _ask(ask: Any) -> GeocodeResult | None:
-        try:
-            location = ask()
-        except GeopyError as error:
-            raise GeocodingUnavailableError(str(error)) from error
-        if location is None:
-            return None
-        return GeocodeResult(
-            lng=float(location.longitude), lat=float(location.latitude), address=location.address
-        )
+
+def _normalised(text: str) -> str:
+    """One spelling per query: case and runs of spaces do not make a new question."""
+    return " ".join(text.lower().split())
+
+
+def _result(location: Any) -> GeocodeResult | None:
+    if location is None:
+        return None
+    return GeocodeResult(
+        lng=float(location.longitude), lat=float(location.latitude), address=location.address
+    )

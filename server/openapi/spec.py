@@ -26,15 +26,17 @@ from server.accounts.schemas import (
     ImportReport,
 )
 from server.core.validation import PageQuery
-from server.geocoding.schemas import ReverseAddress, ReverseQuery
+from server.geocoding.schemas import PlaceList, ReverseAddress, ReverseQuery, SearchQuery
 from server.notes.schemas import NoteCreate, NoteList, NoteListQuery, NoteOut
 from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
 from server.tasks.schemas import TaskCreate, TaskList, TaskListQuery, TaskOut, TaskPatch
+from server.team.schemas import TeamDay, TeamDayQuery
 from server.users.schemas import (
     ApiTokenCreate,
     ApiTokenList,
     ApiTokenOut,
     LoginIn,
+    SelfPatch,
     SessionOut,
     UserCreate,
     UserList,
@@ -162,6 +164,20 @@ ROUTES: tuple[Route, ...] = (
         "auth",
         {200: SessionOut},
         errors=(401,),
+    ),
+    Route(
+        "patch",
+        "/api/v1/auth/me",
+        "Change your own settings (reminders)",
+        "auth",
+        {200: SessionOut},
+        body=SelfPatch,
+        errors=WRITE_ERRORS,
+        description=(
+            "Any logged-in user, for themself: `reminder_minutes` (0 to 1440; 0 turns reminders "
+            "off) is how long before a task is due the app reminds its assignee, on every device "
+            "of theirs. Fields left out stay; each change is a new `version` of the user."
+        ),
     ),
     Route(
         "get",
@@ -321,8 +337,11 @@ ROUTES: tuple[Route, ...] = (
         query=VisitListQuery,
         errors=(400, 401, 422),
         description=(
-            "Reps see their own visits, managers their team's, admins everyone's. Each read of "
-            "another user's coordinates is written to the audit log."
+            "Reps see their own visits, managers their team's, admins everyone's; filters only "
+            "narrow that (another team's user_id lists nothing). `since` and `until` bound "
+            "started_at to [since, until): a rep's day on a map is "
+            "`?user_id=&since=<day start>&until=<day end>`. Each read of another user's "
+            "coordinates is written to the audit log."
         ),
     ),
     Route(
@@ -354,10 +373,17 @@ ROUTES: tuple[Route, ...] = (
         "/api/v1/tasks",
         "Add a task (reps for themselves, managers for their team)",
         "tasks",
-        {201: TaskOut},
+        {201: TaskOut, 200: TaskOut},
         body=TaskCreate,
         errors=(*WRITE_ERRORS, 404, 409),
-        description="Announced live as `task.created` to the assignee and to managers and admins.",
+        description=(
+            "The assignee defaults to the caller: reps assign to themselves, managers to "
+            "themselves and their team (403 outside it), admins to anyone of the organisation. "
+            "A client may choose the id: 201 when new; its creator sending the same id with the "
+            "same content again answers 200 with the stored task, other content (or the task "
+            "changed since) 409. Announced live as `task.created` to those who may GET it (the "
+            "assignee, their manager, its creator, the admins)."
+        ),
     ),
     Route(
         "get",
@@ -367,6 +393,12 @@ ROUTES: tuple[Route, ...] = (
         {200: TaskList},
         query=TaskListQuery,
         errors=(400, 401, 422),
+        description=(
+            "Tasks the caller may see (reps theirs, managers their own and their team's, admins "
+            "all), earliest created first; filters only narrow that. `assignee` is `me` or a "
+            "user id; `due_from` and `due_to` bound due_at to [due_from, due_to) (tasks without "
+            "a due time then drop out)."
+        ),
     ),
     Route("get", "/api/v1/tasks/{task_id}", "One task", "tasks", {200: TaskOut}, errors=(401, 404)),
     Route(
@@ -378,6 +410,30 @@ ROUTES: tuple[Route, ...] = (
         body=TaskPatch,
         errors=(*WRITE_ERRORS, 404, 409),
         description="Announced live as `task.updated` (to the previous assignee too).",
+    ),
+    Route(
+        "get",
+        "/api/v1/team/day",
+        "Each rep's day: tasks, visits and last sync (managers and admins)",
+        "team",
+        {200: TeamDay},
+        query=TeamDayQuery,
+        errors=(400, 401, 403, 422),
+        description=(
+            "Send your local day as `from` and `to` (ISO 8601 times with their offset; "
+            "`from` < `to`, at most 7 days apart). Managers get the active reps who report "
+            "to them, admins every active rep of the organisation, by name; reps get 403. Per "
+            "rep: `tasks.due` counts their tasks with due_at in [from, to) that are not "
+            "cancelled, of which `open` are open or in progress and `done` done; "
+            "`tasks.overdue` counts their tasks still open or in progress whose due_at is "
+            "before the time of the request, whatever the window; `visits` counts their visits "
+            "started in [from, to) by verification; `last_sync_at` is the latest push or pull "
+            "of any of their devices (a pull is noted at most once a minute), null when none. "
+            "To stay live, ask again on the Socket.IO `sync.poke` (and `task.*`) events: "
+            "managers and admins get a poke when a rep's visit is logged or a task changes, and "
+            "a rep's managers and the admins when a device of the rep syncs after more than a "
+            "minute."
+        ),
     ),
     Route(
         "post",
@@ -392,7 +448,9 @@ ROUTES: tuple[Route, ...] = (
             "in a savepoint (`applied`, `conflict` for a stale base_version with the current "
             "entity, `rejected` for a permanent error) and advances the counter in the same "
             "transaction; a gap stops processing. At most 1,000 mutations or 1 MB (413). ops: "
-            "visit.create, account.create, account.update, task.update, note.create."
+            "visit.create, account.create, account.update, task.create, task.update, note.create, "
+            "each with the validation and the answers of its REST call (task.create: the body "
+            "of POST /tasks with a client-chosen `id`; the same content again is `applied`)."
         ),
     ),
     Route(
@@ -437,6 +495,23 @@ ROUTES: tuple[Route, ...] = (
             "queries; a geocoder outage is a 503 `geocoding_unavailable`, and a lookup whose "
             "turn is too far away (or whose caller already waits for one) a 503 `geocoder_busy` "
             "at once; both carry Retry-After."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/geocode/search",
+        "Places and addresses matching a search (to search around a place without a GPS fix)",
+        "geocoding",
+        {200: PlaceList},
+        query=SearchQuery,
+        errors=(401, 422, 503),
+        description=(
+            "Free text (`q`, 1 to 200 characters) sent to the configured geocoder; answers its "
+            "best matches, best first, at most `limit` (1 to 10, default 5), each with the "
+            "address as the geocoder writes it and a GeoJSON Point. Not a paged list: there is "
+            "no next page. Lookups share the reverse lookup's fair queue, so the same 503s apply: "
+            "`geocoding_unavailable` during an outage, `geocoder_busy` at once when the turn is "
+            "too far away or the caller already waits for one; both carry Retry-After."
         ),
     ),
     Route(

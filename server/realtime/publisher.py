@@ -1,5 +1,10 @@
 """Sends queued domain events over Socket.IO, and closes the sockets a change names, only after
-their transaction has committed."""
+their transaction has committed.
+
+An event is a hint: when it cannot be sent it is logged and dropped, never raised, because the
+change it announces is committed already and the request must answer as it would have; devices
+catch up when they pull. A socket close that fails is logged the same way.
+"""
 
 from __future__ import annotations
 
@@ -27,14 +32,19 @@ def rooms_for(audience: Audience) -> list[str]:
 
 def publish(events: list[Queued]) -> None:
     """Emit each event once to the rooms of its audience (a user in two rooms gets it once);
-    close the sockets each CloseSockets names, on every process."""
+    close the sockets each CloseSockets names, on every process. An event that cannot be sent
+    is logged and the others still go."""
     for queued_event in events:
         if isinstance(queued_event, CloseSockets):
             close_sockets(queued_event)
             continue
         rooms = rooms_for(queued_event.audience)
-        if rooms:
+        if not rooms:
+            continue
+        try:
             socketio.emit(queued_event.name, queued_event.payload, to=rooms)
+        except Exception:
+            logger.exception("could not send %s; devices catch up by pulling", queued_event.name)
 
 
 def close_sockets(close: CloseSockets) -> None:

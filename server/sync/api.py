@@ -12,7 +12,7 @@ from server.core.errors import ApiError
 from server.core.http import json_response
 from server.core.transaction import unit_of_work
 from server.core.validation import json_body, parse_query
-from server.sync import checksum, pull, push
+from server.sync import checksum, pull, push, seen
 from server.sync.schemas import MAX_MUTATIONS, PullQuery, read_push
 
 blueprint = Blueprint("sync", __name__, url_prefix="/api/v1/sync")
@@ -35,8 +35,14 @@ def push_mutations() -> Response:
 def pull_changes() -> Response:
     """What changed in the caller's working set since the cursor (none: everything)."""
     args = parse_query(PullQuery)
+    principal = current_principal()
     with unit_of_work():
-        answer = pull.pull(current_principal(), args.client_id, args.cursor, args.limit)
+        answer = pull.pull(principal, args.client_id, args.cursor, args.limit)
+    if args.client_id is not None:
+        # Its own transaction: the pull's is a REPEATABLE READ snapshot, where a write could
+        # fail on a push of the same device committed meanwhile.
+        with unit_of_work():
+            seen.record_pull(principal, args.client_id, now_utc())
     return json_response(answer)
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -14,9 +14,12 @@ from server.extensions import db
 
 
 class SyncClient(db.Model):  # type: ignore[name-defined,misc]
-    """A device's outbox as the server knows it: the last mutation id it has taken from it."""
+    """A device's outbox as the server knows it: the last mutation id it has taken from it, and
+    when the device last pushed or pulled (what a manager's Team screen shows as its rep's last
+    sync)."""
 
     __tablename__ = "sync_clients"
+    __table_args__ = (Index("sync_clients_user_synced_idx", "user_id", "last_synced_at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
@@ -24,6 +27,7 @@ class SyncClient(db.Model):  # type: ignore[name-defined,misc]
     last_mutation_id: Mapped[int] = mapped_column(BigInteger, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SyncMutation(db.Model):  # type: ignore[name-defined,misc]

@@ -22,6 +22,7 @@ from server.core.clock import now_utc
 from server.core.errors import ApiError
 from server.core.transaction import savepoint
 from server.extensions import db
+from server.sync import seen
 from server.sync.models import SyncClient, SyncMutation
 from server.sync.registry import BATCH_OPERATIONS, StaleBase, handler_for
 from server.sync.schemas import MutationError, MutationIn, MutationResult, PushOut
@@ -64,6 +65,7 @@ def push(principal: Principal, client_id: uuid.UUID, mutations: list[MutationIn]
             applied[result.id] = result
     ledger = [_ledger_entry(client, mutation, applied[mutation.id]) for mutation in to_apply]
     _advance(client, to_apply[-1].id if to_apply else client.last_mutation_id, ledger)
+    seen.record_push(principal, client, now_utc())
     results = [
         MutationResult(id=mutation.id, status="duplicate") if duplicate else applied[mutation.id]
         for mutation, duplicate in duplicates

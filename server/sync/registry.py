@@ -21,7 +21,7 @@ from server.notes import operations as notes
 from server.notes.schemas import NoteCreate
 from server.tasks import operations as tasks
 from server.tasks import queries as task_queries
-from server.tasks.schemas import TaskPatch
+from server.tasks.schemas import TaskCreate, TaskPatch
 from server.visits import operations as visits
 from server.visits.schemas import VisitCreate
 
@@ -151,6 +151,14 @@ def _account_now(principal: Principal, account_id: uuid.UUID) -> dict[str, Any]:
     return account_queries.get_account(principal, account_id).model_dump(mode="json")
 
 
+def _task_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
+    created: TaskCreate = _parse(TaskCreate, data)
+    if created.id is None:
+        raise invalid({"data.id": "a task made offline carries its own id"})
+    task, _created = tasks.create_task(principal, created)
+    return task_queries.to_out(task).model_dump(mode="json")
+
+
 def _task_updated(principal: Principal, task_id: uuid.UUID, patch: Any) -> dict[str, Any]:
     return task_queries.to_out(tasks.update_task(principal, task_id, patch)).model_dump(mode="json")
 
@@ -170,6 +178,7 @@ OPERATIONS: dict[str, Handler] = {
     "visit.create": _visit_create,
     "account.create": _account_create,
     "account.update": _versioned_update(AccountPatch, _account_updated, _account_now),
+    "task.create": _task_create,
     "task.update": _versioned_update(TaskPatch, _task_updated, _task_now),
     "note.create": _note_create,
 }

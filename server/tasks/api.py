@@ -19,12 +19,13 @@ blueprint = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks")
 @blueprint.post("")
 @require_login
 def create_task() -> Response:
-    """Add a task (announced live to its assignee)."""
+    """Add a task (announced live to its assignee); the same client-chosen id with the same
+    content again answers 200 with the stored task."""
     data = parse_body(TaskCreate)
     with unit_of_work():
-        task = operations.create_task(current_principal(), data)
+        task, created = operations.create_task(current_principal(), data)
         body = queries.to_out(task)
-    return json_response(body, 201)
+    return json_response(body, 201 if created else 200)
 
 
 @blueprint.get("")

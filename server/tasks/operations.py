@@ -1,12 +1,14 @@
-"""Writing tasks: create, update (with version), the follow-up a visit's next step asks for.
-Each change is announced after commit: task.created / task.updated to those who may GET it (the
-assignee and the previous one on reassignment, their managers, its creator, the organisation's
-admins), plus a sync.poke."""
+"""Writing tasks: create (idempotent by a client-chosen id), update (with version), the follow-up
+a visit's next step asks for. Each change is announced after commit: task.created / task.updated
+to those who may GET it (the assignee and the previous one on reassignment, their managers, its
+creator, the organisation's admins), plus a sync.poke."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
+
+from sqlalchemy.dialects.postgresql import insert
 
 from server.accounts.models import Account
 from server.core.auth import Principal
@@ -26,33 +28,64 @@ END_OF_DAY = time(23, 59, 59, tzinfo=UTC)
 FOLLOW_UP_NAMESPACE = uuid.UUID("6c1f4e0a-52a5-4f7e-9a0e-6f1d8f1b2a10")
 
 
-def create_task(principal: Principal, data: TaskCreate) -> Task:
-    """Add a task; reps create them for themselves, managers for their team, admins for all."""
+def create_task(principal: Principal, data: TaskCreate) -> tuple[Task, bool]:
+    """Add a task; reps create them for themselves, managers for their team, admins for all.
+    (task, True) when new; a client-chosen id sent again by its creator with the same content
+    gives (the stored task, False), with other content a 409."""
+    if data.id is not None:
+        stored = db.session.get(Task, data.id)
+        if stored is not None:
+            return _repeat(principal, data, stored), False
     assignee = data.assignee_id or principal.id
     _check_assignee(principal, assignee)
     _check_account(principal, data.account_id)
-    if data.id is not None and db.session.get(Task, data.id) is not None:
-        raise conflict("a task with this id already exists", {"id": "already in use"})
     now = now_utc()
-    task = Task(
-        id=data.id or new_id(),
-        org_id=principal.org_id,
-        title=data.title.strip(),
-        notes=data.notes,
-        account_id=data.account_id,
-        assignee_id=assignee,
-        due_at=data.due_at,
-        status=data.status,
-        priority=data.priority,
-        created_by=principal.id,
-        created_at=now,
-        updated_at=now,
-        version=1,
-    )
-    db.session.add(task)
-    db.session.flush()
+    row = {
+        "id": data.id or new_id(),
+        "org_id": principal.org_id,
+        "title": data.title.strip(),
+        "notes": data.notes,
+        "account_id": data.account_id,
+        "assignee_id": assignee,
+        "due_at": data.due_at,
+        "status": data.status,
+        "priority": data.priority,
+        "created_by": principal.id,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }
+    statement = insert(Task).values(row).on_conflict_do_nothing(index_elements=["id"])
+    task: Task | None = db.session.scalar(statement.returning(Task))
+    if task is None:
+        # Sent twice at once: the other request stored it first.
+        raced = db.session.get(Task, row["id"], populate_existing=True)
+        return _repeat(principal, data, raced), False
     _announce("task.created", task)
-    return task
+    return task, True
+
+
+def _repeat(principal: Principal, data: TaskCreate, stored: Task | None) -> Task:
+    """A task id seen before: its creator sending what it holds is the same task; anything
+    else (other content, or someone else's id) is a 409 that shows nothing of it."""
+    if stored is not None and _same_task(stored, principal, data):
+        return stored
+    raise conflict("a task with this id exists with other content", {"id": "already in use"})
+
+
+def _same_task(stored: Task, principal: Principal, data: TaskCreate) -> bool:
+    """True when `data` is what the task holds now and the caller created it (a retried
+    send). A task changed since no longer matches its first send: that is a conflict."""
+    return (
+        stored.created_by == principal.id
+        and stored.title == data.title.strip()
+        and stored.notes == data.notes
+        and stored.account_id == data.account_id
+        and stored.assignee_id == (data.assignee_id or principal.id)
+        and stored.due_at == data.due_at
+        and stored.status == data.status
+        and stored.priority == data.priority
+    )
 
 
 def update_task(principal: Principal, task_id: uuid.UUID, patch: TaskPatch) -> Task:
@@ -93,7 +126,8 @@ def follow_up_for_visit(
         account_id=account_id,
         due_at=due_at,
     )
-    return create_task(principal, data)
+    task, _created = create_task(principal, data)
+    return task
 
 
 def _check_assignee(principal: Principal, assignee_id: uuid.UUID) -> None:

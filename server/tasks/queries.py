@@ -64,7 +64,7 @@ def visible_tasks(principal: Principal) -> Select[Any]:
 
 
 def list_tasks(principal: Principal, filters: TaskListQuery) -> Page[TaskOut]:
-    """The caller's visible tasks, narrowed by assignee, status and account."""
+    """The caller's visible tasks, narrowed by assignee, status, account and due time."""
     query = visible_tasks(principal)
     if filters.assignee is not None:
         assignee = principal.id if filters.assignee == "me" else uuid.UUID(filters.assignee)
@@ -73,6 +73,10 @@ def list_tasks(principal: Principal, filters: TaskListQuery) -> Page[TaskOut]:
         query = query.where(Task.status == filters.status)
     if filters.account_id is not None:
         query = query.where(Task.account_id == filters.account_id)
+    if filters.due_from is not None:
+        query = query.where(Task.due_at >= filters.due_from)
+    if filters.due_to is not None:
+        query = query.where(Task.due_at < filters.due_to)
     page = keyset_page(
         query,
         [Task.created_at, Task.id],

@@ -67,11 +67,13 @@ class TaskOut(BaseModel):
 
 
 class TaskListQuery(PageQuery):
-    """GET /tasks: `assignee=me` or a user id, status, account."""
+    """GET /tasks: `assignee=me` or a user id, status, account, due_at in [due_from, due_to)."""
 
     assignee: str | None = Field(default=None, max_length=36)
     status: Status | None = None
     account_id: uuid.UUID | None = None
+    due_from: IsoTime | None = None
+    due_to: IsoTime | None = None
 
     @model_validator(mode="after")
     def _assignee_is_me_or_an_id(self) -> TaskListQuery:

@@ -19,6 +19,8 @@ from server.users.schemas import (
     ApiTokenList,
     ApiTokenOut,
     LoginIn,
+    SelfOut,
+    SelfPatch,
     SessionOut,
     UserCreate,
     UserList,
@@ -37,7 +39,7 @@ def login() -> Response:
     """Exchange email and password for a session cookie and a CSRF token."""
     started = _log_in(parse_body(LoginIn))
     body = SessionOut(
-        user=UserOut.model_validate(started.user, from_attributes=True),
+        user=SelfOut.model_validate(started.user, from_attributes=True),
         csrf_token=started.session.csrf_token,
     )
     response = json_response(body)
@@ -88,8 +90,22 @@ def logout() -> Response:
 def me() -> Response:
     """Who is logged in, and the CSRF token to send with writes."""
     auth = current_auth()
-    user = UserOut.model_validate(auth.principal, from_attributes=True)
+    user = SelfOut.model_validate(auth.principal, from_attributes=True)
     return json_response(SessionOut(user=user, csrf_token=auth.csrf_token))
+
+
+@blueprint.patch("/auth/me")
+@require_login
+def update_me() -> Response:
+    """The logged-in user changes their own settings; answers like GET /auth/me."""
+    patch = parse_body(SelfPatch)
+    auth = current_auth()
+    with unit_of_work():
+        user = operations.update_own_settings(auth.principal, patch)
+        body = SessionOut(
+            user=SelfOut.model_validate(user, from_attributes=True), csrf_token=auth.csrf_token
+        )
+    return json_response(body)
 
 
 @blueprint.post("/users")

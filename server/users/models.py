@@ -24,6 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.extensions import db
 
 ROLES = ("admin", "manager", "rep")
+# Minutes before a task is due that its assignee's app reminds them; 0 turns reminders off.
+DEFAULT_REMINDER_MINUTES = 30
 
 
 class User(db.Model):  # type: ignore[name-defined,misc]
@@ -32,6 +34,10 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'manager', 'rep')", name="users_role_known"),
+        CheckConstraint(
+            "reminder_minutes BETWEEN 0 AND 1440",
+            name="users_reminder_minutes_range",
+        ),
         Index("users_email_key", text("lower(email)"), unique=True),
         Index("users_org_id_idx", "org_id", "id"),
     )
@@ -50,6 +56,10 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     # cannot follow (their role or team changed, a row they held was forgotten): a pull cursor
     # of an older epoch is refused, and the device downloads everything again.
     sync_epoch: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The user's own setting, on the server so that each of their devices reminds alike.
+    reminder_minutes: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_REMINDER_MINUTES, server_default=str(DEFAULT_REMINDER_MINUTES)
+    )
 
     # Flask-Login reads these.
     is_authenticated: ClassVar[bool] = True

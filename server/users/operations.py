@@ -29,7 +29,7 @@ from server.users.passwords import (
     spend_verification_time,
     verify_password,
 )
-from server.users.schemas import ApiTokenCreate, UserCreate, UserPatch
+from server.users.schemas import ApiTokenCreate, SelfPatch, UserCreate, UserPatch
 
 # Refreshing last_seen_at on every request would turn every read into a write.
 SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
@@ -237,6 +237,19 @@ def update_user(principal: Principal, user_id: uuid.UUID, patch: UserPatch) -> U
         end_all_sessions(user.id)
     if disabled or new_role:
         queue_event(db.session(), CloseSockets(user.id, reconnect=not disabled))
+    user.version += 1
+    db.session.flush()
+    return user
+
+
+def update_own_settings(principal: Principal, patch: SelfPatch) -> User:
+    """The caller changes their own settings (reminders); a new version of their user."""
+    user: User = load_visible(User, principal, principal.id, for_update=True)
+    changes = patch.model_dump(exclude_unset=True)
+    if all(getattr(user, name) == value for name, value in changes.items()):
+        return user
+    for name, value in changes.items():
+        setattr(user, name, value)
     user.version += 1
     db.session.flush()
     return user

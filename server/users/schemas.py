@@ -13,6 +13,8 @@ from server.core.validation import PageQuery, Schema
 Role = Literal["admin", "manager", "rep"]
 # Spaces around a name are dropped before the length check, so "   " is no name at all.
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# A day ahead at most; the table's users_reminder_minutes_range check holds the same bound.
+MAX_REMINDER_MINUTES = 24 * 60
 
 
 class LoginIn(Schema):
@@ -36,11 +38,33 @@ class UserOut(BaseModel):
     version: int
 
 
+class SelfOut(UserOut):
+    """The logged-in user as they see themself: a user and their own settings."""
+
+    reminder_minutes: int = Field(
+        description="Minutes before a task is due that the app reminds its assignee; 0: never"
+    )
+
+
 class SessionOut(BaseModel):
     """The answer to login and /auth/me."""
 
-    user: UserOut
+    user: SelfOut
     csrf_token: str | None
+
+
+class SelfPatch(Schema):
+    """PATCH /auth/me: the logged-in user changes their own settings; fields left out stay."""
+
+    reminder_minutes: int | None = Field(default=None, ge=0, le=MAX_REMINDER_MINUTES)
+
+    @field_validator("reminder_minutes", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Off is 0, so null would mean nothing at all.
+        if value is None:
+            raise ValueError("may not be null (0 turns reminders off)")
+        return value
 
 
 class UserCreate(Schema):

@@ -68,7 +68,8 @@ def visible_visits(principal: Principal) -> Select[Any]:
 
 
 def list_visits(principal: Principal, filters: VisitListQuery) -> Page[Any]:
-    """Visits newest first, narrowed by account, user and start time (rows, not yet shaped)."""
+    """Visits newest first, narrowed by account, user and start time in [since, until) (rows,
+    not yet shaped)."""
     query = visible_visits(principal)
     if filters.account_id is not None:
         query = query.where(Visit.account_id == filters.account_id)
@@ -76,6 +77,8 @@ def list_visits(principal: Principal, filters: VisitListQuery) -> Page[Any]:
         query = query.where(Visit.user_id == filters.user_id)
     if filters.since is not None:
         query = query.where(Visit.started_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(Visit.started_at < filters.until)
     return keyset_page(
         query,
         [Visit.started_at, Visit.id],

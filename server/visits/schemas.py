@@ -69,11 +69,12 @@ class VisitOut(BaseModel):
 
 
 class VisitListQuery(PageQuery):
-    """GET /visits filters."""
+    """GET /visits filters: started at or after `since`, before `until`."""
 
     account_id: uuid.UUID | None = None
     user_id: uuid.UUID | None = None
     since: IsoTime | None = None
+    until: IsoTime | None = None
 
 
 class VisitList(BaseModel):

@@ -31,6 +31,7 @@ CONFLICT = "conflict"  # 409: a client-chosen new id already taken, nothing of i
 INVALID = "invalid"  # 422: a CSV row naming what the caller cannot use
 FORBIDDEN = "forbidden"  # 403: the id belongs to another user's device
 NO_COUNTER = "no_counter"  # 200, the device counter of a client that is not the caller's: 0
+ABSENT = "absent"  # 200, and the id appears nowhere in the answer
 
 ALL_ROLES = frozenset({"admin", "manager", "rep"})
 MANAGING = frozenset({"admin", "manager"})
@@ -96,6 +97,9 @@ def _user(**fields: Any) -> dict[str, Any]:
 ACCOUNTS = "/api/v1/accounts"
 TASKS = "/api/v1/tasks"
 USERS = "/api/v1/users"
+# The day the reps' rows of the world were made on (tests.sync.support.visit_data's).
+DAY_1, DAY_2 = "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"
+TODAY = {"from": DAY_1, "to": DAY_2}
 AROUND_SHOP = {"center": {"type": "Point", "coordinates": list(SHOP)}, "radius_m": 50_000}
 BBOX = "25.9,44.3,26.3,44.6"
 
@@ -218,6 +222,13 @@ ROUTES: dict[tuple[str, str], Route] = {
                 EMPTY,
             ),
             Probe("owner", lambda o, x: Call("GET", "/api/v1/visits", query={"user_id": x}), EMPTY),
+            Probe(
+                "owner",
+                lambda o, x: Call(
+                    "GET", "/api/v1/visits", query={"user_id": x, "since": DAY_1, "until": DAY_2}
+                ),
+                EMPTY,
+            ),
         )
     ),
     ("POST", "/api/v1/notes"): Route(
@@ -314,6 +325,11 @@ ROUTES: dict[tuple[str, str], Route] = {
         (Probe("api_token", lambda o, x: Call("DELETE", f"/api/v1/api-tokens/{x}"), NOT_FOUND),),
         ADMIN,
     ),
+    # A team's day names no id: the reps the caller may not see are never in it.
+    ("GET", "/api/v1/team/day"): Route(
+        (Probe("owner", lambda o, x: Call("GET", "/api/v1/team/day", query=TODAY), ABSENT),),
+        MANAGING,
+    ),
     # The ops a push carries are walked by test_sync_op_*; here, the device id it names.
     ("POST", "/api/v1/sync/push"): Route(
         (
@@ -348,10 +364,12 @@ ID_LESS = {
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/api/v1/auth/me"),
+    ("PATCH", "/api/v1/auth/me"),
     ("GET", "/api/v1/users"),
     ("GET", "/api/v1/api-tokens"),
     ("GET", "/api/v1/sync/checksum"),
     ("GET", "/api/v1/geocode/reverse"),
+    ("GET", "/api/v1/geocode/search"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/config"),
     ("GET", "/sw.js"),
@@ -390,6 +408,19 @@ SYNC_OPS: dict[str, tuple[SyncProbe, ...]] = {
     "account.update": (
         SyncProbe("account", lambda o, x: {"id": x, "name": "Z"}, NOT_FOUND),
         SyncProbe("user", lambda o, x: {"id": o.account, "owner_id": x}, NOT_FOUND),
+    ),
+    "task.create": (
+        SyncProbe(
+            "account",
+            lambda o, x: {"id": str(uuid.uuid4()), "title": "T", "account_id": x},
+            NOT_FOUND,
+        ),
+        SyncProbe(
+            "user",
+            lambda o, x: {"id": str(uuid.uuid4()), "title": "T", "assignee_id": x},
+            NOT_FOUND,
+        ),
+        SyncProbe("task", lambda o, x: {"id": x, "title": "T"}, CONFLICT),
     ),
     "task.update": (
         SyncProbe("task", lambda o, x: {"id": x, "title": "Z"}, NOT_FOUND),
@@ -500,7 +531,7 @@ def send(api: Any, call: Call) -> Any:
     return sender(call.path, json=call.json, query_string=call.query)
 
 
-def answer_problem(response: Any, expect: str) -> str | None:
+def answer_problem(response: Any, expect: str, foreign_id: str = "") -> str | None:
     """What is wrong with `response` for the expectation, or None."""
     body = response.get_json(silent=True) or {}
     code = (body.get("error") or {}).get("code")
@@ -513,6 +544,9 @@ def answer_problem(response: Any, expect: str) -> str | None:
         EMPTY_CSV: response.status_code == 200
         and len(response.get_data(as_text=True).splitlines()) == 1,
         NO_COUNTER: response.status_code == 200 and body.get("last_mutation_id") == 0,
+        ABSENT: response.status_code == 200
+        and bool(foreign_id)
+        and foreign_id not in response.get_data(as_text=True),
     }[expect]
     return None if wanted else f"{response.status_code} {body}"
 
@@ -529,7 +563,8 @@ def walk_routes(app: Flask, world: World, role: str) -> list[str]:
                     continue
                 before = snapshot(app)
                 response = send(api, probe.call(own, foreign[probe.kind]))
-                problem = answer_problem(response, expect_for_role or probe.expect)
+                expect = expect_for_role or probe.expect
+                problem = answer_problem(response, expect, foreign[probe.kind])
                 if snapshot(app) != before:
                     problem = f"{problem or ''} and the database changed"
                 if problem:

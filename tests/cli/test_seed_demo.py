@@ -5,21 +5,28 @@ from __future__ import annotations
 import math
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from itertools import pairwise
 
 import numpy as np
+import pytest
 import shapely
 from sqlalchemy import func, select
 
 from server.accounts.models import Account
 from server.core.clock import now_utc
+from server.core.transaction import unit_of_work
 from server.demo.city import STREETS
-from server.demo.seed import DEMO_PASSWORD
+from server.demo.seed import DEMO_ORG_ID, DEMO_PASSWORD, seed_demo_organisation
+from server.demo.workday import DEMO_TIMEZONE
 from server.extensions import db
+from server.geo.distance import geodesic_m
 from server.geo.queries import latitude, longitude
 from server.orgs.models import Organisation
+from server.tasks.models import Task
 from server.users.models import User
+from server.visits.models import Visit
+from server.visits.operations import verification_for
 
 # Local flat projection around the city centre: good to a fraction of a percent across Bucharest.
 METRES_PER_DEGREE_LAT = 111_320.0
@@ -97,22 +104,33 @@ def test_seed_demo_prints_every_login_and_the_password_when_it_creates(app):
     assert "rep3@waypoint-demo.example.com" in result.output
 
 
-def test_seed_demo_changes_nothing_when_run_twice(app):
-    """The second run leaves every user and account row as the first run wrote it."""
-    _seed(app)
+def _rows(app, *columns):
     with app.app_context():
-        before = db.session.execute(select(Account.id, Account.updated_at).order_by(Account.id))
-        accounts_before = before.all()
-        users_before = db.session.execute(select(User.id, User.password_hash)).all()
+        rows = db.session.execute(select(*columns).order_by(columns[0])).all()
+        db.session.remove()
+    return rows
+
+
+def _snapshot(app):
+    return (
+        _rows(app, Account.id, Account.updated_at, Account.last_visit_at),
+        _rows(app, User.id, User.password_hash),
+        _rows(app, Task.id, Task.status, Task.version),
+        _rows(app, Visit.id),
+    )
+
+
+def test_seed_demo_changes_nothing_when_run_twice(app):
+    """The second run leaves every user, account, task and visit as the first run wrote it."""
+    _seed(app)
+    before = _snapshot(app)
 
     result = _seed(app)
 
     assert result.exit_code == 0, result.output
     assert "already present" in result.output
-    with app.app_context():
-        after = db.session.execute(select(Account.id, Account.updated_at).order_by(Account.id))
-        assert after.all() == accounts_before
-        assert db.session.execute(select(User.id, User.password_hash)).all() == users_before
+    assert "added" not in result.output
+    assert _snapshot(app) == before
     assert _count(app, Organisation) == 1
 
 
@@ -256,3 +274,172 @@ def test_create_org_fails_with_a_clear_message_when_the_password_is_common(app):
     assert "too common" in result.output
     assert _count(app, Organisation) == 0
     assert _count(app, User) == 0
+
+
+# Visits and tasks: what a new user sees on the first day.
+
+
+def _seed_at(app, now):
+    with app.app_context(), unit_of_work():
+        seeded = seed_demo_organisation(now)
+    return seeded
+
+
+def _local(day, hour, minute=0):
+    return datetime.combine(day, time(hour, minute), tzinfo=DEMO_TIMEZONE)
+
+
+def _today():
+    return now_utc().astimezone(DEMO_TIMEZONE).date()
+
+
+def _rep_ids(app):
+    with app.app_context():
+        return set(db.session.scalars(select(User.id).where(User.role == "rep")))
+
+
+def _tasks(app):
+    columns = (Task.id, Task.assignee_id, Task.created_by, Task.due_at, Task.status)
+    with app.app_context():
+        return db.session.execute(select(*columns).where(Task.org_id == DEMO_ORG_ID)).all()
+
+
+def test_every_accounts_last_visit_is_its_latest_visit_when_seeded(app):
+    """An account with a last visit has its visit history up to exactly that time; one without
+    has no visit at all (no "Last visit 2 months ago" above "No visits yet")."""
+    _seed(app)
+
+    latest = (
+        select(Visit.account_id, func.max(Visit.started_at).label("latest"))
+        .group_by(Visit.account_id)
+        .subquery()
+    )
+    with app.app_context():
+        rows = db.session.execute(
+            select(Account.last_visit_at, latest.c.latest)
+            .outerjoin(latest, latest.c.account_id == Account.id)
+            .where(Account.org_id == DEMO_ORG_ID)
+        ).all()
+
+    assert len(rows) == 2000
+    assert all(last_visit_at == latest for last_visit_at, latest in rows)
+    assert sum(last_visit_at is not None for last_visit_at, _ in rows) > 700
+
+
+def test_every_rep_has_tasks_due_today_overdue_and_done_when_seeded(app):
+    """Each rep finds work due today (by the demo's clock) and older work still open, and
+    has finished some; the manager assigned most of it."""
+    _seed(app)
+    tasks, today = _tasks(app), _today()
+    manager_id = uuid.uuid5(DEMO_ORG_ID, "manager")
+
+    for rep_id in _rep_ids(app):
+        own = [task for task in tasks if task.assignee_id == rep_id]
+        due_today = [t for t in own if t.due_at.astimezone(DEMO_TIMEZONE).date() == today]
+        overdue = [t for t in own if t.status == "open" and t.due_at < _local(today, 0)]
+        assert due_today, rep_id
+        assert overdue, rep_id
+        assert any(task.status == "done" for task in own), rep_id
+        assert sum(task.created_by == manager_id for task in own) > len(own) / 2
+
+
+def test_manager_and_admin_have_their_own_tasks_today_when_seeded(app):
+    """The manager's and the admin's Today are not empty either."""
+    _seed(app)
+    tasks, today = _tasks(app), _today()
+
+    for local in ("manager", "admin"):
+        user_id = uuid.uuid5(DEMO_ORG_ID, local)
+        assert any(
+            t.assignee_id == user_id and t.due_at.astimezone(DEMO_TIMEZONE).date() == today
+            for t in tasks
+        ), local
+
+
+def test_reps_visited_accounts_today_doing_their_tasks_when_seeded_in_the_afternoon(app):
+    """Seeded at two in the afternoon, each rep has made visits today, each of them doing a
+    task due today, which is done; the accounts show those visits as their last."""
+    now = _local(_today(), 14)
+    _seed_at(app, now)
+
+    with app.app_context():
+        visits = db.session.execute(
+            select(Visit.user_id, Visit.task_id, Visit.started_at, Account.last_visit_at)
+            .join(Account, Account.id == Visit.account_id)
+            .where(Visit.started_at >= _local(now.date(), 0))
+        ).all()
+        done = dict(db.session.execute(select(Task.id, Task.status)).all())
+
+    assert {visit.user_id for visit in visits} == _rep_ids(app)
+    assert all(visit.started_at < now for visit in visits)
+    assert all(done[visit.task_id] == "done" for visit in visits)
+    assert all(visit.last_visit_at == visit.started_at for visit in visits)
+
+
+def test_visits_stand_near_their_accounts_verified_as_the_server_would_when_seeded(app):
+    """Each located visit's distance is the geodesic distance to its account and its
+    verification the server's rule for that fix; most are verified, some are not."""
+    _seed(app)
+    with app.app_context():
+        radius = db.session.get(Organisation, DEMO_ORG_ID).verification_radius_m
+        rows = db.session.execute(
+            select(
+                longitude(Visit.location).label("lng"),
+                latitude(Visit.location).label("lat"),
+                longitude(Account.location).label("account_lng"),
+                latitude(Account.location).label("account_lat"),
+                Visit.accuracy_m,
+                Visit.distance_m,
+                Visit.verification,
+                Visit.location_dropped_at,
+            ).join(Account, Account.id == Visit.account_id)
+        ).all()
+
+    located = [row for row in rows if row.lng is not None]
+    for row in located:
+        distance = geodesic_m(row.lng, row.lat, row.account_lng, row.account_lat)
+        assert row.distance_m == pytest.approx(distance, abs=0.01)
+        assert row.verification == verification_for(distance, row.accuracy_m, radius)
+    assert all(row.distance_m < 2000 for row in located)
+    verdicts = [row.verification for row in rows]
+    assert verdicts.count("verified") / len(verdicts) > 0.6
+    assert {"out_of_range", "unverifiable"} <= set(verdicts)
+
+
+def test_visits_past_the_retention_keep_no_coordinates_when_seeded(app):
+    """Visits older than the organisation's 60 days have lost their position, as the daily
+    job leaves them, and keep their distance and verification."""
+    _seed(app)
+    cutoff = now_utc() - timedelta(days=60)
+    with app.app_context():
+        old = db.session.execute(
+            select(Visit.location, Visit.location_dropped_at, Visit.verification).where(
+                Visit.started_at < cutoff
+            )
+        ).all()
+
+    assert old
+    assert all(row.location is None for row in old)
+    assert all(
+        row.location_dropped_at is not None for row in old if row.verification != "unverifiable"
+    )
+
+
+def test_seed_on_a_later_day_adds_that_days_work_once(app):
+    """Run again on the next day, the seed gives every rep work due that day, once."""
+    today = _today()
+    _seed_at(app, _local(today, 9))
+
+    tomorrow = today + timedelta(days=1)
+    added = _seed_at(app, _local(tomorrow, 10))
+    count = len(_tasks(app))
+    again = _seed_at(app, _local(tomorrow, 16))
+
+    assert (added.created, added.day_added, again.day_added) == (False, tomorrow, None)
+    assert len(_tasks(app)) == count
+    due_tomorrow = {
+        task.assignee_id
+        for task in _tasks(app)
+        if task.due_at.astimezone(DEMO_TIMEZONE).date() == tomorrow
+    }
+    assert _rep_ids(app) <= due_tomorrow

@@ -36,7 +36,7 @@ CHECKS = (
     "response_schema_conformance",
 )
 # The geocoder stands for an outside service: its outage or back-pressure is a designed 503.
-GEOCODER_PATHS = ("/api/v1/geocode/reverse",)
+GEOCODER_PATHS = ("/api/v1/geocode/reverse", "/api/v1/geocode/search")
 
 
 def _config(max_examples: int, coverage: bool) -> Config:

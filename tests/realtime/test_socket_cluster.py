@@ -8,15 +8,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 import socketio
 from flask import Flask
 
-from tests.support.app_process import AppProcess
-from tests.support.sockets import Http, RedisServer, Sockets, wait_until
+from tests.support.app_process import AppProcess, start_together
+from tests.support.redis_server import RedisServer
+from tests.support.sockets import Http, Sockets, wait_until
 
 PER_USER = 2
 LEASE_S = 3
 CLOSES = "waypoint:sockets:close"
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A Redis of this module's own, which a test may restart."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +44,18 @@ def cluster(
         "SOCKET_LEASE_S": str(LEASE_S),
     }
     processes = [AppProcess(database_url, Path(logs / f"{name}.log"), env) for name in "ab"]
-    for process in processes:
-        process.start()
-    yield processes
-    for process in processes:
-        process.kill()
+    try:
+        start_together(processes)
+        yield processes
+    finally:
+        for process in processes:
+            process.kill()
+
+
+def subscribers(server: RedisServer, channel: str) -> int:
+    """How many connections listen on a pub/sub channel."""
+    with redis.Redis.from_url(server.url, socket_timeout=5) as client:
+        return int(dict(client.pubsub_numsub(channel)).get(channel.encode(), 0))
 
 
 @pytest.fixture
@@ -80,11 +97,11 @@ def test_closes_cross_processes_again_once_redis_is_back(
         on_a = sockets.open(a.url, sockets.http(a.url).login(rep.email))
         sockets.open(b.url, sockets.http(b.url).login(make_user(org).email))
         admin = sockets.http(b.url).login(make_user(org, role="admin").email)
-        wait_until("A and B listen for closes", lambda: redis_server.subscribers(CLOSES) == 2)
+        wait_until("A and B listen for closes", lambda: subscribers(redis_server, CLOSES) == 2)
 
         redis_server.restart()
 
-        wait_until("A and B listen again", lambda: redis_server.subscribers(CLOSES) == 2)
+        wait_until("A and B listen again", lambda: subscribers(redis_server, CLOSES) == 2)
         response = admin.request("PATCH", f"/api/v1/users/{rep.id}", json={"is_active": False})
         assert response.status_code == 200
         wait_until("the socket on A closed", lambda: not on_a.connected)

@@ -1,4 +1,5 @@
-"""The production server (gunicorn.conf.py) as a separate process that a test may kill."""
+"""The production server (gunicorn.conf.py: gunicorn's gevent worker) as a separate process that
+a test may kill."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -65,7 +67,7 @@ class AppProcess:
                 start_new_session=True,  # its own process group: kill() takes the workers too
             )
         deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
                     return self
@@ -79,6 +81,13 @@ class AppProcess:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+def start_together(processes: Sequence[AppProcess]) -> None:
+    """Start several servers at once (each takes a moment to boot); the caller kills them all,
+    started or not."""
+    with ThreadPoolExecutor(len(processes)) as pool:
+        list(pool.map(AppProcess.start, processes))
 
 
 @pytest.fixture(scope="module")

@@ -44,8 +44,9 @@ class FakeNominatim:
     def add(
         self, address: str, lng: float, lat: float, parts: dict[str, str] | None = None
     ) -> None:
-        """Make `address` resolve to (lng, lat), and (lng, lat) to `address` in reverse;
-        `parts` is the structured `address` object of reverse answers."""
+        """Make `address` resolve to (lng, lat) (and match searches for words of it), and
+        (lng, lat) to `address` in reverse; `parts` is the structured `address` object of
+        reverse answers."""
         self.places[address.lower()] = Place(lng, lat, address, parts or {})
 
     def reset(self) -> None:
@@ -74,7 +75,8 @@ class FakeNominatim:
                 if fake.down:
                     self._send(503, {"error": "service unavailable"})
                 elif parts.path.rstrip("/") == "/search":
-                    self._send(200, fake._search(query.get("q", "")))
+                    status, body = fake._search(query)
+                    self._send(status, body)
                 elif parts.path.rstrip("/") == "/reverse":
                     status, body = fake._reverse(query)
                     self._send(status, body)
@@ -100,9 +102,28 @@ class FakeNominatim:
         if self.server is not None:
             self.server.stop()
 
-    def _search(self, address: str) -> list[dict[str, Any]]:
-        place = self.places.get(address.lower())
-        return [self._as_json(place)] if place else []
+    def _search(self, query: dict[str, str]) -> tuple[int, Any]:
+        """Nominatim's /search: a JSON array of matches, best first, at most `limit` (Nominatim
+        answers 10 unless asked, never more than 40). An address added verbatim is the best
+        match; then every place whose name holds each word of the query."""
+        if query.get("format", "xml") not in {"json", "jsonv2"}:
+            return 400, {"error": {"code": 400, "message": "only json and jsonv2 are spoken here"}}
+        try:
+            limit = min(max(int(query.get("limit", "10")), 1), 40)
+        except ValueError:
+            return 400, {
+                "error": {"code": 400, "message": "Integer expected for parameter 'limit'"}
+            }
+        text = " ".join(query.get("q", "").lower().split())
+        exact = self.places.get(text)
+        words = text.split()
+        found = [exact] if exact else []
+        found += [
+            place
+            for key, place in self.places.items()
+            if place is not exact and words and all(word in key for word in words)
+        ]
+        return 200, [self._as_json(place, rank) for rank, place in enumerate(found[:limit], 1)]
 
     def _reverse(self, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """Nominatim's /reverse: one object (json or jsonv2), or its "Unable to geocode"."""
@@ -129,9 +150,9 @@ class FakeNominatim:
         return body
 
     @staticmethod
-    def _as_json(place: Place) -> dict[str, Any]:
+    def _as_json(place: Place, place_id: int = 1) -> dict[str, Any]:
         return {
-            "place_id": 1,
+            "place_id": place_id,
             "lat": str(place.lat),
             "lon": str(place.lng),
             "display_name": place.display_name,

@@ -1,6 +1,7 @@
 """Real Socket.IO and Engine.IO clients against a running server, and a poll with a deadline.
 
-Sockets are python-socketio's client over the websocket transport; `RawEngine` speaks Engine.IO
+Sockets are python-socketio's client over the websocket transport (tests/support/socket_clients.py
+holds crowds of them); `RawEngine` speaks Engine.IO
 with python-engineio's client and sends Socket.IO packets by hand, for a client that does not
 close its transport when refused (what a hostile one would do).
 """
@@ -8,20 +9,16 @@ close its transport when refused (what a hostile one would do).
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import engineio
 import pytest
-import redis
 import requests
 import socketio
 
-from tests.support.app_process import free_port
 from tests.support.fixtures import PASSWORD
 
 # Generous: the machine is shared. Each wait prints what it measured.
@@ -221,67 +218,3 @@ def _origin_option(origin: str | None) -> dict[str, Any]:
     if origin is None:
         return {}
     return {"origin": origin} if origin else {"suppress_origin": True}
-
-
-@dataclass
-class RedisServer:
-    """A redis-server of a test's own on a free loopback port, keeping nothing on disk."""
-
-    directory: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> RedisServer:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_until("redis-server answers", self._answers)
-        return self
-
-    def _answers(self) -> bool:
-        try:
-            with redis.Redis.from_url(self.url, socket_timeout=1) as client:
-                return bool(client.ping())
-        except redis.RedisError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-
-    def restart(self) -> None:
-        """Stop and start again on the same port, empty (it keeps nothing)."""
-        self.stop()
-        self.start()
-
-    def subscribers(self, channel: str) -> int:
-        """How many connections listen on a pub/sub channel."""
-        with redis.Redis.from_url(self.url, socket_timeout=5) as client:
-            return int(dict(client.pubsub_numsub(channel)).get(channel.encode(), 0))
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    """A Redis for the tests of one module, stopped afterwards."""
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.stop()

@@ -1,4 +1,4 @@
-// Reading accounts and reverse geocoding over the API (changes go through the outbox), and the
+// Reading accounts, reverse geocoding and place search over the API (changes go through the outbox), and the
 // links an account opens in other apps (phone, mail, map apps). The link builders are pure so they can be tested without a page.
 import { request } from "./client.js";
 
@@ -6,6 +6,7 @@ export const accounts = {
   get: (id) => request(`/accounts/${encodeURIComponent(id)}`),
   reverseGeocode: (lat, lng) =>
     request(`/geocode/reverse?${new URLSearchParams({ lat: lat.toFixed(6), lng: lng.toFixed(6) })}`),
+  searchPlaces: (q, limit = 5) => request(`/geocode/search?${new URLSearchParams({ q, limit: String(limit) })}`),
 };
 
 /** `tel:` link for a phone number as people write it ("+40 21 555-01 02"), or null. */

@@ -48,6 +48,7 @@ export const api = {
   login: (email, password) => request("/auth/login", { method: "POST", body: { email, password } }),
   logout: () => request("/auth/logout", { method: "POST", keepalive: true }),
   me: () => request("/auth/me"),
+  updateMe: (changes) => request("/auth/me", { method: "PATCH", body: changes }),
   nearby: (lat, lng, filters = {}) => {
     const query = new URLSearchParams({ lat: lat.toFixed(6), lng: lng.toFixed(6), limit: "50" });
     for (const [name, value] of Object.entries(filters)) if (value) query.set(name, value);

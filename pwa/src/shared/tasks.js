@@ -1,5 +1,5 @@
-// The rep's tasks as the Today screen orders them, and the task.update a status change makes;
-// DOM-free so it is unit-tested in node.
+// The user's tasks as the Today screen orders them, which are due soon (for reminders), and the
+// task.update a status change makes; DOM-free so it is unit-tested in node.
 
 /** Statuses a task can still be worked on in. */
 export const ACTIVE = ["open", "in_progress"];
@@ -27,6 +27,23 @@ export function todayLists(tasks, now = new Date()) {
     .filter((task) => ACTIVE.includes(task.status))
     .sort((a, b) => dueTime(a) - dueTime(b) || String(a.title).localeCompare(String(b.title)));
   return { now: active.filter((task) => dueTime(task) <= end), upcoming: active.filter((task) => dueTime(task) > end) };
+}
+
+/**
+ * The tasks assigned to `userId`: a manager's or admin's device also holds the team's tasks
+ * (the sync pull brings every task they may see), but their Today and reminders are their own.
+ */
+export function assignedTo(tasks, userId) {
+  return tasks.filter((task) => task.assignee_id === userId);
+}
+
+/** The active tasks due after `now` and at most `minutes` later, soonest first. */
+export function dueWithin(tasks, minutes, now = new Date()) {
+  const from = now.getTime();
+  const until = from + minutes * 60_000;
+  return tasks
+    .filter((task) => ACTIVE.includes(task.status) && task.due_at && dueTime(task) > from && dueTime(task) <= until)
+    .sort((a, b) => dueTime(a) - dueTime(b) || String(a.title).localeCompare(String(b.title)));
 }
 
 /** Whether `task` was due before `now`. */

@@ -5,6 +5,13 @@ import { OUTBOX_EVENT, outcomeOf, record, recordAction, waitingCount } from "../
 import { SYNC_STATUS_EVENT, engine } from "./engine.js";
 
 const BACKGROUND_SYNC_TAG = "waypoint-outbox";
+/**
+ * Fired on window for every live event the socket brings (detail: {type, data}): "connect" on
+ * each (re)connect, "sync.poke", and the task events with their task. Hints only: a screen that
+ * shows server data fetches it again; the device's own rows still come through the pull.
+ */
+export const REALTIME_EVENT = "wp-realtime";
+const TASK_EVENTS = ["task.created", "task.updated", "task.deleted"];
 let socket = null;
 
 /** Record one user action; resolves once it is saved on the device. */
@@ -93,10 +100,23 @@ async function connectRealtime(mine) {
     const { io } = await import("socket.io-client");
     if (mine !== session || socket) return;
     socket = io({ path: "/socket.io", withCredentials: true });
-    socket.on("connect", () => engine.trigger("connect")); // pokes may have been missed meanwhile
-    socket.on("sync.poke", () => engine.trigger("poke"));
+    const tell = (type, data = null) => window.dispatchEvent(new CustomEvent(REALTIME_EVENT, { detail: { type, data } }));
+    // The screens hear of it first, so they see the device's rows as they were before the pull.
+    socket.on("connect", () => {
+      tell("connect");
+      engine.trigger("connect"); // pokes may have been missed meanwhile
+    });
+    socket.on("sync.poke", () => {
+      tell("sync.poke");
+      engine.trigger("poke");
+    });
     // A task event carries the task, but the pull is the truth: it only says "pull now".
-    for (const event of ["task.created", "task.updated", "task.deleted"]) socket.on(event, () => engine.trigger("poke"));
+    for (const event of TASK_EVENTS) {
+      socket.on(event, (data) => {
+        tell(event, data);
+        engine.trigger("poke");
+      });
+    }
   } catch {
     socket = null; // offline and the chunk is not cached yet: the timer and other triggers remain
   }

@@ -59,7 +59,7 @@ export function backoffDelay(attempt, { retryAfterMs = null, random = Math.rando
 export function targetOf(mutation) {
   if (mutation.op === "visit.create") return { entity: "visit", id: mutation.data.id };
   if (mutation.op === "account.create" || mutation.op === "account.update") return { entity: "account", id: mutation.data.id };
-  if (mutation.op === "task.update") return { entity: "task", id: mutation.data.id };
+  if (mutation.op === "task.create" || mutation.op === "task.update") return { entity: "task", id: mutation.data.id };
   if (mutation.op === "note.create") return { entity: "note", id: mutation.data.id };
   return null;
 }
@@ -71,6 +71,8 @@ export function applyMutation(row, mutation) {
   const created = Number.isInteger(row?.version) && !row.pending;
   if (op === "visit.create") return created ? row : { ...data, verification: null, verified: null, pending: true };
   if (op === "account.create" || op === "note.create") return created ? row : { ...data, pending: true };
+  // A task given by a manager shows at once, open, with the defaults the server will give it.
+  if (op === "task.create") return created ? row : { notes: "", priority: "normal", due_at: null, account_id: null, ...data, status: "open", pending: true };
   if (op === "account.update" || op === "task.update") {
     if (!row) return row; // a row this device has not seen: nothing to show
     const { id: _id, ...changes } = data;

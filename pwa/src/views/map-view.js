@@ -4,20 +4,17 @@
 import { LitElement, css, html, unsafeCSS } from "lit";
 import L from "leaflet";
 import "leaflet.markercluster";
-// Leaflet draws inside this element's shadow root, so its CSS must live there too. Lit adopts
-// these as constructed style sheets, which the CSP (style-src 'self') allows, unlike <style>.
-import leafletCss from "leaflet/dist/leaflet.css?inline";
+// The cluster plugin's CSS, like Leaflet's (map-base.js), lives in this element's shadow root.
 import clusterCss from "leaflet.markercluster/dist/MarkerCluster.css?inline";
-import { mapConfig, viewport } from "../api/map.js";
+import { viewport } from "../api/map.js";
 import { locale, t } from "../i18n.js";
 import { distanceMetres } from "../shared/distance.js";
 import { formatDistance } from "../shared/format.js";
 import { allAccounts, getMeta, saveAccounts, setMeta } from "../store/db.js";
+import { TOUCH, addTiles, createMap, mapStyles, tileConfig } from "./map-base.js";
 
 const STREET_ZOOM = 15;
-const MAX_ZOOM = 19;
 const WORLD = { center: [20, 0], zoom: 2 };
-const TOUCH = 44; // px: the smallest target a thumb hits reliably
 const CROSSHAIR = html`<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="7"/><circle cx="12" cy="12" r="2"/><path d="M12 1v4M12 19v4M1 12h4M19 12h4"/></svg>`;
 const count = (n) => new Intl.NumberFormat(locale).format(n);
 
@@ -44,17 +41,6 @@ function latLngOf(account) {
   return [lat, lng];
 }
 
-// Tile settings from the server; the last ones seen are kept so the map opens offline.
-async function loadConfig() {
-  try {
-    const config = await mapConfig();
-    await setMeta("mapConfig", config);
-    return config;
-  } catch {
-    return getMeta("mapConfig");
-  }
-}
-
 export class MapView extends LitElement {
   static properties = {
     selected: { state: true },
@@ -65,15 +51,11 @@ export class MapView extends LitElement {
   };
 
   static styles = [
-    unsafeCSS(leafletCss),
+    ...mapStyles,
     unsafeCSS(clusterCss),
     css`
       :host { display: block; position: relative; height: calc(100dvh - 48px - env(safe-area-inset-top) - env(safe-area-inset-bottom)); min-height: 320px; }
       .map { position: absolute; inset: 0; }
-      .leaflet-container { font: inherit; background: var(--bg); }
-      .leaflet-control-zoom.leaflet-bar a { width: ${TOUCH}px; height: ${TOUCH}px; line-height: ${TOUCH}px; font-size: 22px; background: var(--card); color: var(--fg); border-color: var(--border); }
-      .leaflet-control-attribution { background: var(--card); color: var(--muted); }
-      .leaflet-control-attribution a { color: var(--accent); }
       .wp-pin { display: grid; place-items: center; }
       .wp-pin .dot { width: 16px; height: 16px; border-radius: 50%; border: 3px solid #fff; background: #0b5fff; box-shadow: 0 1px 4px rgb(0 0 0 / 0.5); }
       .wp-pin .dot.prospect { background: #c25e00; }
@@ -91,8 +73,6 @@ export class MapView extends LitElement {
       .card .open { display: inline-flex; align-items: center; min-height: ${TOUCH}px; padding: 0 16px; border-radius: 8px; background: var(--accent); color: #fff; text-decoration: none; font-weight: 600; }
       .card .close { position: absolute; top: 4px; right: 4px; width: ${TOUCH}px; height: ${TOUCH}px; border: 0; border-radius: 8px; background: transparent; color: inherit; font-size: 1.4rem; }
       @media (prefers-color-scheme: dark) {
-        /* Light tiles would glare at night; the usual trick: invert them and turn the hue back. */
-        .leaflet-tile-pane { filter: invert(1) hue-rotate(180deg) brightness(0.9) contrast(0.9); }
         .wp-pin .dot { border-color: #1a1d23; }
       }
     `,
@@ -142,9 +122,8 @@ export class MapView extends LitElement {
   }
 
   async setUp() {
-    const map = L.map(this.renderRoot.querySelector(".map"), { zoomControl: false, maxZoom: MAX_ZOOM });
+    const map = createMap(this.renderRoot.querySelector(".map"));
     this.map = map;
-    L.control.zoom({ zoomInTitle: t("mapZoomIn"), zoomOutTitle: t("mapZoomOut") }).addTo(map);
     this.serverLayer = L.layerGroup().addTo(map);
     this.clientLayer = L.markerClusterGroup({
       showCoverageOnHover: false,
@@ -154,7 +133,7 @@ export class MapView extends LitElement {
     }).addTo(map);
     map.on("moveend", () => this.refresh());
     map.on("click", () => (this.selected = null));
-    const config = loadConfig();
+    const config = tileConfig();
     const last = await getMeta("position");
     if (this.map !== map) return;
     if (last) this.showPosition(last);
@@ -164,13 +143,7 @@ export class MapView extends LitElement {
   }
 
   showTiles(config) {
-    if (!this.map) return;
-    this.noTiles = !config?.tile_url;
-    if (this.noTiles) return;
-    // CORS tiles (public tile servers allow it): the service worker can cache them as ordinary
-    // 200 responses, where opaque ones would be skipped and count megabytes each against quota.
-    const options = { attribution: config.tile_attribution, maxZoom: MAX_ZOOM, crossOrigin: "anonymous" };
-    L.tileLayer(config.tile_url, options).addTo(this.map);
+    if (this.map) this.noTiles = !addTiles(this.map, config);
   }
 
   async refresh() {

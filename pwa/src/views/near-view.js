@@ -1,4 +1,5 @@
-import { LitElement, css, html } from "lit";
+import { LitElement, css, html, nothing } from "lit";
+import { accounts as accountsApi } from "../api/accounts.js";
 import { api } from "../api/client.js";
 import { locale, t } from "../i18n.js";
 import { nearestFirst } from "../shared/distance.js";
@@ -8,14 +9,21 @@ import { allAccounts, getMeta, saveAccounts, setMeta } from "../store/db.js";
 const STATUSES = ["active", "at_risk", "inactive", "new", "contacted", "qualified", "lost"];
 
 // The accounts nearest to where the rep stands, from the server when it answers, from the
-// device otherwise; positions are watched only while the page is visible.
+// device otherwise; positions are watched only while the page is visible. Without a position
+// (location off, or none to be had, as on many desktops) the user searches for a place or an
+// address through the geocoder and picks one of its answers, or types coordinates, which works
+// offline; the place chosen is kept like a position until a real one arrives.
 export class NearView extends LitElement {
   static properties = {
     accounts: { state: true },
     position: { state: true },
-    denied: { state: true },
+    locationError: { state: true }, // "denied" or "unavailable" while there is no fix
     offline: { state: true },
     filters: { state: true },
+    places: { state: true }, // the geocoder's answers to the last search, to pick from
+    placeStatus: { state: true }, // searching, none, offline, busy or unavailable
+    placeQuery: { state: true },
+    coordinatesOpen: { state: true },
   };
 
   static styles = css`
@@ -28,6 +36,13 @@ export class NearView extends LitElement {
     .distance { font-variant-numeric: tabular-nums; font-weight: 600; text-align: right; }
     .meta { color: var(--muted); font-size: 0.85rem; grid-column: 1 / -1; }
     .note { color: var(--muted); }
+    .place { display: grid; gap: 8px; margin: 0 0 12px; padding: 12px; background: var(--card); border: 1px solid var(--border); border-radius: 12px; }
+    .place p { margin: 0; }
+    .search { display: flex; gap: 8px; flex-wrap: wrap; }
+    .search input { flex: 1 1 12rem; }
+    .places { display: grid; gap: 6px; }
+    .places button { text-align: left; width: 100%; padding: 8px 10px; }
+    details summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; color: var(--accent); }
     .new { margin-left: auto; display: inline-flex; align-items: center; min-height: 44px; padding: 0 12px; border-radius: 8px; background: var(--accent); color: #fff; text-decoration: none; font-weight: 600; }
   `;
 
@@ -59,10 +74,15 @@ export class NearView extends LitElement {
   }
 
   watch() {
-    if (!("geolocation" in navigator) || this.watchId !== null) return;
+    if (!("geolocation" in navigator)) {
+      this.locationError = "unavailable";
+      return;
+    }
+    if (this.watchId !== null) return;
     this.watchId = navigator.geolocation.watchPosition(
       (fix) => this.moved({ lng: fix.coords.longitude, lat: fix.coords.latitude, accuracy: fix.coords.accuracy }),
-      (error) => { if (error.code === error.PERMISSION_DENIED) this.denied = true; },
+      // A timeout or no position source (a desktop) is not final: a fix may still come.
+      (error) => (this.locationError = error.code === error.PERMISSION_DENIED ? "denied" : "unavailable"),
       { enableHighAccuracy: true, maximumAge: 30000, timeout: 15000 },
     );
   }
@@ -73,8 +93,12 @@ export class NearView extends LitElement {
   }
 
   async moved(position) {
+    this.locationError = null;
+    await this.searchAround(position);
+  }
+
+  async searchAround(position) {
     this.position = position;
-    this.denied = false;
     await setMeta("position", position);
     await this.refresh();
   }
@@ -99,10 +123,42 @@ export class NearView extends LitElement {
     }
   }
 
+  // Typed coordinates: no network needed (the list comes from the device when offline).
   searchHere(event) {
     event.preventDefault();
     const data = new FormData(event.target);
-    this.moved({ lat: Number(data.get("lat")), lng: Number(data.get("lng")), accuracy: null });
+    this.searchAround({ lat: Number(data.get("lat")), lng: Number(data.get("lng")), accuracy: null });
+  }
+
+  // Asked when the user submits, never while typing: geocoders forbid search-as-you-type.
+  async searchPlace(event) {
+    event.preventDefault();
+    const query = String(new FormData(event.target).get("q") ?? "").trim();
+    if (!query) return;
+    Object.assign(this, { placeQuery: query, places: null });
+    if (navigator.onLine === false) return this.placeFailed("offline");
+    this.placeStatus = "searching";
+    try {
+      const { items } = await accountsApi.searchPlaces(query);
+      if (query !== this.placeQuery) return; // another search was asked meanwhile
+      Object.assign(this, { places: items, placeStatus: items.length ? null : "none" });
+    } catch (error) {
+      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (!error.status) return this.placeFailed("offline");
+      this.placeFailed(error.code === "geocoder_busy" ? "busy" : "unavailable");
+    }
+  }
+
+  // Offline or with the geocoder down, the coordinates are the way left: show them.
+  placeFailed(status) {
+    this.placeStatus = status;
+    if (status !== "busy") this.coordinatesOpen = true;
+  }
+
+  pick(place) {
+    const [lng, lat] = place.location.coordinates;
+    Object.assign(this, { places: null, placeStatus: null });
+    this.searchAround({ lat, lng, accuracy: null, label: place.address });
   }
 
   changeFilter(event) {
@@ -119,8 +175,39 @@ export class NearView extends LitElement {
     </li>`;
   }
 
+  where() {
+    if (!this.position) return this.locationError ? "" : t("locating");
+    if (this.position.label) return t("place.around", { place: this.position.label });
+    return this.position.accuracy ? t("accuracy", { m: formatDistance(this.position.accuracy, locale) }) : "";
+  }
+
+  renderPlaceSearch() {
+    const status = this.placeStatus;
+    const message = status === "none" ? t("place.none", { q: this.placeQuery }) : status ? t(`place.${status}`) : "";
+    return html`<section class="place" aria-labelledby="place-why">
+      <p id="place-why">${t(this.locationError === "denied" ? "locationDenied" : "place.noPosition")}</p>
+      <form class="search" role="search" @submit=${this.searchPlace}>
+        <input type="search" name="q" maxlength="200" required autocomplete="off" aria-label=${t("place.query")} placeholder=${t("place.query")} />
+        <button type="submit">${t("place.search")}</button>
+      </form>
+      <p class="place-status note" role="status">${message}</p>
+      ${this.places?.length
+        ? html`<div class="places" role="list" aria-label=${t("place.results")}>
+            ${this.places.map((place) => html`<div role="listitem"><button type="button" class="pick" @click=${() => this.pick(place)}>${place.address}</button></div>`)}
+          </div>`
+        : nothing}
+      <details class="coordinates" ?open=${this.coordinatesOpen} @toggle=${(event) => (this.coordinatesOpen = event.target.open)}>
+        <summary>${t("place.coordinates")}</summary>
+        <form class="search" @submit=${this.searchHere}>
+          <input name="lat" type="number" step="any" min="-90" max="90" inputmode="decimal" aria-label=${t("latitude")} placeholder=${t("latitude")} required />
+          <input name="lng" type="number" step="any" min="-180" max="180" inputmode="decimal" aria-label=${t("longitude")} placeholder=${t("longitude")} required />
+          <button type="submit">${t("searchHere")}</button>
+        </form>
+      </details>
+    </section>`;
+  }
+
   render() {
-    const accuracy = this.position?.accuracy ? t("accuracy", { m: formatDistance(this.position.accuracy, locale) }) : "";
     return html`
       <div class="bar">
         <select name="kind" @change=${this.changeFilter} aria-label=${t("account.kind")}>
@@ -132,15 +219,10 @@ export class NearView extends LitElement {
           <option value="">${t("account.status")}: ${t("allKinds")}</option>
           ${STATUSES.map((status) => html`<option value=${status}>${t(`account.status.${status}`)}</option>`)}
         </select>
-        <span>${this.position ? accuracy : t("locating")}</span>
+        <span class="where">${this.where()}</span>
         <a class="new" href="/accounts/new" data-route>${t("account.new")}</a>
       </div>
-      ${this.denied ? html`<form class="bar" @submit=${this.searchHere}>
-        <span>${t("locationDenied")}</span>
-        <input name="lat" inputmode="decimal" aria-label=${t("latitude")} placeholder=${t("latitude")} required />
-        <input name="lng" inputmode="decimal" aria-label=${t("longitude")} placeholder=${t("longitude")} required />
-        <button type="submit">${t("searchHere")}</button>
-      </form>` : ""}
+      ${this.locationError ? this.renderPlaceSearch() : nothing}
       ${this.offline ? html`<p class="note" role="status">${t("offline")}</p>` : ""}
       ${this.position && this.accounts.length === 0 ? html`<p class="note">${t("noAccounts")}</p>` : ""}
       <ul>${this.accounts.map((account) => this.renderAccount(account))}</ul>

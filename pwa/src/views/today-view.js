@@ -2,14 +2,15 @@ import { LitElement, css, html, nothing } from "lit";
 import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
 import { distanceMetres } from "../shared/distance.js";
 import { formatDateTime, formatDistance } from "../shared/format.js";
-import { ACTIONS, overdue, statusChange, todayLists } from "../shared/tasks.js";
+import { ACTIONS, assignedTo, overdue, statusChange, todayLists } from "../shared/tasks.js";
 import { allAccounts, allRows, getMeta } from "../store/db.js";
 import { OUTBOX_EVENT } from "../store/outbox.js";
 import { saveChange } from "../sync/index.js";
 
-// Today: the rep's open and in-progress tasks as this device has them (they come with the sync
-// pull, so the screen works offline), overdue and due today first, then upcoming, each with its
-// account and how far it is. Start, done and cancel are task.update mutations through the
+// Today: the user's own open and in-progress tasks as this device has them (they come with the
+// sync pull, so the screen works offline; a manager's pull holds the team's tasks too, which
+// are not theirs to do), overdue and due today first, then upcoming, each with its account and
+// how far it is; an overdue task says so in words, not only in colour. Start, done and cancel are task.update mutations through the
 // outbox, shown at once; "Check in" opens the account with the task, where the visit links to it.
 export class TodayView extends LitElement {
   static properties = { lists: { state: true }, accounts: { state: true }, position: { state: true }, notice: { state: true } };
@@ -57,10 +58,10 @@ export class TodayView extends LitElement {
   }
 
   async load() {
-    const [tasks, accounts, position] = await Promise.all([allRows("tasks"), allAccounts(), getMeta("position")]);
+    const [tasks, accounts, position, user] = await Promise.all([allRows("tasks"), allAccounts(), getMeta("position"), getMeta("user")]);
     this.accounts = new Map(accounts.map((account) => [account.id, account]));
     this.position = position ?? null;
-    this.lists = todayLists(tasks);
+    this.lists = todayLists(assignedTo(tasks, user?.id));
   }
 
   async change(task, action) {
