@@ -1,0 +1,601 @@
+"""`python -m bench.sockets`: the socket tier's figures, printed beside their targets, not asserted.
+
+On the production server configuration (gunicorn.conf.py) and its own database
+(`<name>_bench_sockets`, filled with accounts and with one rep, one session and one task per
+socket), it prints:
+
+1. `GET /healthz` and nearby-50 p50/p99 with no socket open, then with every client's socket
+   open and idle (2,000 by default), and the p99 ratio (target: within 1.5x);
+2. the time from a task update's HTTP response (PATCH /api/v1/tasks/{id} by the admin) to the
+   assignee's socket receiving `task.updated`, with 100, 1,000 and 2,000 connected clients, on
+   one process and on two processes sharing a Redis this bench starts (the updates go to one
+   process, the assignees are connected to the other), p50/p95/p99 beside the targets (p95 at
+   most 100 ms at 1,000 sockets on one process, 150 ms across two).
+
+The clients are bench/socket_client.py's, all in one asyncio loop of this process. Each one is
+a distinct rep, so no per-user cap is reached, and sends the server's own Origin. The updates go
+one at a time, each to a rep picked at random, so the loop is idle but for the one event it
+waits for: its lag and this process's CPU share during each measurement are printed beside the
+latencies, to show the client is not what is being timed. The figures also go to
+bench/results/sockets.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import random
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import redis
+
+from bench.database import BenchDatabase, create_bench_database, drop_bench_database, refill
+from bench.progress import progress
+from bench.server import free_port, production_server
+from bench.socket_client import Received, SocketClient
+from bench.spatial import nearby_path, random_centres, time_http
+from server.core.auth import SESSION_COOKIE
+from server.core.clock import new_id, now_utc
+from server.core.transaction import unit_of_work
+from server.extensions import db
+from server.tasks.models import Task
+from server.users.models import User
+from server.users.operations import start_session
+from server.users.passwords import hash_password
+
+RESULTS = Path(__file__).resolve().parent / "results"
+HTTP_RATIO_TARGET = 1.5
+# p95 targets of the update-to-event latency (ms): at 1,000 sockets, one process and two.
+LATENCY_TARGETS_MS = {"one process": 100.0, "two processes": 150.0}
+TARGET_CLIENTS = 1_000
+EVENT_TIMEOUT_S = 5.0
+CONNECT_CONCURRENCY = 50
+LAG_TICK_S = 0.005
+
+# What the server needs to hold this many sockets from one loopback address, on top of
+# gunicorn.conf.py's own environment.
+SERVER_ENV: dict[str, str] = {}
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.sockets",
+        description=__doc__,
+        formatter_class=argparse.RawTextHelpFormatter,
+    )
+    parser.add_argument("--clients", default="100,1000,2000", help="connected clients, ascending")
+    parser.add_argument("--accounts", type=int, default=100_000, help="accounts for nearby-50")
+    parser.add_argument("--updates", type=int, default=300, help="task updates timed per step")
+    parser.add_argument("--healthz", type=int, default=2_000, help="GET /healthz timed per step")
+    parser.add_argument("--nearby", type=int, default=1_000, help="nearby-50 GETs timed per step")
+    return parser.parse_args()
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Milliseconds of one measurement repeated: p50, p95, p99 and how many samples."""
+
+    p50: float
+    p95: float
+    p99: float
+    samples: int
+
+    @classmethod
+    def of(cls, samples: list[float]) -> Spread:
+        """Percentiles of the samples (milliseconds)."""
+        cuts = statistics.quantiles(samples, n=100, method="inclusive")
+        return cls(p50=cuts[49], p95=cuts[94], p99=cuts[98], samples=len(samples))
+
+
+@dataclass(frozen=True)
+class ClientLoad:
+    """How busy this process was while it measured: the event loop's lag (how late a
+    LAG_TICK_S timer fired, ms) and the CPU it used over the wall time."""
+
+    lag_p99_ms: float
+    lag_max_ms: float
+    cpu_share: float
+
+
+# --- the bench's users ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rep:
+    """A rep with a live session (its cookie secret) and one task assigned to them."""
+
+    user_id: str
+    cookie: str
+    task_id: str
+
+
+def add_reps(bench: BenchDatabase, count: int) -> list[Rep]:
+    """`count` reps, each with a session and a task; one password hash serves them all, since
+    nobody logs in with it (an argon2 hash a rep would cost minutes here)."""
+    now = now_utc()
+    password_hash = hash_password("bench rep pass phrase 7")
+    reps = []
+    with bench.app.app_context(), progress(f"adding {count:,} reps with a session and a task"):
+        admin = db.session.scalar(db.select(User).where(User.role == "admin"))
+        assert admin is not None
+        with unit_of_work():
+            users = [
+                User(
+                    id=new_id(),
+                    org_id=bench.org_id,
+                    email=f"rep{number}@bench.example.com",
+                    name=f"Rep {number}",
+                    role="rep",
+                    password_hash=password_hash,
+                )
+                for number in range(count)
+            ]
+            db.session.add_all(users)
+            db.session.flush()
+            for user in users:
+                task = Task(
+                    id=new_id(),
+                    org_id=bench.org_id,
+                    title="Bench task",
+                    notes="",
+                    assignee_id=user.id,
+                    status="open",
+                    priority="normal",
+                    created_by=admin.id,
+                    created_at=now,
+                    updated_at=now,
+                    version=1,
+                )
+                db.session.add(task)
+                session = start_session(user, now)
+                reps.append(Rep(str(user.id), session.secret, str(task.id)))
+    return reps
+
+
+# --- servers -------------------------------------------------------------------------------
+
+
+@contextmanager
+def redis_server(log_path: Path) -> Iterator[str]:
+    """A private redis-server on a free loopback port, nothing saved; yields its URL."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        raise RuntimeError("redis-server is not installed")
+    port = free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                executable,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def raise_file_limit() -> int:
+    """Raise this process's open-file limit to its hard limit (gunicorn inherits it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        wanted = 1_048_576 if hard == resource.RLIM_INFINITY else hard
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+# --- the client side -----------------------------------------------------------------------
+
+
+class Clients:
+    """The connected socket clients, each a rep, and the waiters for their task events."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.connected: list[tuple[Rep, SocketClient]] = []
+        self.waiters: dict[str, tuple[SocketClient, asyncio.Future[Received]]] = {}
+        self.titles = itertools.count()
+        self.strays = 0
+
+    def _on_event(self, client: SocketClient, event: Received) -> None:
+        _, _, name, data = event
+        if name != "task.updated":
+            return
+        waiter = self.waiters.get(data["task"]["title"])
+        if waiter is None or waiter[0] is not client:
+            # Not the update being timed, or not its assignee's socket.
+            self.strays += 1
+            return
+        del self.waiters[data["task"]["title"]]
+        if not waiter[1].done():
+            waiter[1].set_result(event)
+
+    async def grow_to(self, reps: list[Rep], count: int) -> float:
+        """Connect reps until `count` are connected; the seconds it took."""
+        started = time.perf_counter()
+        limit = asyncio.Semaphore(CONNECT_CONCURRENCY)
+
+        async def one(rep: Rep) -> tuple[Rep, SocketClient]:
+            headers = {"Cookie": f"{SESSION_COOKIE}={rep.cookie}"}
+            client = SocketClient(self.base_url, headers, on_event=self._on_event)
+            async with limit:
+                await client.open()
+            return rep, client
+
+        new = reps[len(self.connected) : count]
+        self.connected += await asyncio.gather(*(one(rep) for rep in new))
+        return time.perf_counter() - started
+
+    def still_open(self) -> int:
+        """How many clients the server has not closed."""
+        return sum(client.is_open for _, client in self.connected)
+
+    async def close_all(self) -> None:
+        """Disconnect every client."""
+        await asyncio.gather(*(client.close() for _, client in self.connected))
+        self.connected = []
+
+
+class Http:
+    """One keep-alive HTTP/1.1 connection from the loop, with the admin's bearer token."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port = port
+        self.token = token
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def patch(self, path: str, body: dict[str, Any]) -> tuple[float, float]:
+        """(sent at, answered at) of one PATCH; fails on any status but 200."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        payload = json.dumps(body).encode()
+        head = (
+            f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Authorization: Bearer {self.token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\n\r\n"
+        )
+        sent_at = time.perf_counter()
+        self.writer.write(head.encode() + payload)
+        status_line = await self.reader.readline()
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        answer = await self.reader.readexactly(length)
+        answered_at = time.perf_counter()
+        if status_line.split()[1:2] != [b"200"]:
+            raise RuntimeError(f"PATCH {path} answered {status_line!r}: {answer[:300]!r}")
+        return sent_at, answered_at
+
+    async def close(self) -> None:
+        """Close the connection."""
+        if self.writer is not None:
+            self.writer.close()
+            await self.writer.wait_closed()
+            self.writer = None
+
+
+@contextmanager
+def client_load() -> Iterator[list[ClientLoad]]:
+    """Watch this process while the block runs; the ClientLoad is appended when it ends."""
+    lags: list[float] = []
+    stop = asyncio.Event()
+
+    async def watch() -> None:
+        while not stop.is_set():
+            due = time.perf_counter() + LAG_TICK_S
+            await asyncio.sleep(LAG_TICK_S)
+            lags.append((time.perf_counter() - due) * 1000)
+
+    watcher = asyncio.ensure_future(watch())
+    cpu, wall = time.process_time(), time.perf_counter()
+    found: list[ClientLoad] = []
+    try:
+        yield found
+    finally:
+        stop.set()
+        share = (time.process_time() - cpu) / (time.perf_counter() - wall)
+        watcher.cancel()
+        found.append(
+            ClientLoad(Spread.of(lags).p99 if len(lags) > 1 else 0.0, max(lags, default=0.0), share)
+        )
+
+
+async def time_updates(clients: Clients, http: Http, updates: int, seed: int) -> dict[str, Any]:
+    """`updates` task updates, one at a time, each of a random connected rep's task: the time
+    from each PATCH's response to that rep's socket receiving task.updated."""
+    rng = random.Random(seed)
+    latencies: list[float] = []
+    from_request: list[float] = []
+    round_trips: list[float] = []
+    handling: list[float] = []
+    missed = 0
+    with client_load() as load:
+        for _ in range(updates):
+            rep, client = rng.choice(clients.connected)
+            # Each update gives its task a title of its own, which its event carries; the
+            # waiter is in place before the PATCH goes, since the event may come before the
+            # response is read.
+            title = f"Bench task {next(clients.titles)}"
+            waiter: asyncio.Future[Received] = asyncio.get_running_loop().create_future()
+            clients.waiters[title] = (client, waiter)
+            sent_at, answered_at = await http.patch(
+                f"/api/v1/tasks/{rep.task_id}", {"title": title}
+            )
+            try:
+                arrived, handled, _, _ = await asyncio.wait_for(waiter, EVENT_TIMEOUT_S)
+            except TimeoutError:
+                clients.waiters.pop(title, None)
+                missed += 1
+                continue
+            latencies.append((arrived - answered_at) * 1000)
+            from_request.append((arrived - sent_at) * 1000)
+            round_trips.append((answered_at - sent_at) * 1000)
+            handling.append((handled - arrived) * 1000)
+    return {
+        "latency": Spread.of(latencies),
+        "from_request": Spread.of(from_request),
+        "patch_round_trip": Spread.of(round_trips),
+        "client_handling": Spread.of(handling),
+        "missed": missed,
+        "client": load[0],
+    }
+
+
+async def time_reads(port: int, token: str, healthz: int, nearby: int) -> dict[str, Any]:
+    """GET /healthz and nearby-50, each timed over its own keep-alive connection in a thread
+    (the loop goes on answering the sockets' pings meanwhile)."""
+    paths = [nearby_path(lng, lat) for lng, lat in random_centres(nearby)]
+    with client_load() as load:
+        health = await asyncio.to_thread(time_http, port, token, ["/healthz"] * healthz)
+        near = await asyncio.to_thread(time_http, port, token, paths)
+    return {"healthz": Spread.of(health), "nearby": Spread.of(near), "client": load[0]}
+
+
+# --- the runs ------------------------------------------------------------------------------
+
+
+async def one_process(
+    bench: BenchDatabase, reps: list[Rep], steps: list[int], args: argparse.Namespace
+) -> dict[str, Any]:
+    """HTTP without sockets, latencies as clients connect, HTTP with them all idle."""
+    env = {**SERVER_ENV, "REDIS_URL": ""}
+    with production_server(bench.url, RESULTS / "gunicorn-sockets.log", env) as port:
+        base_url = f"http://127.0.0.1:{port}"
+        print(f"\ngunicorn -c gunicorn.conf.py on {base_url}", flush=True)
+        idle = await time_reads(port, bench.token, args.healthz, args.nearby)
+        print_reads("no sockets", idle)
+        clients, http = Clients(base_url), Http(port, bench.token)
+        latencies: dict[str, Any] = {}
+        try:
+            for count in steps:
+                latencies[str(count)] = await _step(clients, http, reps, count, args.updates)
+            await http.close()
+            settle_started = time.perf_counter()
+            # Idle: no update for a while, only the pings.
+            await asyncio.sleep(2)
+            loaded = await time_reads(port, bench.token, args.healthz, args.nearby)
+            print_reads(f"{len(clients.connected):,} idle sockets", loaded)
+            open_after = clients.still_open()
+            print(
+                f"  sockets still open after the reads: {open_after:,} of "
+                f"{len(clients.connected):,} ({time.perf_counter() - settle_started:.0f} s idle)"
+            )
+        finally:
+            await clients.close_all()
+    ratios = {name: loaded[name].p99 / idle[name].p99 for name in ("healthz", "nearby")}
+    print_ratios(ratios, len(reps))
+    return {
+        "reads": {"no sockets": idle, "idle sockets": loaded, "sockets": steps[-1]},
+        "p99_ratio": ratios,
+        "sockets_open_after": open_after,
+        "updates": latencies,
+    }
+
+
+async def two_processes(
+    bench: BenchDatabase, reps: list[Rep], steps: list[int], args: argparse.Namespace
+) -> dict[str, Any]:
+    """Updates through process A, every assignee connected to process B, Redis between."""
+    with ExitStack() as stack:
+        redis_url = stack.enter_context(redis_server(RESULTS / "redis-sockets.log"))
+        env = {**SERVER_ENV, "REDIS_URL": redis_url}
+        port_a = stack.enter_context(
+            production_server(bench.url, RESULTS / "gunicorn-sockets-a.log", env)
+        )
+        port_b = stack.enter_context(
+            production_server(bench.url, RESULTS / "gunicorn-sockets-b.log", env)
+        )
+        print(
+            f"\nTwo processes sharing Redis ({redis_url}): updates to 127.0.0.1:{port_a}, "
+            f"sockets on 127.0.0.1:{port_b}",
+            flush=True,
+        )
+        clients, http = Clients(f"http://127.0.0.1:{port_b}"), Http(port_a, bench.token)
+        latencies: dict[str, Any] = {}
+        try:
+            for count in steps:
+                latencies[str(count)] = await _step(clients, http, reps, count, args.updates)
+        finally:
+            await http.close()
+            await clients.close_all()
+    return {"updates": latencies}
+
+
+async def _step(
+    clients: Clients, http: Http, reps: list[Rep], count: int, updates: int
+) -> dict[str, Any]:
+    seconds = await clients.grow_to(reps, count)
+    figures = await time_updates(clients, http, updates, seed=count)
+    figures["connect_s"] = seconds
+    figures["clients"] = count
+    figures["strays"] = clients.strays
+    print_updates(count, figures)
+    return figures
+
+
+# --- printing ------------------------------------------------------------------------------
+
+
+def print_reads(label: str, figures: dict[str, Any]) -> None:
+    """HTTP p50/p99 with some number of sockets open."""
+    load = figures["client"]
+    for name, title in (("healthz", "GET /healthz"), ("nearby", "nearby-50")):
+        spread = figures[name]
+        print(
+            f"  {title:<14} {label:<20} p50 {spread.p50:7.2f} ms   p99 {spread.p99:7.2f} ms"
+            f"   ({spread.samples:,} requests)"
+        )
+    print(f"    bench process: loop lag p99 {load.lag_p99_ms:.2f} ms, CPU {load.cpu_share:.0%}")
+
+
+def print_ratios(ratios: dict[str, float], sockets: int) -> None:
+    """The p99 ratios beside their target."""
+    for name, title in (("healthz", "GET /healthz"), ("nearby", "nearby-50")):
+        ratio = ratios[name]
+        verdict = "PASS" if ratio <= HTTP_RATIO_TARGET else "FAIL"
+        print(
+            f"  {title:<14} p99 with {sockets:,} idle sockets / p99 with none: {ratio:.2f}"
+            f"   target <= {HTTP_RATIO_TARGET} → {verdict}"
+        )
+
+
+def print_updates(count: int, figures: dict[str, Any]) -> None:
+    """The update-to-event latencies at one number of clients, and the client's own load."""
+    after, before, load = figures["latency"], figures["from_request"], figures["client"]
+    print(
+        f"  {count:>6,} clients (connected in {figures['connect_s']:.1f} s), "
+        f"{after.samples} updates, {figures['missed']} events missed\n"
+        f"    after the response      p50 {after.p50:7.2f}  p95 {after.p95:7.2f}  "
+        f"p99 {after.p99:7.2f} ms\n"
+        f"    after the request went  p50 {before.p50:7.2f}  p95 {before.p95:7.2f}  "
+        f"p99 {before.p99:7.2f} ms   (PATCH p50 {figures['patch_round_trip'].p50:.1f} ms)\n"
+        f"    bench process: arrival to handled p99 {figures['client_handling'].p99:.2f} ms, "
+        f"loop lag p99 {load.lag_p99_ms:.2f} ms (max {load.lag_max_ms:.1f}), "
+        f"CPU {load.cpu_share:.0%}",
+        flush=True,
+    )
+
+
+def print_summary(results: dict[str, Any]) -> None:
+    """Both runs' latencies side by side, beside the targets."""
+    print("\nTask update → assignee's task.updated, ms after the PATCH's response")
+    print(f"{'':<15}{'clients':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'missed':>8}   target")
+    for run in ("one process", "two processes"):
+        for count, figures in results[run]["updates"].items():
+            spread = figures["latency"]
+            target = ""
+            if int(count) == TARGET_CLIENTS:
+                limit = LATENCY_TARGETS_MS[run]
+                verdict = "PASS" if spread.p95 <= limit else "FAIL"
+                target = f"p95 <= {limit:.0f} ms → {verdict}"
+            print(
+                f"{run:<15}{int(count):>8,}{spread.p50:>9.2f}{spread.p95:>9.2f}"
+                f"{spread.p99:>9.2f}{figures['missed']:>8}   {target}"
+            )
+
+
+def as_json(value: Any) -> Any:
+    """Dataclasses as dicts, recursively."""
+    if isinstance(value, Spread | ClientLoad):
+        return {key: as_json(item) for key, item in vars(value).items()}
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_json(item) for item in value]
+    return value
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # SystemExit unwinds the `finally` blocks that stop the servers and drop the database.
+    sys.exit(128 + signum)
+
+
+def main() -> None:
+    """Set up, run both configurations, print and save the figures."""
+    args = _arguments()
+    steps = sorted(int(count.replace("_", "")) for count in args.clients.split(","))
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    RESULTS.mkdir(exist_ok=True)
+    files = raise_file_limit()
+    if files < steps[-1] * 3:
+        print(f"warning: {files} open files allowed, {steps[-1]:,} sockets asked for", flush=True)
+    print("Preparing the bench database ...", flush=True)
+    bench = create_bench_database("_bench_sockets")
+    results: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "accounts": args.accounts,
+        "updates_per_step": args.updates,
+        "targets": {
+            "http_p99_ratio": HTTP_RATIO_TARGET,
+            "latency_p95_ms_at_1000": LATENCY_TARGETS_MS,
+        },
+    }
+    try:
+        results["setup"] = refill(bench, args.accounts)
+        reps = add_reps(bench, steps[-1])
+        results["one process"] = asyncio.run(one_process(bench, reps, steps, args))
+        _save(results)
+        results["two processes"] = asyncio.run(two_processes(bench, reps, steps, args))
+        _save(results)
+    finally:
+        drop_bench_database(bench)
+    print_summary(results)
+    print("\nFigures written to bench/results/sockets.json")
+
+
+def _save(results: dict[str, Any]) -> None:
+    (RESULTS / "sockets.json").write_text(json.dumps(as_json(results), indent=2))
+
+
+if __name__ == "__main__":
+    main()
