@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.frames import DATA_OPCODES, Frame
 from websockets.protocol import Event
 from websockets.typing import Origin
@@ -85,33 +85,38 @@ class SocketClient:
         """Open the websocket and join the default namespace; RefusedError when turned away."""
         url = self.base_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
         async with asyncio.timeout(timeout):
-            self._ws = await connect(
-                url,
-                create_connection=StampedConnection,
-                origin=Origin(self.base_url),
-                additional_headers=self.headers,
-                compression=None,
-                # Engine.IO keeps the connection alive with its own pings.
-                ping_interval=None,
-                open_timeout=None,
-                close_timeout=1,
-                max_size=2**20,
-            )
+            try:
+                ws = await connect(
+                    url,
+                    create_connection=StampedConnection,
+                    origin=Origin(self.base_url),
+                    additional_headers=self.headers,
+                    compression=None,
+                    # Engine.IO keeps the connection alive with its own pings.
+                    ping_interval=None,
+                    open_timeout=None,
+                    close_timeout=1,
+                    max_size=2**20,
+                )
+            except InvalidHandshake as error:
+                raise RefusedError(f"websocket refused: {error}") from error
+            assert isinstance(ws, StampedConnection)
+            self._ws = ws
             try:
                 opening = await self._recv()
                 if not isinstance(opening, str) or not opening.startswith(OPEN):
                     raise RefusedError(f"expected an Engine.IO open packet, got {opening!r}")
-                await self._ws.send(MESSAGE + SIO_CONNECT)
+                await ws.send(MESSAGE + SIO_CONNECT)
                 while True:
                     answer = await self._recv()
                     if answer == PING:
-                        await self._ws.send(PONG)
+                        await ws.send(PONG)
                         continue
                     if isinstance(answer, str) and answer.startswith(MESSAGE + SIO_CONNECT):
                         break
                     raise RefusedError(f"connection refused: {answer!r}")
             except (RefusedError, ConnectionClosed) as error:
-                await self._ws.close()
+                await ws.close()
                 raise RefusedError(str(error)) from error
         self._reader = asyncio.create_task(self._read())
 

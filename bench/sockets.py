@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +49,7 @@ import redis
 from bench.database import BenchDatabase, create_bench_database, drop_bench_database, refill
 from bench.progress import progress
 from bench.server import free_port, production_server
-from bench.socket_client import Received, SocketClient
+from bench.socket_client import Received, RefusedError, SocketClient
 from bench.spatial import nearby_path, random_centres, time_http
 from server.core.auth import SESSION_COOKIE
 from server.core.clock import new_id, now_utc
@@ -66,6 +68,9 @@ TARGET_CLIENTS = 1_000
 EVENT_TIMEOUT_S = 5.0
 CONNECT_CONCURRENCY = 50
 LAG_TICK_S = 0.005
+# Quiet time (no updates, only Engine.IO's pings) before timing reads beside idle sockets.
+IDLE_BEFORE_READS_S = 2.0
+READS = {"healthz": "GET /healthz", "nearby": "nearby-50"}
 
 # What the server needs to hold this many sockets from one loopback address, on top of
 # gunicorn.conf.py's own environment.
@@ -108,11 +113,13 @@ class Spread:
 @dataclass(frozen=True)
 class ClientLoad:
     """How busy this process was while it measured: the event loop's lag (how late a
-    LAG_TICK_S timer fired, ms) and the CPU it used over the wall time."""
+    LAG_TICK_S timer fired, ms) and the CPU it used over the wall time; and the machine's
+    one-minute load average at the end (the server, PostgreSQL and anything else running)."""
 
     lag_p99_ms: float
     lag_max_ms: float
     cpu_share: float
+    machine_load: float
 
 
 # --- the bench's users ---------------------------------------------------------------------
@@ -254,19 +261,29 @@ class Clients:
             waiter[1].set_result(event)
 
     async def grow_to(self, reps: list[Rep], count: int) -> float:
-        """Connect reps until `count` are connected; the seconds it took."""
+        """Connect reps until the first `count` are connected; the seconds it took."""
         started = time.perf_counter()
         limit = asyncio.Semaphore(CONNECT_CONCURRENCY)
 
-        async def one(rep: Rep) -> tuple[Rep, SocketClient]:
+        async def one(rep: Rep) -> None:
             headers = {"Cookie": f"{SESSION_COOKIE}={rep.cookie}"}
             client = SocketClient(self.base_url, headers, on_event=self._on_event)
             async with limit:
                 await client.open()
-            return rep, client
+            self.connected.append((rep, client))
 
-        new = reps[len(self.connected) : count]
-        self.connected += await asyncio.gather(*(one(rep) for rep in new))
+        try:
+            async with asyncio.TaskGroup() as group:
+                for rep in reps[len(self.connected) : count]:
+                    group.create_task(one(rep))
+        except* RefusedError as refused:
+            first = refused.exceptions[0]
+            raise RuntimeError(
+                f"the server refused a socket after {len(self.connected):,} ({first}): "
+                "a per-user or per-address cap? SERVER_ENV in bench/sockets.py raises them"
+            ) from None
+        position = {rep.user_id: index for index, rep in enumerate(reps)}
+        self.connected.sort(key=lambda pair: position[pair[0].user_id])
         return time.perf_counter() - started
 
     def still_open(self) -> int:
@@ -343,7 +360,12 @@ def client_load() -> Iterator[list[ClientLoad]]:
         share = (time.process_time() - cpu) / (time.perf_counter() - wall)
         watcher.cancel()
         found.append(
-            ClientLoad(Spread.of(lags).p99 if len(lags) > 1 else 0.0, max(lags, default=0.0), share)
+            ClientLoad(
+                lag_p99_ms=Spread.of(lags).p99 if len(lags) > 1 else 0.0,
+                lag_max_ms=max(lags, default=0.0),
+                cpu_share=share,
+                machine_load=os.getloadavg()[0],
+            )
         )
 
 
@@ -388,13 +410,17 @@ async def time_updates(clients: Clients, http: Http, updates: int, seed: int) ->
     }
 
 
-async def time_reads(port: int, token: str, healthz: int, nearby: int) -> dict[str, Any]:
-    """GET /healthz and nearby-50, each timed over its own keep-alive connection in a thread
-    (the loop goes on answering the sockets' pings meanwhile)."""
+async def time_reads(
+    readers: ProcessPoolExecutor, port: int, token: str, healthz: int, nearby: int
+) -> dict[str, Any]:
+    """GET /healthz, then nearby-50, each over a keep-alive connection of a process of its own:
+    this one goes on answering its sockets' pings meanwhile, and neither waits for the other's
+    turn on the interpreter lock."""
     paths = [nearby_path(lng, lat) for lng, lat in random_centres(nearby)]
+    loop = asyncio.get_running_loop()
     with client_load() as load:
-        health = await asyncio.to_thread(time_http, port, token, ["/healthz"] * healthz)
-        near = await asyncio.to_thread(time_http, port, token, paths)
+        health = await loop.run_in_executor(readers, time_http, port, token, ["/healthz"] * healthz)
+        near = await loop.run_in_executor(readers, time_http, port, token, paths)
     return {"healthz": Spread.of(health), "nearby": Spread.of(near), "client": load[0]}
 
 
@@ -404,37 +430,50 @@ async def time_reads(port: int, token: str, healthz: int, nearby: int) -> dict[s
 async def one_process(
     bench: BenchDatabase, reps: list[Rep], steps: list[int], args: argparse.Namespace
 ) -> dict[str, Any]:
-    """HTTP without sockets, latencies as clients connect, HTTP with them all idle."""
+    """HTTP without sockets, latencies as clients connect, HTTP with them all idle, and HTTP
+    again once they are gone (how far the figures drift on their own)."""
     env = {**SERVER_ENV, "REDIS_URL": ""}
-    with production_server(bench.url, RESULTS / "gunicorn-sockets.log", env) as port:
+    spawn = multiprocessing.get_context("spawn")
+    with (
+        ProcessPoolExecutor(max_workers=1, mp_context=spawn) as readers,
+        production_server(bench.url, RESULTS / "gunicorn-sockets.log", env) as port,
+    ):
         base_url = f"http://127.0.0.1:{port}"
         print(f"\ngunicorn -c gunicorn.conf.py on {base_url}", flush=True)
-        idle = await time_reads(port, bench.token, args.healthz, args.nearby)
-        print_reads("no sockets", idle)
+
+        async def reads(label: str) -> dict[str, Any]:
+            figures = await time_reads(readers, port, bench.token, args.healthz, args.nearby)
+            print_reads(label, figures)
+            return figures
+
+        before = await reads("no sockets")
         clients, http = Clients(base_url), Http(port, bench.token)
         latencies: dict[str, Any] = {}
         try:
             for count in steps:
                 latencies[str(count)] = await _step(clients, http, reps, count, args.updates)
             await http.close()
-            settle_started = time.perf_counter()
-            # Idle: no update for a while, only the pings.
-            await asyncio.sleep(2)
-            loaded = await time_reads(port, bench.token, args.healthz, args.nearby)
-            print_reads(f"{len(clients.connected):,} idle sockets", loaded)
+            idle_from = time.perf_counter()
+            await asyncio.sleep(IDLE_BEFORE_READS_S)
+            loaded = await reads(f"{len(clients.connected):,} idle sockets")
             open_after = clients.still_open()
             print(
                 f"  sockets still open after the reads: {open_after:,} of "
-                f"{len(clients.connected):,} ({time.perf_counter() - settle_started:.0f} s idle)"
+                f"{len(clients.connected):,} ({time.perf_counter() - idle_from:.0f} s idle)"
             )
         finally:
             await clients.close_all()
-    ratios = {name: loaded[name].p99 / idle[name].p99 for name in ("healthz", "nearby")}
-    print_ratios(ratios, len(reps))
+        await asyncio.sleep(IDLE_BEFORE_READS_S)
+        after = await reads("sockets closed again")
+    ratios = {name: loaded[name].p99 / before[name].p99 for name in READS}
+    drift = {name: after[name].p99 / before[name].p99 for name in READS}
+    print_ratios(ratios, drift, steps[-1])
     return {
-        "reads": {"no sockets": idle, "idle sockets": loaded, "sockets": steps[-1]},
+        "reads": {"no sockets": before, "idle sockets": loaded, "sockets closed again": after},
+        "idle_sockets": steps[-1],
         "p99_ratio": ratios,
-        "sockets_open_after": open_after,
+        "p99_drift_without_sockets": drift,
+        "sockets_open_after_reads": open_after,
         "updates": latencies,
     }
 
@@ -486,23 +525,27 @@ async def _step(
 def print_reads(label: str, figures: dict[str, Any]) -> None:
     """HTTP p50/p99 with some number of sockets open."""
     load = figures["client"]
-    for name, title in (("healthz", "GET /healthz"), ("nearby", "nearby-50")):
+    for name, title in READS.items():
         spread = figures[name]
         print(
-            f"  {title:<14} {label:<20} p50 {spread.p50:7.2f} ms   p99 {spread.p99:7.2f} ms"
+            f"  {title:<14} {label:<22} p50 {spread.p50:7.2f} ms   p99 {spread.p99:7.2f} ms"
             f"   ({spread.samples:,} requests)"
         )
-    print(f"    bench process: loop lag p99 {load.lag_p99_ms:.2f} ms, CPU {load.cpu_share:.0%}")
+    print(
+        f"    bench process: loop lag p99 {load.lag_p99_ms:.2f} ms, CPU {load.cpu_share:.0%};"
+        f" machine load {load.machine_load:.1f}"
+    )
 
 
-def print_ratios(ratios: dict[str, float], sockets: int) -> None:
-    """The p99 ratios beside their target."""
-    for name, title in (("healthz", "GET /healthz"), ("nearby", "nearby-50")):
+def print_ratios(ratios: dict[str, float], drift: dict[str, float], sockets: int) -> None:
+    """The p99 ratios beside their target, and how far p99 moved with no socket at all."""
+    for name, title in READS.items():
         ratio = ratios[name]
         verdict = "PASS" if ratio <= HTTP_RATIO_TARGET else "FAIL"
         print(
             f"  {title:<14} p99 with {sockets:,} idle sockets / p99 with none: {ratio:.2f}"
             f"   target <= {HTTP_RATIO_TARGET} → {verdict}"
+            f"   (none after / none before: {drift[name]:.2f})"
         )
 
 
@@ -518,27 +561,45 @@ def print_updates(count: int, figures: dict[str, Any]) -> None:
         f"p99 {before.p99:7.2f} ms   (PATCH p50 {figures['patch_round_trip'].p50:.1f} ms)\n"
         f"    bench process: arrival to handled p99 {figures['client_handling'].p99:.2f} ms, "
         f"loop lag p99 {load.lag_p99_ms:.2f} ms (max {load.lag_max_ms:.1f}), "
-        f"CPU {load.cpu_share:.0%}",
+        f"CPU {load.cpu_share:.0%}; machine load {load.machine_load:.1f}",
         flush=True,
     )
 
 
 def print_summary(results: dict[str, Any]) -> None:
-    """Both runs' latencies side by side, beside the targets."""
-    print("\nTask update → assignee's task.updated, ms after the PATCH's response")
-    print(f"{'':<15}{'clients':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'missed':>8}   target")
+    """Both runs' latencies side by side, beside the targets (p95 at TARGET_CLIENTS)."""
+    print(
+        "\nTask update → the assignee's socket has task.updated (ms), counted from the PATCH's"
+        "\nresponse (the target's measure) and from the moment the PATCH was sent"
+    )
+    print(
+        f"{'':<15}{'clients':>8} | {'after the response':^26} | {'after the request went':^26} |"
+        f" {'missed':>6} | target"
+    )
+    print(f"{'':<15}{'':>8} | {'p50     p95     p99':>26} | {'p50     p95     p99':>26} |")
     for run in ("one process", "two processes"):
         for count, figures in results[run]["updates"].items():
-            spread = figures["latency"]
+            after, before = figures["latency"], figures["from_request"]
             target = ""
             if int(count) == TARGET_CLIENTS:
                 limit = LATENCY_TARGETS_MS[run]
-                verdict = "PASS" if spread.p95 <= limit else "FAIL"
-                target = f"p95 <= {limit:.0f} ms → {verdict}"
+                target = (
+                    f"p95 <= {limit:.0f}: {'PASS' if after.p95 <= limit else 'FAIL'}"
+                    f" (from the request: {'PASS' if before.p95 <= limit else 'FAIL'})"
+                )
             print(
-                f"{run:<15}{int(count):>8,}{spread.p50:>9.2f}{spread.p95:>9.2f}"
-                f"{spread.p99:>9.2f}{figures['missed']:>8}   {target}"
+                f"{run:<15}{int(count):>8,} | {after.p50:8.2f}{after.p95:8.2f}{after.p99:8.2f}  |"
+                f" {before.p50:8.2f}{before.p95:8.2f}{before.p99:8.2f}  |"
+                f" {figures['missed']:>6} | {target}"
             )
+    reads = results["one process"]
+    print(f"\nHTTP p99 with {reads['idle_sockets']:,} idle sockets / with none (target <= 1.5)")
+    for name, title in READS.items():
+        ratio = reads["p99_ratio"][name]
+        print(
+            f"  {title:<14} {ratio:5.2f} {'PASS' if ratio <= HTTP_RATIO_TARGET else 'FAIL'}"
+            f"   (none after / none before: {reads['p99_drift_without_sockets'][name]:.2f})"
+        )
 
 
 def as_json(value: Any) -> Any:
