@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.config import Settings
 from server.core.auth import init_auth
+from server.core.concurrency import check_async_mode
 from server.core.errors import register_error_handlers
 from server.core.http import install_security_headers
 from server.core.transaction import unit_of_work
@@ -23,6 +24,7 @@ CONNECTION_OPTIONS = "-c max_parallel_workers_per_gather=0 -c jit=off"
 def create_app(settings: Settings | None = None) -> Flask:
     """Build a configured Waypoint app; settings default to the environment's."""
     settings = settings or Settings.from_environment()
+    check_async_mode(settings.async_mode)
     app = Flask(__name__, static_folder=None)
     app.config.update(
         WAYPOINT_SETTINGS=settings,
@@ -34,6 +36,8 @@ def create_app(settings: Settings | None = None) -> Flask:
             "pool_pre_ping": False,
             "pool_recycle": 1800,
             "pool_size": settings.db_pool_size,
+            "max_overflow": settings.db_max_overflow,
+            "pool_timeout": settings.db_pool_timeout_s,
             "connect_args": {"options": CONNECTION_OPTIONS, "connect_timeout": 5},
         },
         # Every body is held to the JSON limit while it is read, chunked or not; an endpoint
@@ -71,10 +75,12 @@ def _register_extensions(app: Flask, settings: Settings) -> None:
     # server it makes, but one registered after init_app reaches the current server only.
     import server.realtime.handlers  # noqa: F401  (registers the connect handler)
 
+    # gevent: an open websocket is a greenlet (simple-websocket driven by gevent's own events);
+    # threading: a thread each, for the development and test servers.
     socketio.init_app(
         app,
         message_queue=settings.redis_url,
-        async_mode="threading",
+        async_mode=settings.async_mode,
         cors_allowed_origins=[],
     )
 

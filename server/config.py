@@ -68,7 +68,15 @@ class Settings:
     login_failures_per_address_per_minute: int = 50
     checksums_per_minute: int = 10
     cookie_secure: bool = False
+    # How the process runs concurrent work (server/core/concurrency.py): "threading" (the
+    # development server, tests, CLI) or "gevent" (gunicorn.conf.py sets it for its workers).
+    async_mode: str = "threading"
+    # Database connections per process: the pool holds db_pool_size and opens up to
+    # db_max_overflow more under load; a request that finds none free within db_pool_timeout_s
+    # answers 503. Under gevent this, not a thread count, bounds the queries run at once.
     db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout_s: int = 10
     # The body of a CSV import (up to 5 MB of CSV, in a multipart form); every other body is
     # held to core.validation.MAX_JSON_BYTES.
     max_request_bytes: int = 6 * 1024 * 1024
@@ -119,7 +127,10 @@ class Settings:
             ),
             checksums_per_minute=_env_int("CHECKSUMS_PER_MINUTE", 10),
             cookie_secure=_env_bool("COOKIE_SECURE", environment != "development"),
+            async_mode=os.environ.get("WAYPOINT_ASYNC_MODE") or "threading",
             db_pool_size=_env_int("DB_POOL_SIZE", 10),
+            db_max_overflow=_env_int("DB_MAX_OVERFLOW", 10),
+            db_pool_timeout_s=_env_int("DB_POOL_TIMEOUT_S", 10),
             trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", 0),
             pwa_dist_dir=os.environ.get("PWA_DIST_DIR") or cls.pwa_dist_dir,
         )

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from pydantic import ValidationError
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,15 @@ def _handle_database_unavailable(error: DBAPIError) -> Response:
     )
 
 
+def _handle_pool_exhausted(error: PoolTimeoutError) -> Response:
+    # Every pooled connection stayed busy for the pool's timeout: more requests at once than
+    # the pool is sized for. The client comes back shortly instead of waiting on.
+    log.warning("no database connection free: %s", error)
+    return error_response(
+        503, "unavailable", "the server is busy, try again", None, {"Retry-After": "1"}
+    )
+
+
 def _handle_integrity_error(error: IntegrityError) -> Response:
     # Two requests racing to create one client-chosen id (or another unique value) both pass
     # the check before the insert; the loser lands here. The data contradicts what is stored.
@@ -148,6 +158,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ValidationError, _handle_validation_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(OperationalError, _handle_database_unavailable)
+    app.register_error_handler(PoolTimeoutError, _handle_pool_exhausted)
     app.register_error_handler(IntegrityError, _handle_integrity_error)
     app.register_error_handler(DataError, _handle_data_error)
     app.register_error_handler(Exception, _handle_unexpected)

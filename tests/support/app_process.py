@@ -1,4 +1,5 @@
-"""The production server (gunicorn.conf.py) as a separate process that a test may kill."""
+"""The production server (gunicorn.conf.py: gunicorn's gevent worker) as a separate process that
+a test may kill."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ class AppProcess:
                 start_new_session=True,  # its own process group: kill() takes the workers too
             )
         deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
                     return self
