@@ -378,28 +378,33 @@ async def time_updates(clients: Clients, http: Http, updates: int, seed: int) ->
     round_trips: list[float] = []
     handling: list[float] = []
     missed = 0
-    with client_load() as load:
-        for _ in range(updates):
-            rep, client = rng.choice(clients.connected)
-            # Each update gives its task a title of its own, which its event carries; the
-            # waiter is in place before the PATCH goes, since the event may come before the
-            # response is read.
-            title = f"Bench task {next(clients.titles)}"
-            waiter: asyncio.Future[Received] = asyncio.get_running_loop().create_future()
-            clients.waiters[title] = (client, waiter)
-            sent_at, answered_at = await http.patch(
-                f"/api/v1/tasks/{rep.task_id}", {"title": title}
-            )
-            try:
-                arrived, handled, _, _ = await asyncio.wait_for(waiter, EVENT_TIMEOUT_S)
-            except TimeoutError:
-                clients.waiters.pop(title, None)
-                missed += 1
-                continue
-            latencies.append((arrived - answered_at) * 1000)
-            from_request.append((arrived - sent_at) * 1000)
-            round_trips.append((answered_at - sent_at) * 1000)
-            handling.append((handled - arrived) * 1000)
+    # A connection of its own for each step: gunicorn closes keep-alive connections idle for
+    # 30 s, as this one would be while the next thousand clients connect.
+    try:
+        with client_load() as load:
+            for _ in range(updates):
+                rep, client = rng.choice(clients.connected)
+                # Each update gives its task a title of its own, which its event carries; the
+                # waiter is in place before the PATCH goes, since the event may come before the
+                # response is read.
+                title = f"Bench task {next(clients.titles)}"
+                waiter: asyncio.Future[Received] = asyncio.get_running_loop().create_future()
+                clients.waiters[title] = (client, waiter)
+                sent_at, answered_at = await http.patch(
+                    f"/api/v1/tasks/{rep.task_id}", {"title": title}
+                )
+                try:
+                    arrived, handled, _, _ = await asyncio.wait_for(waiter, EVENT_TIMEOUT_S)
+                except TimeoutError:
+                    clients.waiters.pop(title, None)
+                    missed += 1
+                    continue
+                latencies.append((arrived - answered_at) * 1000)
+                from_request.append((arrived - sent_at) * 1000)
+                round_trips.append((answered_at - sent_at) * 1000)
+                handling.append((handled - arrived) * 1000)
+    finally:
+        await http.close()
     return {
         "latency": Spread.of(latencies),
         "from_request": Spread.of(from_request),
