@@ -30,10 +30,8 @@ import multiprocessing
 import os
 import random
 import resource
-import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -44,11 +42,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import redis
-
 from bench.database import BenchDatabase, create_bench_database, drop_bench_database, refill
 from bench.progress import progress
-from bench.server import free_port, production_server
+from bench.server import production_server
 from bench.socket_client import Received, RefusedError, SocketClient
 from bench.spatial import nearby_path, random_centres, time_http
 from server.core.auth import SESSION_COOKIE
@@ -59,6 +55,7 @@ from server.tasks.models import Task
 from server.users.models import User
 from server.users.operations import start_session
 from server.users.passwords import hash_password
+from tests.support.private_redis import private_redis
 
 RESULTS = Path(__file__).resolve().parent / "results"
 HTTP_RATIO_TARGET = 1.5
@@ -178,51 +175,6 @@ def add_reps(bench: BenchDatabase, count: int) -> list[Rep]:
 
 
 # --- servers -------------------------------------------------------------------------------
-
-
-@contextmanager
-def redis_server(log_path: Path) -> Iterator[str]:
-    """A private redis-server on a free loopback port, nothing saved; yields its URL."""
-    executable = shutil.which("redis-server")
-    if executable is None:
-        raise RuntimeError("redis-server is not installed")
-    port = free_port()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                executable,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        client = redis.Redis.from_url(url, socket_timeout=1)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def raise_file_limit() -> int:
@@ -488,7 +440,7 @@ async def two_processes(
 ) -> dict[str, Any]:
     """Updates through process A, every assignee connected to process B, Redis between."""
     with ExitStack() as stack:
-        redis_url = stack.enter_context(redis_server(RESULTS / "redis-sockets.log"))
+        redis_url = stack.enter_context(private_redis())
         env = {**SERVER_ENV, "REDIS_URL": redis_url}
         port_a = stack.enter_context(
             production_server(bench.url, RESULTS / "gunicorn-sockets-a.log", env)
