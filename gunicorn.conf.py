@@ -3,11 +3,11 @@
 gunicorn's gevent worker: each connection (an HTTP request, a keep-alive connection, an open
 websocket) is a greenlet, so thousands of idle websockets cost memory, not threads, and never
 keep an HTTP request waiting. The worker monkey-patches the standard library before it imports
-the app, and WAYPOINT_ASYNC_MODE=gevent tells the app to run Flask-SocketIO in gevent mode
-(websockets through simple-websocket on gevent's events). This file runs before the patching,
-in the process the worker is forked from: it must import nothing of the app and nothing that
-imports psycopg, whose queries would then block the whole worker (the app refuses to start
-when that happened).
+the app, and WAYPOINT_ASYNC_MODE=gevent (set by post_fork below) tells the app to run
+Flask-SocketIO in gevent mode (websockets through simple-websocket on gevent's events), never
+left to guessing from what is installed. This file runs before the patching, in the process
+the worker is forked from: it must import nothing of the app and nothing that imports psycopg,
+whose queries would then block the whole worker (the app refuses to start when that happened).
 
 One worker per process: Socket.IO needs every request of a client to reach the same process,
 which gunicorn's own balancing does not do. To scale out, run more gunicorn processes behind a
@@ -26,7 +26,6 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gevent"
 workers = 1
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or 4000)
-raw_env = ["WAYPOINT_ASYNC_MODE=gevent"]
 # An idle keep-alive connection waits as a greenlet, holding one of worker_connections.
 keepalive = 30
 # The worker reports in every second from gevent's loop: a loop blocked this long (a call that
@@ -50,3 +49,12 @@ _wanted = worker_connections + FILES_BESIDE_CONNECTIONS
 if _soft != resource.RLIM_INFINITY and _soft < _wanted:
     _raised = _wanted if _hard == resource.RLIM_INFINITY else min(_wanted, _hard)
     resource.setrlimit(resource.RLIMIT_NOFILE, (_raised, _hard))
+
+
+def post_fork(server, worker):
+    """Tell the app, which the worker imports next, how this worker runs connections: gevent for
+    gunicorn's gevent worker (this file's), threads for any other worker class given with -k."""
+    gevent_worker = any(
+        cls.__module__ == "gunicorn.workers.ggevent" for cls in type(worker).__mro__
+    )
+    os.environ["WAYPOINT_ASYNC_MODE"] = "gevent" if gevent_worker else "threading"

@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.config import Settings
 from server.core.auth import init_auth
-from server.core.concurrency import check_async_mode
+from server.core.concurrency import use_async_mode
 from server.core.errors import register_error_handlers
 from server.core.http import install_security_headers
 from server.core.transaction import unit_of_work
@@ -24,7 +24,7 @@ CONNECTION_OPTIONS = "-c max_parallel_workers_per_gather=0 -c jit=off"
 def create_app(settings: Settings | None = None) -> Flask:
     """Build a configured Waypoint app; settings default to the environment's."""
     settings = settings or Settings.from_environment()
-    check_async_mode(settings.async_mode)
+    use_async_mode(settings.async_mode)
     app = Flask(__name__, static_folder=None)
     app.config.update(
         WAYPOINT_SETTINGS=settings,

@@ -10,7 +10,12 @@ whose database driver would block every greenlet, refuses to start.
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 THREADING = "threading"
 GEVENT = "gevent"
@@ -20,6 +25,19 @@ ASYNC_MODES = (THREADING, GEVENT)
 # simple-websocket's readers), time (sleeps).
 PATCHED_MODULES = ("socket", "select", "selectors", "_thread", "threading", "time", "ssl")
 
+_mode = THREADING
+# Real OS threads for CPU-heavy calls under gevent (created on first use); as many as cores, so
+# a burst of logins neither stalls the event loop nor holds more argon2 memory than can run.
+_cpu_threads: Any = None
+
+
+def use_async_mode(mode: str) -> None:
+    """Run this process in `mode`, after checking it can (ValueError for an unknown mode,
+    RuntimeError when gevent is asked for and the process is not ready for it)."""
+    global _mode
+    check_async_mode(mode)
+    _mode = mode
+
 
 def check_async_mode(mode: str) -> None:
     """Refuse a mode the process cannot honour (ValueError for an unknown one, RuntimeError when
@@ -28,6 +46,22 @@ def check_async_mode(mode: str) -> None:
         raise ValueError(f"WAYPOINT_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}: {mode!r}")
     if mode == GEVENT:
         _check_gevent()
+
+
+def off_the_event_loop(work: Callable[..., T], *args: Any) -> T:
+    """Run CPU-heavy work that releases the GIL (password hashing: argon2 takes a tenth of a
+    second and more) without stalling the process. Under gevent a greenlet that computes holds
+    every other one, every request and every socket, until it is done: the work runs in a real
+    thread while the caller's greenlet waits. Under threads it runs right here."""
+    global _cpu_threads
+    if _mode != GEVENT:
+        return work(*args)
+    if _cpu_threads is None:
+        from gevent.threadpool import ThreadPool
+
+        _cpu_threads = ThreadPool(maxsize=os.cpu_count() or 1)
+    result: T = _cpu_threads.apply(work, args)
+    return result
 
 
 def _check_gevent() -> None:

@@ -8,6 +8,8 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from server.core.concurrency import off_the_event_loop
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 
@@ -32,12 +34,16 @@ def password_problem(password: str) -> str | None:
 
 
 def hash_password(password: str) -> str:
-    """An argon2id hash of the password."""
-    return _hasher.hash(password)
+    """An argon2id hash of the password (off the event loop: see core.concurrency)."""
+    return off_the_event_loop(_hasher.hash, password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    """True when `password` matches the stored hash."""
+    """True when `password` matches the stored hash (off the event loop: see core.concurrency)."""
+    return off_the_event_loop(_verify, password_hash, password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -46,7 +52,7 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 @cache
 def _decoy_hash() -> str:
-    return _hasher.hash("waypoint-decoy-password")
+    return hash_password("waypoint-decoy-password")
 
 
 def spend_verification_time(password: str) -> None:

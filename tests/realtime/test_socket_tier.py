@@ -195,9 +195,11 @@ def test_server_refuses_to_start_when_psycopg_would_block_every_greenlet(
     log = tmp_path / "gunicorn.log"
     server = AppProcess(database_url, log, env={"PSYCOPG_WAIT_FUNC": "wait_c"})
 
-    with pytest.raises(RuntimeError, match="psycopg was imported before gevent"):
-        server.start()
-    server.kill()
+    try:
+        with pytest.raises(RuntimeError, match="psycopg was imported before gevent"):
+            server.start()
+    finally:
+        server.kill()
 
 
 def test_queue_geocoder_and_redis_work_from_the_gevent_worker(
