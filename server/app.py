@@ -67,6 +67,8 @@ def _origin(url: str) -> str:
 
 def _register_extensions(app: Flask, settings: Settings) -> None:
     from server import models  # noqa: F401  (every table known to metadata and migrations)
+    from server.realtime.handshake import origin_check
+    from server.realtime.lifecycle import SocketLifecycle
     from server.users.operations import resolve_session, resolve_token
 
     db.init_app(app)
@@ -81,8 +83,10 @@ def _register_extensions(app: Flask, settings: Settings) -> None:
         app,
         message_queue=settings.redis_url,
         async_mode=settings.async_mode,
-        cors_allowed_origins=[],
+        # Engine.IO refuses (400) a request whose Origin is neither the app's own nor listed.
+        cors_allowed_origins=origin_check(settings.socket_allowed_origins),
     )
+    SocketLifecycle(app, socketio.server, settings).install()
 
     def load_session(secret: str):  # type: ignore[no-untyped-def]
         with unit_of_work():

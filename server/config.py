@@ -11,6 +11,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/waypoint"
 PUBLIC_NOMINATIM = "https://nominatim.openstreetmap.org"
@@ -31,6 +32,30 @@ def _env_bool(name: str, default: bool) -> bool:
     if raw is None or raw == "":
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def parse_origins(raw: str) -> tuple[str, ...]:
+    """A comma-separated list of web origins (`https://crm.example.com`), lower-cased; anything
+    that is not scheme://host[:port] with a scheme of http or https is refused at start-up."""
+    origins = []
+    for item in raw.split(","):
+        origin = item.strip().lower().rstrip("/")
+        if not origin:
+            continue
+        if not _is_web_origin(origin):
+            raise ValueError(f"not a web origin (scheme://host[:port]): {item.strip()!r}")
+        origins.append(origin)
+    return tuple(origins)
+
+
+def _is_web_origin(text: str) -> bool:
+    parts = urlsplit(text)
+    try:
+        parts.port  # noqa: B018  (a port that is not a number raises here)
+    except ValueError:
+        return False
+    extras = parts.path or parts.query or parts.fragment or parts.username is not None
+    return parts.scheme in {"http", "https"} and bool(parts.hostname) and not extras
 
 
 def normalise_database_url(url: str) -> str:
@@ -84,6 +109,17 @@ class Settings:
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none,
     # so a client cannot pick the address the login throttle sees).
     trusted_proxy_hops: int = 0
+    # Web origins besides the app's own whose pages may open a Socket.IO connection.
+    socket_allowed_origins: tuple[str, ...] = ()
+    # Live sockets at once: per user (a phone, a tablet and a laptop with a few tabs each), and
+    # per client address (an office behind one NAT address; an IPv6 address counts by its /64).
+    sockets_per_user: int = 10
+    sockets_per_address: int = 500
+    # A new Engine.IO connection must finish an authenticated Socket.IO connect within this.
+    socket_connect_timeout_s: float = 5.0
+    # How long a socket's place in the shared counts (Redis) outlives a process that stopped
+    # renewing it (a process that died); live processes renew theirs every third of it.
+    socket_lease_s: float = 60.0
     pwa_dist_dir: str = str(Path(__file__).resolve().parent.parent / "pwa" / "dist")
 
     @classmethod
@@ -132,6 +168,11 @@ class Settings:
             db_max_overflow=_env_int("DB_MAX_OVERFLOW", 10),
             db_pool_timeout_s=_env_int("DB_POOL_TIMEOUT_S", 10),
             trusted_proxy_hops=_env_int("TRUSTED_PROXY_HOPS", 0),
+            socket_allowed_origins=parse_origins(os.environ.get("SOCKET_ALLOWED_ORIGINS", "")),
+            sockets_per_user=_env_int("SOCKETS_PER_USER", 10),
+            sockets_per_address=_env_int("SOCKETS_PER_ADDRESS", 500),
+            socket_connect_timeout_s=_env_float("SOCKET_CONNECT_TIMEOUT_S", 5.0),
+            socket_lease_s=_env_float("SOCKET_LEASE_S", 60.0),
             pwa_dist_dir=os.environ.get("PWA_DIST_DIR") or cls.pwa_dist_dir,
         )
 

@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.support.fixtures",
     "tests.support.live_server",
     "tests.support.app_process",
+    "tests.support.sockets",
 ]

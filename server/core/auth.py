@@ -44,7 +44,13 @@ class Authenticated:
 
     principal: Principal
     csrf_token: str | None
-    session_id: Any = None
+    # The id of the session or API token the caller proved themselves with.
+    credential_id: Any = None
+
+    @property
+    def by_session(self) -> bool:
+        """True for a browser session (cookie), False for an API token."""
+        return self.csrf_token is not None
 
 
 @dataclass
@@ -83,8 +89,12 @@ def session_cookie_names(secure: bool) -> tuple[str, ...]:
     return (SESSION_COOKIE,) if secure else (SESSION_COOKIE, DEVELOPMENT_SESSION_COOKIE)
 
 
+AUTH_LOADERS = "waypoint_auth_loaders"
+
+
 def init_auth(app: Flask, load_session: SessionLoader, load_token: TokenLoader) -> None:
     """Teach Flask-Login to recognise callers by session cookie or bearer token."""
+    app.extensions[AUTH_LOADERS] = (load_session, load_token)
     login_manager.init_app(app)
     login_manager.session_protection = None
     # Flask-Login skips the request loader whenever a cookie with this name arrives, so a stray
@@ -114,6 +124,34 @@ def _authenticate(
     return load_session(cookie) if cookie else None
 
 
+def authenticate(req: Request) -> Authenticated | None:
+    """The caller behind a request's session cookie or bearer header, checked as every HTTP
+    request is (for the Socket.IO handshake, which is no Flask view)."""
+    load_session, load_token = current_app.extensions[AUTH_LOADERS]
+    return _authenticate(req, current_app, load_session, load_token)
+
+
+def authenticate_token(secret: str) -> Authenticated | None:
+    """The caller behind an API token sent other than in a header (the Socket.IO `auth`)."""
+    _, load_token = current_app.extensions[AUTH_LOADERS]
+    result: Authenticated | None = load_token(secret)
+    return result
+
+
+def presents_credentials(req: Request) -> bool:
+    """True when a request carries a session cookie or a bearer header, valid or not."""
+    if req.headers.get("Authorization", "").lower().startswith("bearer "):
+        return True
+    secure = current_app.config["WAYPOINT_SETTINGS"].cookie_secure
+    return any(name in req.cookies for name in session_cookie_names(secure))
+
+
+def same_origin(origin: str, host: str) -> bool:
+    """True when a browser's `Origin` names the host (and port) the request came to."""
+    parts = urlsplit(origin)
+    return parts.netloc.lower() == host.lower() and parts.scheme in {"http", "https"}
+
+
 def _refuse_cross_site_writes() -> None:
     """Fetch Metadata first, Origin as the fallback; neither header means a non-browser client."""
     if request.method not in UNSAFE_METHODS:
@@ -125,13 +163,8 @@ def _refuse_cross_site_writes() -> None:
         return
     origin = request.headers.get("Origin")
     # "null" comes from sandboxed frames and cross-site redirects: never from our own pages.
-    if origin and not _same_origin(origin):
+    if origin and not same_origin(origin, request.host):
         raise ApiError(403, "csrf_failed", "cross-origin requests are not allowed")
-
-
-def _same_origin(origin: str) -> bool:
-    parts = urlsplit(origin)
-    return parts.netloc == request.host and parts.scheme in {"http", "https"}
 
 
 def current_auth() -> Authenticated:

@@ -2,7 +2,9 @@
 
 An event says what happened and who should hear of it (an Audience); the realtime publisher turns
 audiences into Socket.IO rooms and emits once the transaction has committed. A rollback, or the
-rollback of the savepoint the event was queued in, drops it.
+rollback of the savepoint the event was queued in, drops it. A CloseSockets waits in the same
+queue: the live sockets of a user whose session ended or whose access changed are closed only
+once that change is committed (on every process).
 """
 
 from __future__ import annotations
@@ -34,20 +36,37 @@ class Event:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
-def queued(session: Session) -> list[Event]:
-    """The events waiting on this session's transaction (the list itself, to append to)."""
-    events: list[Event] = session.info.setdefault(QUEUE_KEY, [])
+@dataclass(frozen=True)
+class CloseSockets:
+    """Close live Socket.IO connections of one user: every one, only those opened with a browser
+    session (`sessions_only`: the sessions ended, API tokens still hold), or only those opened
+    with one session or token (`credential_id`). With `reconnect` the client is not told to stay
+    away: what they may hear changed, not their right to connect, so they come back at once and
+    join the rooms of who they are now."""
+
+    user_id: uuid.UUID
+    sessions_only: bool = False
+    credential_id: uuid.UUID | None = None
+    reconnect: bool = False
+
+
+Queued = Event | CloseSockets
+
+
+def queued(session: Session) -> list[Queued]:
+    """What waits on this session's transaction (the list itself, to append to)."""
+    events: list[Queued] = session.info.setdefault(QUEUE_KEY, [])
     return events
 
 
-def queue_event(session: Session, event: Event) -> None:
+def queue_event(session: Session, event: Queued) -> None:
     """Hold `event` until the session commits."""
     queued(session).append(event)
 
 
-def take_queued(session: Session) -> list[Event]:
-    """Remove and return every event waiting on the session."""
-    events: list[Event] = session.info.pop(QUEUE_KEY, [])
+def take_queued(session: Session) -> list[Queued]:
+    """Remove and return everything waiting on the session."""
+    events: list[Queued] = session.info.pop(QUEUE_KEY, [])
     return events
 
 

@@ -1,12 +1,17 @@
-"""Sends queued domain events over Socket.IO, only after their transaction has committed."""
+"""Sends queued domain events over Socket.IO, and closes the sockets a change names, only after
+their transaction has committed."""
 
 from __future__ import annotations
 
+from typing import cast
+
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from server.core.events import Audience, Event, take_queued
+from server.core.events import Audience, CloseSockets, Queued, take_queued
 from server.extensions import socketio
+from server.realtime.lifecycle import EXTENSION, SocketLifecycle
 from server.realtime.rooms import org_role_room, user_room
 
 
@@ -17,9 +22,13 @@ def rooms_for(audience: Audience) -> list[str]:
     return rooms
 
 
-def publish(events: list[Event]) -> None:
-    """Emit each event once to the rooms of its audience (a user in two rooms gets it once)."""
+def publish(events: list[Queued]) -> None:
+    """Emit each event once to the rooms of its audience (a user in two rooms gets it once);
+    close the sockets each CloseSockets names, on every process."""
     for queued_event in events:
+        if isinstance(queued_event, CloseSockets):
+            cast(SocketLifecycle, current_app.extensions[EXTENSION]).close(queued_event)
+            continue
         rooms = rooms_for(queued_event.audience)
         if rooms:
             socketio.emit(queued_event.name, queued_event.payload, to=rooms)

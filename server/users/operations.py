@@ -18,6 +18,7 @@ from server.core import rate_limits
 from server.core.auth import Authenticated, Principal, SystemPrincipal, digest, new_secret
 from server.core.clock import new_id, now_utc
 from server.core.errors import conflict, invalid
+from server.core.events import CloseSockets, queue_event
 from server.core.visibility import load_visible
 from server.extensions import db
 from server.users import queries
@@ -127,12 +128,14 @@ def start_session(user: User, now: datetime) -> StartedSession:
 
 
 def end_all_sessions(user_id: uuid.UUID) -> None:
-    """Revoke every session of a user: logout, disabling and password changes do this."""
+    """Revoke every session of a user: logout, disabling and password changes do this. The
+    sockets those sessions opened close once it is committed (API tokens' stay open)."""
     db.session.execute(
         update(UserSession)
         .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
         .values(revoked_at=now_utc())
     )
+    queue_event(db.session(), CloseSockets(user_id, sessions_only=True))
 
 
 def resolve_session(secret: str) -> Authenticated | None:
@@ -148,13 +151,16 @@ def resolve_session(secret: str) -> Authenticated | None:
     if now - session.last_seen_at > SESSION_TOUCH_INTERVAL:
         session.last_seen_at = now
         db.session.flush()
-    return Authenticated(principal=user, csrf_token=session.csrf_token, session_id=session.id)
+    return Authenticated(principal=user, csrf_token=session.csrf_token, credential_id=session.id)
 
 
 def resolve_token(secret: str) -> Authenticated | None:
     """The caller behind a bearer token; tokens need no CSRF token."""
-    user = queries.find_live_token_user(secret)
-    return Authenticated(principal=user, csrf_token=None) if user is not None else None
+    found = queries.find_live_token(secret)
+    if found is None:
+        return None
+    token_id, user = found
+    return Authenticated(principal=user, csrf_token=None, credential_id=token_id)
 
 
 def _check_password(password: str) -> None:
@@ -208,7 +214,9 @@ def create_first_admin(org_id: uuid.UUID, email: str, name: str, password: str) 
 
 
 def update_user(principal: Principal, user_id: uuid.UUID, patch: UserPatch) -> User:
-    """Change a user; disabling one or changing their password ends their sessions."""
+    """Change a user; disabling one or changing their password ends their sessions. Disabling
+    closes every socket of theirs; a new role closes them too, and their devices reconnect into
+    the rooms of the new role."""
     user = queries.get_user(principal, user_id)
     if patch.version is not None and patch.version != user.version:
         raise conflict("the user changed since you read it", {"version": "stale"})
@@ -218,13 +226,17 @@ def update_user(principal: Principal, user_id: uuid.UUID, patch: UserPatch) -> U
     if user.id == principal.id and (changes.get("is_active") is False or "role" in changes):
         raise invalid({"is_active": "you cannot disable yourself or change your own role"})
     _bump_sync_epochs_on_change(user, changes)
+    new_role = changes.get("role", user.role) != user.role
     for name, value in changes.items():
         setattr(user, name, value)
     if patch.password is not None:
         _check_password(patch.password)
         user.password_hash = hash_password(patch.password)
-    if patch.password is not None or changes.get("is_active") is False:
+    disabled = changes.get("is_active") is False
+    if patch.password is not None or disabled:
         end_all_sessions(user.id)
+    if disabled or new_role:
+        queue_event(db.session(), CloseSockets(user.id, reconnect=not disabled))
     user.version += 1
     db.session.flush()
     return user
@@ -275,8 +287,9 @@ def create_api_token(principal: Principal, data: ApiTokenCreate) -> tuple[ApiTok
 
 
 def revoke_api_token(principal: Principal, token_id: uuid.UUID) -> None:
-    """Revoke a token of the caller's organisation, or 404."""
+    """Revoke a token of the caller's organisation, or 404; sockets it opened close."""
     token: ApiToken = load_visible(ApiToken, principal, token_id)
     if token.revoked_at is None:
         token.revoked_at = now_utc()
         db.session.flush()
+        queue_event(db.session(), CloseSockets(token.user_id, credential_id=token.id))

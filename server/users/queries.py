@@ -68,12 +68,10 @@ def find_live_session(
     return (row[0], row[1]) if row else None
 
 
-def find_live_token_user(secret: str) -> User | None:
-    """The active user behind an unrevoked bearer token secret."""
-    user: User | None = db.session.scalar(
-        _live_token_user_statement(), {"token_hash": digest(secret)}
-    )
-    return user
+def find_live_token(secret: str) -> tuple[uuid.UUID, User] | None:
+    """The id of an unrevoked bearer token and its active user, by the token's secret."""
+    row = db.session.execute(_live_token_statement(), {"token_hash": digest(secret)}).first()
+    return (row[0], row[1]) if row else None
 
 
 # Every request runs one of these two, so each is built once and only its values are bound:
@@ -94,9 +92,9 @@ def _live_session_statement() -> Select[UserSession, User]:
 
 
 @cache
-def _live_token_user_statement() -> Select[Any]:
+def _live_token_statement() -> Select[uuid.UUID, User]:
     return (
-        select(User)
+        select(ApiToken.id, User)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(
             ApiToken.token_hash == bindparam("token_hash"),
