@@ -249,7 +249,7 @@ class Clients:
         except* RefusedError as refused:
             first = refused.exceptions[0]
             raise RuntimeError(
-                f"the server refused a socket after {len(self.connected):,} ({first}): "
+                f"the server refused a socket ({first}) with {len(self.connected):,} open: "
                 "a per-user or per-address cap? SERVER_ENV in bench/sockets.py raises them"
             ) from None
         position = {rep.user_id: index for index, rep in enumerate(reps)}
