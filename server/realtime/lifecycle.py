@@ -55,7 +55,8 @@ NAMESPACE = "/"
 TICK_S = 0.25
 # A refused connect's CONNECT_ERROR goes out before its transport is closed.
 REFUSED_GRACE_S = 0.1
-# How long a close is remembered, for connects that authenticated before it committed.
+# How long a close (or an Engine.IO connection that ended) is remembered, for connects that
+# were still running when it happened.
 CLOSE_MEMORY_S = 60.0
 
 
@@ -114,8 +115,13 @@ class SocketLifecycle:
         self._addresses: dict[str, str] = {}  # Engine.IO sid -> its address count
         self._deadlines: dict[str, float] = {}  # Engine.IO sid -> when to close it
         self._closes: deque[tuple[float, CloseSockets]] = deque()
+        # Engine.IO connections that ended before a Socket.IO connect registered on them.
+        self._ended: dict[str, float] = {}
         self._pubsub: Any = None
         self._subscribing = threading.Lock()
+        # With Redis the loop, once started, runs for the life of the process: a close message
+        # left unread while it stopped could close a later socket.
+        self._keep_running = False
         self._loop_running = False
         self._next_renewal = 0.0
 
@@ -145,7 +151,8 @@ class SocketLifecycle:
 
     def admit_handshake(self, eio_sid: str, environ: dict[str, Any]) -> dict[str, Any] | None:
         """None to let a new Engine.IO connection in, else the reason it is refused."""
-        self._listen()
+        if self._redis is not None and not self._keep_running:
+            self._listen()  # before the first socket is let in; the loop retries if it failed
         key = address_key(client_address(environ))
         if not self.counts.take(key, self._member(eio_sid), self.settings.sockets_per_address):
             return refusal("too_many_sockets", "too many live connections from this address")
@@ -161,15 +168,26 @@ class SocketLifecycle:
         with self._lock:
             self._addresses[eio_sid] = key
             self._deadlines[eio_sid] = time.monotonic() + self.settings.socket_connect_timeout_s
+            self._keep_running = self._redis is not None
         self._start_loop()
         return None
 
     def forget_handshake(self, eio_sid: str) -> None:
         """The Engine.IO connection ended: free its places."""
+        now = time.monotonic()
         with self._lock:
             key = self._addresses.pop(eio_sid, None)
             self._deadlines.pop(eio_sid, None)
             sid = self._by_eio.get(eio_sid)
+            if sid is None:
+                # A connect still running on it must not register afterwards.
+                self._ended.pop(eio_sid, None)
+                self._ended[eio_sid] = now
+                while self._ended:
+                    oldest, at = next(iter(self._ended.items()))
+                    if at >= now - CLOSE_MEMORY_S:
+                        break
+                    del self._ended[oldest]
         if sid is not None:
             self.release(sid)
         if key is not None:
@@ -193,7 +211,9 @@ class SocketLifecycle:
         with self._lock:
             # A close that arrived after this connect began may have been committed after the
             # caller was read: the caller read may be stale, so refuse.
-            closed = any(at >= started and live.closed_by(close) for at, close in self._closes)
+            closed = eio_sid in self._ended or any(
+                at >= started and live.closed_by(close) for at, close in self._closes
+            )
             if not closed:
                 self._sockets[sid] = live
                 self._by_user.setdefault(live.user_id, set()).add(sid)
@@ -296,16 +316,21 @@ class SocketLifecycle:
     # -- the loop ------------------------------------------------------------------------
 
     def _listen(self) -> None:
-        """With Redis, subscribe to closes before the first socket is let in, and keep the loop
-        running for good (a message left unread while it stopped could close a later socket)."""
+        """Subscribe to close messages (once; the pub/sub resubscribes by itself after Redis
+        comes back)."""
         if self._redis is None or self._pubsub is not None:
             return
         with self._subscribing:
-            if self._pubsub is None:
-                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            if self._pubsub is not None:
+                return
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
                 pubsub.subscribe(CLOSE_CHANNEL)
-                self._pubsub = pubsub
-        self._start_loop()
+            except redis.RedisError as error:
+                pubsub.close()
+                log.warning("cannot listen for socket closes yet, Redis unavailable: %s", error)
+                return
+            self._pubsub = pubsub
 
     def _start_loop(self) -> None:
         with self._lock:
@@ -315,7 +340,7 @@ class SocketLifecycle:
         self.server.start_background_task(self._run)
 
     def _loop_needed(self) -> bool:
-        return self._pubsub is not None or bool(self._deadlines)
+        return self._keep_running or bool(self._deadlines)
 
     def _run(self) -> None:
         while True:
@@ -335,6 +360,10 @@ class SocketLifecycle:
                     self.server.sleep(TICK_S)
 
     def _read_closes(self) -> None:
+        if self._redis is not None and self._pubsub is None:
+            self._listen()
+            if self._pubsub is None:
+                self.server.sleep(1.0)
         if self._pubsub is None:
             self.server.sleep(TICK_S)
             return

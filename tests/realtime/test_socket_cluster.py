@@ -16,6 +16,7 @@ from tests.support.sockets import Http, RedisServer, Sockets, wait_until
 
 PER_USER = 2
 LEASE_S = 3
+CLOSES = "waypoint:sockets:close"
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +67,27 @@ def test_disabling_a_user_through_b_closes_their_socket_on_a(a_and_b, org, rep, 
         print(f"closed on A {took:.0f} ms after the request to B left")
         assert on_a.reason == socketio.Client.reason.SERVER_DISCONNECT
         assert bystander.connected
+    finally:
+        sockets.close_all()
+
+
+def test_closes_cross_processes_again_once_redis_is_back(
+    a_and_b, redis_server, org, rep, make_user
+):
+    a, b = a_and_b
+    sockets = Sockets()
+    try:
+        on_a = sockets.open(a.url, sockets.http(a.url).login(rep.email))
+        sockets.open(b.url, sockets.http(b.url).login(make_user(org).email))
+        admin = sockets.http(b.url).login(make_user(org, role="admin").email)
+        wait_until("A and B listen for closes", lambda: redis_server.subscribers(CLOSES) == 2)
+
+        redis_server.restart()
+
+        wait_until("A and B listen again", lambda: redis_server.subscribers(CLOSES) == 2)
+        response = admin.request("PATCH", f"/api/v1/users/{rep.id}", json={"is_active": False})
+        assert response.status_code == 200
+        wait_until("the socket on A closed", lambda: not on_a.connected)
     finally:
         sockets.close_all()
 

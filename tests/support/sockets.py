@@ -268,6 +268,16 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(timeout=30)
 
+    def restart(self) -> None:
+        """Stop and start again on the same port, empty (it keeps nothing)."""
+        self.stop()
+        self.start()
+
+    def subscribers(self, channel: str) -> int:
+        """How many connections listen on a pub/sub channel."""
+        with redis.Redis.from_url(self.url, socket_timeout=5) as client:
+            return int(dict(client.pubsub_numsub(channel)).get(channel.encode(), 0))
+
 
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
