@@ -12,6 +12,8 @@ import random
 import socket
 import statistics
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -120,6 +122,16 @@ def time_http(port: int, token: str, paths: list[str]) -> list[float]:
     but over a plain socket: http.client parses every response's headers with email.parser,
     a few hundred microseconds of client time a request that the server has no part in.
     """
+    with keep_alive_get(port, token) as get:
+        for path in paths[:WARM_UP]:
+            get(path)
+        return [_elapsed_ms(get, path) for path in paths]
+
+
+@contextmanager
+def keep_alive_get(port: int, token: str) -> Iterator[Callable[[str], None]]:
+    """A function that GETs a path over one keep-alive connection with the bearer token and
+    reads the whole answer, failing on any status but 200."""
     with socket.create_connection(("127.0.0.1", port), timeout=60) as connection:
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         responses = connection.makefile("rb")
@@ -132,9 +144,7 @@ def time_http(port: int, token: str, paths: list[str]) -> list[float]:
             if status != 200 or len(body) != length:
                 raise RuntimeError(f"{path} answered {status} with {len(body)} of {length} bytes")
 
-        for path in paths[:WARM_UP]:
-            get(path)
-        return [_elapsed_ms(get, path) for path in paths]
+        yield get
 
 
 def _read_head(responses: BinaryIO) -> tuple[int, int]:
