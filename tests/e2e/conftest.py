@@ -7,11 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from tests.e2e.pages import log_in
 
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+# A Bucharest street corner.
+STREET_CORNER = {"latitude": 44.4268, "longitude": 26.1025, "accuracy": 12}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,15 +36,23 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def new_phone(browser: Browser, base_url: str) -> BrowserContext:
+    """A phone-sized browser context on `base_url` at a Bucharest street corner, location
+    allowed; the caller closes it."""
+    return browser.new_context(
+        base_url=base_url, viewport=PHONE, geolocation=STREET_CORNER, permissions=["geolocation"]
+    )
+
+
+def new_laptop(browser: Browser, base_url: str) -> BrowserContext:
+    """A laptop-sized browser context on `base_url`, no location; the caller closes it."""
+    return browser.new_context(base_url=base_url, viewport=LAPTOP)
+
+
 @pytest.fixture
 def phone(browser: Browser, live_server: Any, app: Any) -> Iterator[Any]:
     """A phone-sized browser context at a Bucharest street corner, location allowed."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport=PHONE,
-        geolocation={"latitude": 44.4268, "longitude": 26.1025, "accuracy": 12},
-        permissions=["geolocation"],
-    )
+    context = new_phone(browser, live_server.url)
     yield context
     context.close()
 

@@ -18,12 +18,12 @@ from sqlalchemy import text
 
 from server.core.clock import now_utc
 from server.extensions import db
-from tests.e2e.pages import log_in
+from tests.e2e.conftest import new_laptop
+from tests.e2e.pages import assign_work, log_in
 from tests.e2e.sync_steps import outbox_count, wait_for, wait_until_sent
 
 SHOP = (26.1031, 44.4279)  # about 130 m from the phone fixture's position
 KIOSK = (26.0990, 44.4250)
-LAPTOP = {"width": 1280, "height": 800}
 REP_NAV = ["Today", "Near me", "Map"]
 MANAGER_NAV = ["Team", "Assign work", "Today", "Near me", "Map"]
 
@@ -68,7 +68,7 @@ def kiosk(org, rep, make_account):
 @pytest.fixture
 def laptop(browser, live_server) -> Iterator[Any]:
     """A second browser context: the manager's laptop, no location."""
-    context = browser.new_context(base_url=live_server.url, viewport=LAPTOP)
+    context = new_laptop(browser, live_server.url)
     yield context
     context.close()
 
@@ -170,16 +170,16 @@ def test_task_assigned_on_the_managers_laptop_shows_live_on_the_reps_today_with_
     expect(mine.locator("wp-today .empty")).to_be_visible()
     focused = mine.evaluate("document.activeElement?.tagName")
 
-    desk.click("wp-app nav a[href='/assign']")
-    desk.select_option("wp-assign select[name=assignee]", str(rep.id))
-    desk.fill("wp-assign input[name=account_query]", "farmacia centrala")
-    desk.click(f"wp-assign ul.results button[data-id='{shop}']")
-    expect(desk.locator("wp-assign .chosen")).to_have_text("Farmacia Centrală")
-    desk.fill("wp-assign input[name=title]", "Bring the new price list")
-    desk.select_option("wp-assign select[name=priority]", "high")
-    desk.fill("wp-assign textarea[name=notes]", "Ask for the pharmacist")
-    desk.click("wp-assign button[type=submit]")
-    expect(desk.locator("wp-assign .saved")).to_contain_text("Bring the new price list")
+    assign_work(
+        desk,
+        rep.id,
+        shop,
+        "farmacia centrala",
+        "Farmacia Centrală",
+        "Bring the new price list",
+        priority="high",
+        notes="Ask for the pharmacist",
+    )
 
     item = mine.locator("wp-today li", has_text="Bring the new price list")
     expect(item).to_be_visible()
