@@ -128,6 +128,14 @@ def wait_until_sent(page: Any, timeout_s: float = 60.0) -> None:
     wait_for(page, "the outbox to empty", lambda: outbox_count(page) == 0, timeout_s)
 
 
+def open_inbox(page: Any) -> None:
+    """Open the inbox from the sync status line, by keyboard: the link moves sideways while a
+    sync runs (the state text before it comes and goes), which a pointer click can miss."""
+    link = page.locator("wp-sync-status a.inbox")
+    link.focus()
+    link.press("Enter")
+
+
 def sync_now(page: Any) -> None:
     """Tap "Sync now" on the diagnostics screen (the engine runs at once)."""
     page.goto("/diagnostics")

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from server.core.clock import now_utc
 from tests.e2e.pages import log_in
+from tests.e2e.sync_steps import open_inbox
 
 HERE = (26.1025, 44.4268)  # the phone fixture's emulated position (lng, lat)
 SHOP = (26.1031, 44.4279)  # about 130 m north-east of it
@@ -126,7 +127,7 @@ def test_edit_shows_the_servers_field_message_inline_when_the_server_refuses_it(
     expect(page.locator("wp-account #error-email")).to_contain_text("email")
     expect(page.locator("wp-account input[name=email]")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("wp-account input[name=email]")).to_have_value("not an address")
-    page.click("wp-sync-status a.inbox")
+    open_inbox(page)
     expect(page.locator("wp-inbox li.rejected")).to_contain_text("email")
     page.goto(f"/accounts/{shop}")
     expect(page.locator("wp-account dd[data-field=email]")).to_have_text("office@farmacia.example")

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.core.clock import now_utc
-from tests.e2e.sync_steps import open_account, record_visit, sync_now, wait_until_sent
+from tests.e2e.sync_steps import open_account, open_inbox, record_visit, sync_now, wait_until_sent
 
 CENTRE = (26.1025, 44.4268)
 FIRST = "Owner wants the spring catalogue"
@@ -117,7 +117,7 @@ def test_note_the_server_refuses_waits_in_the_inbox_and_leaves_the_history(
     wait_until_sent(page)
 
     expect(history(page)).to_have_count(0)
-    page.click("wp-sync-status a.inbox")
+    open_inbox(page)
     rejected = page.locator("wp-inbox li.rejected")
     expect(rejected).to_contain_text("Note")
     expect(rejected).to_contain_text("written_at")

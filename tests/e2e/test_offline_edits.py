@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.pages import log_in
-from tests.e2e.sync_steps import wait_until_sent
+from tests.e2e.sync_steps import open_inbox, wait_until_sent
 
 SHOP = (26.1031, 44.4279)
 
@@ -62,7 +62,7 @@ def test_offline_edit_conflicting_with_the_office_waits_in_the_inbox_and_keeping
     )
 
     phone.set_offline(False)
-    page.click("wp-sync-status a.inbox")
+    open_inbox(page)
     conflict = page.locator("wp-inbox li.conflict")
     expect(conflict).to_contain_text("+40 21 9")
     expect(conflict).to_contain_text("+40 21 555 77 77")
@@ -84,7 +84,7 @@ def test_taking_theirs_drops_the_offline_edit_and_shows_the_servers_values(
     )
 
     phone.set_offline(False)
-    page.click("wp-sync-status a.inbox")
+    open_inbox(page)
     page.click("wp-inbox button.take-theirs")
     expect(page.locator("wp-inbox li")).to_have_count(0)
     page.goto(f"/accounts/{shop}")

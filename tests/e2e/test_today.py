@@ -15,7 +15,13 @@ from sqlalchemy import text
 
 from server.core.clock import now_utc
 from server.extensions import db
-from tests.e2e.sync_steps import open_account, server_ledger, sync_state, wait_until_sent
+from tests.e2e.sync_steps import (
+    open_account,
+    open_inbox,
+    server_ledger,
+    sync_state,
+    wait_until_sent,
+)
 
 SHOP = (26.1031, 44.4279)  # about 130 m from the phone fixture's position
 
@@ -142,7 +148,7 @@ def test_task_changed_in_the_office_meanwhile_puts_the_offline_change_in_the_inb
     assert changed.status_code == 200, changed.json
 
     phone.set_offline(False)
-    page.click("wp-sync-status a.inbox")
+    open_inbox(page)
     conflict = page.locator("wp-inbox li.conflict[data-entity=task]")
     expect(conflict.locator("tr[data-field=status] td.theirs")).to_have_text("Cancelled")
     expect(conflict.locator("tr[data-field=status] td.mine")).to_have_text("In progress")
