@@ -11,7 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from werkzeug.test import TestResponse
 
 from server import create_app
@@ -115,12 +117,32 @@ def table_names(migrated_app: Flask) -> list[str]:
 def app(migrated_app: Flask, table_names: list[str], fake_geocoder: FakeNominatim) -> Flask:
     """The app with empty tables and a fresh fake geocoder."""
     with migrated_app.app_context():
-        db.session.execute(text(f"TRUNCATE {', '.join(table_names)} RESTART IDENTITY CASCADE"))
-        db.session.commit()
-        db.session.remove()
+        _empty_tables(table_names)
     migrated_app.extensions.pop("waypoint_geocoder", None)
     fake_geocoder.reset()
     return migrated_app
+
+
+# A request of the previous test may still be running when the next one starts (a browser's
+# pull that records the device's sync time writes sync_clients and locks the rows its foreign
+# keys name): TRUNCATE then takes its locks against it, and PostgreSQL may pick TRUNCATE as the
+# deadlock's victim. The other transaction finishes once TRUNCATE gives way; try again.
+TRUNCATE_ATTEMPTS = 5
+
+
+def _empty_tables(table_names: list[str]) -> None:
+    statement = text(f"TRUNCATE {', '.join(table_names)} RESTART IDENTITY CASCADE")
+    for attempt in range(1, TRUNCATE_ATTEMPTS + 1):
+        try:
+            db.session.execute(statement)
+            db.session.commit()
+            return
+        except OperationalError as error:
+            db.session.rollback()
+            if not isinstance(error.orig, DeadlockDetected) or attempt == TRUNCATE_ATTEMPTS:
+                raise
+        finally:
+            db.session.remove()
 
 
 class ApiClient:
