@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
 from tests.e2e.pages import log_in
 
@@ -15,6 +15,9 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 # A Bucharest street corner.
 STREET_CORNER = {"latitude": 44.4268, "longitude": 26.1025, "accuracy": 12}
+# Several browsers and app servers share the machine while the suite runs in parallel: an app
+# booting after a reload may take longer than Playwright's default five seconds to pull.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -54,6 +57,13 @@ def phone(browser: Browser, live_server: Any, app: Any) -> Iterator[Any]:
     """A phone-sized browser context at a Bucharest street corner, location allowed."""
     context = new_phone(browser, live_server.url)
     yield context
+    close_context(context)
+
+
+def close_context(context: BrowserContext) -> None:
+    """Close a context whose route handlers may still be running (a request the app sent at the
+    end of the test): their errors would otherwise surface in the worker's next test."""
+    context.unroute_all(behavior="ignoreErrors")
     context.close()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.e2e.conftest import CHROMIUM_ARGS, PHONE
+from tests.e2e.conftest import CHROMIUM_ARGS, PHONE, close_context
 from tests.e2e.pages import log_in
 from tests.e2e.sync_steps import (
     open_account,
@@ -85,7 +85,7 @@ def test_browser_killed_mid_push_applies_every_mutation_exactly_once_after_relau
     except PlaywrightError:
         pass  # the browser is gone
     try:
-        context.close()
+        close_context(context)
     except PlaywrightError:
         pass
     applied_before = len(server_visits(app, rep.id))
@@ -103,7 +103,7 @@ def test_browser_killed_mid_push_applies_every_mutation_exactly_once_after_relau
         visits = server_visits(app, rep.id)
         ledger = server_ledger(app, client_id)
     finally:
-        context.close()
+        close_context(context)
 
     assert killed
     assert 0 < applied_before < VISITS

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from server.core.clock import now_utc
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, close_context
 from tests.e2e.pages import log_in
 from tests.e2e.sync_steps import local_account_ids, wait_for
 
@@ -45,7 +45,7 @@ def no_location(browser: Any, live_server: Any, app: Any) -> Any:
     """A phone-sized context whose user never allowed location: every request is refused."""
     context = browser.new_context(base_url=live_server.url, viewport=PHONE)
     yield context
-    context.close()
+    close_context(context)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, close_context
 
 IPHONE_SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
@@ -31,7 +31,7 @@ def iphone(browser: Any, live_server: Any, app: Any) -> Iterator[Any]:
         base_url=live_server.url, viewport=PHONE, user_agent=IPHONE_SAFARI, is_mobile=True
     )
     yield context
-    context.close()
+    close_context(context)
 
 
 def test_install_button_shows_chromiums_prompt_when_the_app_is_installable(phone):

@@ -9,7 +9,7 @@ import pytest
 from geopy.distance import geodesic
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, close_context
 from tests.e2e.pages import log_in
 from tests.e2e.sync_steps import open_account
 
@@ -27,7 +27,7 @@ def bulgarian_phone(browser: Browser, live_server: Any, app: Any) -> Iterator[An
         permissions=["geolocation"],
     )
     yield context
-    context.close()
+    close_context(context)
 
 
 def _html_lang(page: Page) -> str:

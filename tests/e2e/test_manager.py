@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from server.core.clock import now_utc
 from server.extensions import db
-from tests.e2e.conftest import new_laptop
+from tests.e2e.conftest import close_context, new_laptop
 from tests.e2e.pages import assign_work, log_in
 from tests.e2e.sync_steps import outbox_count, wait_for, wait_until_sent
 
@@ -70,7 +70,7 @@ def laptop(browser, live_server) -> Iterator[Any]:
     """A second browser context: the manager's laptop, no location."""
     context = new_laptop(browser, live_server.url)
     yield context
-    context.close()
+    close_context(context)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import new_laptop, new_phone
+from tests.e2e.conftest import close_context, new_laptop, new_phone
 from tests.e2e.pages import assign_work, log_in
 from tests.e2e.sync_steps import local_account_ids, wait_for
 from tests.support.app_process import AppProcess
@@ -72,14 +72,14 @@ def server(
 def phone(browser: Browser, server: AppProcess) -> Iterator[Any]:
     context = new_phone(browser, server.url)
     yield context
-    context.close()
+    close_context(context)
 
 
 @pytest.fixture
 def laptop(browser: Browser, server: AppProcess) -> Iterator[Any]:
     context = new_laptop(browser, server.url)
     yield context
-    context.close()
+    close_context(context)
 
 
 def test_work_assigned_through_the_production_server_reaches_the_reps_today_over_a_websocket(

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.e2e.conftest import close_context
 from tests.support.live_server import serving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,7 +100,7 @@ def controlled_page(browser: Any, deploy: tuple[Any, Any]) -> Iterator[Any]:
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     yield page
-    context.close()
+    close_context(context)
 
 
 def _build_marker(page: Any) -> str | None:
