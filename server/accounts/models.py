@@ -50,6 +50,7 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
         ),
         Index("accounts_org_name_idx", "org_id", "name", "id"),
         Index("accounts_org_owner_idx", "org_id", "owner_id"),
+        Index("accounts_org_territory_idx", "org_id", "territory_id"),
         # The sync pull walks what changed since a snapshot, per organisation.
         Index("accounts_org_change_idx", "org_id", "change_xid", "id"),
         Index("accounts_tags_gin", "tags", postgresql_using="gin"),
@@ -82,7 +83,11 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
     # The owner before the last change of owner (the owner itself until one), kept by a
     # trigger: whose devices may still hold the account when it leaves their sight.
     previous_owner_id: Mapped[uuid.UUID | None] = mapped_column()
-    territory_id: Mapped[uuid.UUID | None] = mapped_column()
+    # The territory whose area covers the location (the oldest such territory where several
+    # overlap), kept up to date by territories/assignment.py.
+    territory_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("territories.id", ondelete="SET NULL")
+    )
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), server_default="{}")
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     last_visit_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -25,6 +25,7 @@ class Task(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint(one_of("priority", PRIORITIES), name="tasks_priority_known"),
         Index("tasks_org_assignee_idx", "org_id", "assignee_id", "status"),
         Index("tasks_org_account_idx", "org_id", "account_id"),
+        Index("tasks_campaign_idx", "campaign_id", "status"),
         Index("tasks_org_change_idx", "org_id", "change_xid", "id"),
     )
 
@@ -33,7 +34,7 @@ class Task(db.Model):  # type: ignore[name-defined,misc]
     title: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text, server_default="")
     account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
-    campaign_id: Mapped[uuid.UUID | None] = mapped_column()
+    campaign_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("campaigns.id"))
     assignee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     # The assignee before the last reassignment (the assignee itself until one), kept by a
     # trigger: whose devices may still hold the task when it leaves their sight.

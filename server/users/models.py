@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
+from server.geo.types import geography_point
 
 ROLES = ("admin", "manager", "rep")
 # Minutes before a task is due that its assignee's app reminds them; 0 turns reminders off.
@@ -60,6 +61,10 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     reminder_minutes: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_REMINDER_MINUTES, server_default=str(DEFAULT_REMINDER_MINUTES)
     )
+
+    # Where the rep starts their days (home or depot): campaigns launched "nearest_rep" assign
+    # each account to the rep whose home base is nearest.
+    home_location: Mapped[Any] = mapped_column(geography_point(), nullable=True)
 
     # Flask-Login reads these.
     is_authenticated: ClassVar[bool] = True

@@ -1,0 +1,1 @@
+"""Territories: areas of the map with their reps; an account's territory follows its location."""
