@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from server.accounts.models import Account
 from server.campaigns.models import CampaignTarget
@@ -167,6 +167,8 @@ def _pairs_nearest_first(
     distance = geo.distance_m(Account.location, home).label("distance_m")
     statement = (
         select(Account.id, User.id)
+        .select_from(Account)
+        .join(User, true())
         .where(Account.id.in_(account_ids), User.id.in_(rep_ids))
         .order_by(distance, Account.id, User.id)
     )

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import DateTime, Uuid, and_, bindparam, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from server.accounts.models import Account
 from server.accounts.schemas import AccountData
@@ -252,20 +252,28 @@ def add_targets(campaign_id: uuid.UUID, user_id: uuid.UUID, placements: list[Pla
         return 0
     campaign: Campaign = load_visible(Campaign, user, campaign_id, for_update=True)
     now = now_utc()
-    rows = [
-        {
-            "campaign_id": campaign.id,
-            "account_id": placement.account_id,
-            "assignee_id": placement.assignee_id,
-            "task_id": None,
-            "added_at": now,
-        }
-        for placement in placements
-    ]
-    statement = insert(CampaignTarget).values(rows).on_conflict_do_nothing()
-    inserted = db.session.execute(
-        statement.returning(CampaignTarget.account_id, CampaignTarget.assignee_id)
-    ).all()
+    pairs = (
+        func.unnest(
+            bindparam(None, [p.account_id for p in placements], type_=ARRAY(Uuid())),
+            bindparam(None, [p.assignee_id for p in placements], type_=ARRAY(Uuid())),
+        )
+        .table_valued("account_id", "assignee_id")
+        .render_derived()
+    )
+    source = select(
+        literal(campaign.id, Uuid()),
+        pairs.c.account_id,
+        pairs.c.assignee_id,
+        literal(now, DateTime(timezone=True)),
+    )
+    table = CampaignTarget.__table__
+    statement = (
+        insert(table)
+        .from_select(["campaign_id", "account_id", "assignee_id", "added_at"], source)
+        .on_conflict_do_nothing()
+        .returning(table.c.account_id, table.c.assignee_id)
+    )
+    inserted = db.session.execute(statement).all()
     if not inserted:
         return 0
     template = template_of(campaign.task_template)
