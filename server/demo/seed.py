@@ -69,6 +69,13 @@ GIVEN_NAMES = tuple(
 # Independent shops draw names until one is free; after this many tries a repeat is accepted.
 NAME_ATTEMPTS = 20
 
+# Where each rep starts the day (lng, lat): depots west, centre and east of Bucharest, so
+# campaigns launched "nearest_rep" split the city between them.
+HOME_BASES = {
+    "rep1": (26.0433, 44.4355),
+    "rep2": (26.1025, 44.4268),
+    "rep3": (26.1615, 44.4295),
+}
 STAFF = (
     ("admin", "admin", "Ana Ionescu"),
     ("manager", "manager", "Mihai Popescu"),
@@ -259,10 +266,16 @@ def _staff() -> list[User]:
             manager_id=manager_id if role == "rep" else None,
             password_hash=password_hash,
             is_active=True,
+            home_location=_home_base(local),
             version=1,
         )
         for role, local, name in STAFF
     ]
+
+
+def _home_base(local: str) -> str | None:
+    home = HOME_BASES.get(local)
+    return point_to_store(Point.at(*home)) if home else None
 
 
 def _accounts(rng: random.Random, reps: list[User], now: datetime) -> list[Account]:

@@ -25,6 +25,25 @@ from server.accounts.schemas import (
     AccountSearch,
     ImportReport,
 )
+from server.campaigns.schemas import (
+    Audience,
+    AudiencePreview,
+    AudienceQuery,
+    CampaignCreate,
+    CampaignList,
+    CampaignListQuery,
+    CampaignOut,
+    CampaignPatch,
+    CampaignStats,
+    DeliveryIn,
+    DeliveryOut,
+    LaunchAnswer,
+    LaunchIn,
+    RefreshOut,
+    RefreshQuery,
+    SigningSecretOut,
+    TargetList,
+)
 from server.core.validation import PageQuery
 from server.geocoding.schemas import PlaceList, ReverseAddress, ReverseQuery, SearchQuery
 from server.notes.schemas import NoteCreate, NoteList, NoteListQuery, NoteOut
@@ -515,6 +534,166 @@ ROUTES: tuple[Route, ...] = (
         ),
     ),
     Route(
+        "post",
+        "/api/v1/campaigns",
+        "Create a draft campaign (managers and admins)",
+        "campaigns",
+        {201: CampaignOut},
+        body=CampaignCreate,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description=(
+            "Give either an `area` (Polygon, MultiPolygon, circle or territory) or a saved "
+            "`segment_id`, and `filters` that narrow it. A segment or territory the caller may "
+            "not see is a 404."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/campaigns",
+        "List campaigns, newest first",
+        "campaigns",
+        {200: CampaignList},
+        query=CampaignListQuery,
+        errors=(400, 401, 422),
+        description=(
+            "Managers and admins see the organisation's campaigns, reps those with a target "
+            "assigned to them."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/campaigns/signing-secret",
+        "The organisation's secret that signs audience deliveries (managers and admins)",
+        "campaigns",
+        {200: SigningSecretOut},
+        errors=(401, 403),
+        description=(
+            "Standard Webhooks: `whsec_` and base64 of the key. A delivery carries webhook-id, "
+            "webhook-timestamp and webhook-signature `v1,<base64 HMAC-SHA256 of "
+            '"id.timestamp.body">`.'
+        ),
+    ),
+    Route(
+        "post",
+        "/api/v1/campaigns/audience-preview",
+        "The audience of an unsaved campaign: count, first page, clusters",
+        "campaigns",
+        {200: Audience},
+        body=AudiencePreview,
+        errors=(*WRITE_ERRORS, 404),
+        description=(
+            "The accounts the caller may see in the area (or the segment) that pass the "
+            "filters. `count` is exact up to 100,000 (`count_capped` past it); `items` is the "
+            "first page by name; with a `bbox` (and `zoom`) `clusters` grid the viewport's "
+            "members for the map."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/campaigns/{campaign_id}",
+        "One campaign",
+        "campaigns",
+        {200: CampaignOut},
+        errors=(401, 404),
+    ),
+    Route(
+        "patch",
+        "/api/v1/campaigns/{campaign_id}",
+        "Change a draft campaign, or mark one done (send version)",
+        "campaigns",
+        {200: CampaignOut},
+        body=CampaignPatch,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description='Once launched only `status: "done"` is taken (409 otherwise).',
+    ),
+    Route(
+        "get",
+        "/api/v1/campaigns/{campaign_id}/audience",
+        "A campaign's audience now, as the caller sees it",
+        "campaigns",
+        {200: Audience},
+        query=AudienceQuery,
+        errors=(400, 401, 403, 404, 422),
+    ),
+    Route(
+        "post",
+        "/api/v1/campaigns/{campaign_id}/launch",
+        "Launch: a background job makes one task per target account",
+        "campaigns",
+        {202: LaunchAnswer},
+        body=LaunchIn,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description=(
+            "`owner` (unowned accounts: the nearest rep), `territory` (the territory's rep with "
+            "the fewest targets so far; none: the nearest rep) or `nearest_rep` (by home base, "
+            "no rep over ceil(n / reps x 1.1)). Candidate reps are the caller's team (admins: "
+            "every active rep). The campaign's `launch` shows the job's progress; each task is "
+            "announced as `task.created`, the launch as `campaign.launched` and progress as "
+            "`campaign.updated` to managers and admins. Launching again creates nothing new."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/campaigns/{campaign_id}/refresh",
+        "Accounts that entered the audience since the launch, and targets that left it",
+        "campaigns",
+        {200: RefreshOut},
+        query=RefreshQuery,
+        errors=(400, 401, 403, 404, 422),
+    ),
+    Route(
+        "post",
+        "/api/v1/campaigns/{campaign_id}/refresh",
+        "Add the accounts that entered the audience as targets (a background job)",
+        "campaigns",
+        {202: LaunchAnswer},
+        errors=(401, 403, 404, 409),
+    ),
+    Route(
+        "get",
+        "/api/v1/campaigns/{campaign_id}/stats",
+        "Targets, visited, converted, outcomes, per rep and per day",
+        "campaigns",
+        {200: CampaignStats},
+        errors=(401, 403, 404),
+        description=(
+            "Over the targets whose accounts the caller may see and the visits to them (by "
+            "anyone) since the launch; converted means a visit with outcome `order`; days are "
+            "UTC dates."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/campaigns/{campaign_id}/targets",
+        "The targets by account name, with assignee, task and state",
+        "campaigns",
+        {200: TargetList},
+        query=PageQuery,
+        errors=(400, 401, 403, 404, 422),
+    ),
+    Route(
+        "get",
+        "/api/v1/campaigns/{campaign_id}/audience.csv",
+        "The audience as CSV (the accounts export's columns)",
+        "campaigns",
+        {200: CSV_DOWNLOAD},
+        errors=(401, 403, 404),
+    ),
+    Route(
+        "post",
+        "/api/v1/campaigns/{campaign_id}/audience/deliveries",
+        "POST the audience, signed, to a URL (a background job, retried on failure)",
+        "campaigns",
+        {202: DeliveryOut},
+        body=DeliveryIn,
+        errors=(*WRITE_ERRORS, 404),
+        description=(
+            'The body is `{"campaign": {...}, "accounts": [...]}`, signed with the secret of '
+            "GET /campaigns/signing-secret; a receiver that fails or answers other than 2xx is "
+            "tried again after 2, 4, 8... seconds, eight times in all."
+        ),
+    ),
+    Route(
         "get",
         "/healthz",
         "Liveness and database check",
@@ -554,6 +733,8 @@ def _link(method: str, path: str, **fields: Any) -> dict[str, Any]:
 ACCOUNT = "/api/v1/accounts/{account_id}"
 TASK = "/api/v1/tasks/{task_id}"
 USER = "/api/v1/users/{user_id}"
+CAMPAIGN = "/api/v1/campaigns/{campaign_id}"
+THIS_CAMPAIGN = {"campaign_id": "$response.body#/id"}
 THIS_ACCOUNT = {"account_id": "$response.body#/id"}
 THIS_VERSION = {"version": "$response.body#/version"}
 # What a client does next with what an answer names; it lets a fuzzer chain realistic calls.
@@ -588,6 +769,15 @@ USER_LINKS = {
     ),
 }
 BY_ACCOUNT = {"account_id": "$response.body#/account_id"}
+CAMPAIGN_LINKS = {
+    "GetCampaign": _link("get", CAMPAIGN, parameters=THIS_CAMPAIGN),
+    "ChangeCampaign": _link("patch", CAMPAIGN, parameters=THIS_CAMPAIGN, requestBody=THIS_VERSION),
+    "CampaignAudience": _link("get", CAMPAIGN + "/audience", parameters=THIS_CAMPAIGN),
+    "LaunchCampaign": _link("post", CAMPAIGN + "/launch", parameters=THIS_CAMPAIGN),
+    "CampaignStats": _link("get", CAMPAIGN + "/stats", parameters=THIS_CAMPAIGN),
+    "CampaignTargets": _link("get", CAMPAIGN + "/targets", parameters=THIS_CAMPAIGN),
+    "CampaignRefresh": _link("get", CAMPAIGN + "/refresh", parameters=THIS_CAMPAIGN),
+}
 LINKS: dict[tuple[str, str], dict[int, dict[str, Any]]] = {
     ("post", "/api/v1/accounts"): {201: ACCOUNT_LINKS},
     ("patch", ACCOUNT): {200: ACCOUNT_LINKS},
@@ -595,6 +785,8 @@ LINKS: dict[tuple[str, str], dict[int, dict[str, Any]]] = {
     ("patch", TASK): {200: TASK_LINKS},
     ("post", "/api/v1/users"): {201: USER_LINKS},
     ("patch", USER): {200: USER_LINKS},
+    ("post", "/api/v1/campaigns"): {201: CAMPAIGN_LINKS},
+    ("patch", CAMPAIGN): {200: CAMPAIGN_LINKS},
     ("post", "/api/v1/api-tokens"): {
         201: {
             "RevokeToken": _link(

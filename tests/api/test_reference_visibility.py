@@ -19,7 +19,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, text
 
+from server.core.transaction import unit_of_work
 from server.extensions import db
+from server.segments.models import Segment
 from server.sync.registry import BATCH_OPERATIONS, OPERATIONS
 from tests.support.fixtures import PASSWORD, SHOP
 from tests.sync.support import mutation, note_data, push, visit_data
@@ -102,6 +104,22 @@ DAY_1, DAY_2 = "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"
 TODAY = {"from": DAY_1, "to": DAY_2}
 AROUND_SHOP = {"center": {"type": "Point", "coordinates": list(SHOP)}, "radius_m": 50_000}
 BBOX = "25.9,44.3,26.3,44.6"
+CAMPAIGNS = "/api/v1/campaigns"
+
+
+def _campaign_route(method: str, tail: str, body: Any = None) -> Route:
+    """A route of one campaign (managers and admins): another organisation's is not found."""
+    return Route(
+        (
+            Probe(
+                "campaign",
+                lambda o, x: Call(method, f"{CAMPAIGNS}/{x}{tail}", body),
+                NOT_FOUND,
+            ),
+        ),
+        MANAGING,
+    )
+
 
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/accounts/<uuid:account_id>"): Route(
@@ -325,6 +343,70 @@ ROUTES: dict[tuple[str, str], Route] = {
         (Probe("api_token", lambda o, x: Call("DELETE", f"/api/v1/api-tokens/{x}"), NOT_FOUND),),
         ADMIN,
     ),
+    ("POST", CAMPAIGNS): Route(
+        (
+            Probe(
+                "segment",
+                lambda o, x: Call("POST", CAMPAIGNS, {"name": "C", "segment_id": x}),
+                NOT_FOUND,
+            ),
+            Probe(
+                "territory",
+                lambda o, x: Call("POST", CAMPAIGNS, {"name": "C", "area": {"territory_id": x}}),
+                NOT_FOUND,
+            ),
+            Probe(
+                "campaign",
+                lambda o, x: Call("POST", CAMPAIGNS, {"id": x, "name": "C", "area": AROUND_SHOP}),
+                CONFLICT,
+            ),
+        ),
+        MANAGING,
+    ),
+    ("POST", f"{CAMPAIGNS}/audience-preview"): Route(
+        (
+            Probe(
+                "owner",
+                lambda o, x: Call(
+                    "POST",
+                    f"{CAMPAIGNS}/audience-preview",
+                    {"area": AROUND_SHOP, "filters": {"owner_id": x}, "bbox": BBOX},
+                ),
+                EMPTY,
+            ),
+            Probe(
+                "segment",
+                lambda o, x: Call("POST", f"{CAMPAIGNS}/audience-preview", {"segment_id": x}),
+                NOT_FOUND,
+            ),
+            Probe(
+                "territory",
+                lambda o, x: Call(
+                    "POST", f"{CAMPAIGNS}/audience-preview", {"area": {"territory_id": x}}
+                ),
+                NOT_FOUND,
+            ),
+        ),
+        MANAGING,
+    ),
+    ("GET", f"{CAMPAIGNS}/<uuid:campaign_id>"): Route(
+        (Probe("campaign", lambda o, x: Call("GET", f"{CAMPAIGNS}/{x}"), NOT_FOUND),)
+    ),
+    ("PATCH", f"{CAMPAIGNS}/<uuid:campaign_id>"): _campaign_route("PATCH", "", {"name": "Z"}),
+    ("GET", f"{CAMPAIGNS}/<uuid:campaign_id>/audience"): _campaign_route("GET", "/audience"),
+    ("POST", f"{CAMPAIGNS}/<uuid:campaign_id>/launch"): _campaign_route(
+        "POST", "/launch", {"assignment": "owner"}
+    ),
+    ("GET", f"{CAMPAIGNS}/<uuid:campaign_id>/refresh"): _campaign_route("GET", "/refresh"),
+    ("POST", f"{CAMPAIGNS}/<uuid:campaign_id>/refresh"): _campaign_route("POST", "/refresh"),
+    ("GET", f"{CAMPAIGNS}/<uuid:campaign_id>/stats"): _campaign_route("GET", "/stats"),
+    ("GET", f"{CAMPAIGNS}/<uuid:campaign_id>/targets"): _campaign_route("GET", "/targets"),
+    ("GET", f"{CAMPAIGNS}/<uuid:campaign_id>/audience.csv"): _campaign_route(
+        "GET", "/audience.csv"
+    ),
+    ("POST", f"{CAMPAIGNS}/<uuid:campaign_id>/audience/deliveries"): _campaign_route(
+        "POST", "/audience/deliveries", {"url": "http://127.0.0.1:9/hook"}
+    ),
     # A team's day names no id: the reps the caller may not see are never in it.
     ("GET", "/api/v1/team/day"): Route(
         (Probe("owner", lambda o, x: Call("GET", "/api/v1/team/day", query=TODAY), ABSENT),),
@@ -366,6 +448,8 @@ ID_LESS = {
     ("GET", "/api/v1/auth/me"),
     ("PATCH", "/api/v1/auth/me"),
     ("GET", "/api/v1/users"),
+    ("GET", "/api/v1/campaigns"),
+    ("GET", "/api/v1/campaigns/signing-secret"),
     ("GET", "/api/v1/api-tokens"),
     ("GET", "/api/v1/sync/checksum"),
     ("GET", "/api/v1/geocode/reverse"),
@@ -469,7 +553,7 @@ def _own(api: Any, account: str, changeable_user: Any) -> Own:
 
 
 @pytest.fixture
-def world(org, make_org, make_user, make_account, logged_in) -> World:
+def world(app, org, make_org, make_user, make_account, logged_in) -> World:
     admin = make_user(org, role="admin")
     manager_a = make_user(org, role="manager")
     manager_b = make_user(org, role="manager")
@@ -489,6 +573,10 @@ def world(org, make_org, make_user, make_account, logged_in) -> World:
         "user_email": rep_x.email,
         "api_token": _created(token),
         "territory": str(uuid.uuid4()),
+        "campaign": _created(
+            logged_in(admin_x).post(CAMPAIGNS, json={"name": "Theirs", "area": AROUND_SHOP})
+        ),
+        "segment": _segment_of(app, rep_x),
     }
 
     made = World()
@@ -502,6 +590,27 @@ def world(org, make_org, make_user, make_account, logged_in) -> World:
         "admin": [elsewhere],
     }
     return made
+
+
+def _segment_of(app: Flask, user: Any) -> str:
+    """A saved segment of `user`'s organisation."""
+    segment_id = uuid.uuid4()
+    now = datetime.now(UTC)
+    with app.app_context(), unit_of_work():
+        db.session.add(
+            Segment(
+                id=segment_id,
+                org_id=user.org_id,
+                name="Theirs",
+                area=AROUND_SHOP,
+                filters={},
+                created_by=user.id,
+                created_at=now,
+                updated_at=now,
+                version=1,
+            )
+        )
+    return str(segment_id)
 
 
 def snapshot(app: Flask) -> dict[str, tuple[int, str]]:

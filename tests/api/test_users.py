@@ -538,3 +538,31 @@ def test_changing_a_user_never_answers_500_when_the_body_is_arbitrary_json(
     response = admin_api.patch(f"{USERS}/{user.id}", json=body)
 
     assert response.status_code in {200, 404, 409, 422}, response.json
+
+
+def test_home_base_is_set_on_create_read_back_changed_and_cleared(admin_api):
+    home = {"type": "Point", "coordinates": [26.1025, 44.4268]}
+    created = admin_api.post("/api/v1/users", json=_new_user(home_base=home))
+    user_id = created.json["id"]
+
+    moved = admin_api.patch(
+        f"/api/v1/users/{user_id}",
+        json={"home_base": {"type": "Point", "coordinates": [26.05, 44.43]}},
+    )
+    read = admin_api.get(f"/api/v1/users/{user_id}").json
+    listed = {u["id"]: u for u in admin_api.get("/api/v1/users").json["items"]}
+    cleared = admin_api.patch(f"/api/v1/users/{user_id}", json={"home_base": None})
+    renamed = admin_api.patch(f"/api/v1/users/{user_id}", json={"name": "Still home-less"})
+
+    assert created.status_code == 201 and created.json["home_base"] == home
+    assert moved.json["home_base"]["coordinates"] == [26.05, 44.43]
+    assert read["home_base"] == moved.json["home_base"] == listed[user_id]["home_base"]
+    assert cleared.json["home_base"] is None and renamed.json["home_base"] is None
+
+
+def test_home_base_must_be_a_point(admin_api):
+    bad = {"type": "Point", "coordinates": [200, 44]}
+
+    response = admin_api.post("/api/v1/users", json=_new_user(home_base=bad))
+
+    assert response.status_code == 422

@@ -156,6 +156,22 @@ def test_seeded_reps_report_to_the_manager_when_seeded(app):
     assert rep_managers == {manager_id}
 
 
+def test_seeded_reps_have_home_bases_in_the_city_and_the_others_none(app):
+    """Each rep starts the day somewhere in Bucharest (nearest_rep campaigns measure from it)."""
+    _seed(app)
+
+    with app.app_context():
+        rows = db.session.execute(
+            select(User.role, longitude(User.home_location), latitude(User.home_location))
+        ).all()
+
+    min_lng, min_lat, max_lng, max_lat = CITY_BOX
+    homes = [(lng, lat) for role, lng, lat in rows if role == "rep"]
+    assert len(set(homes)) == 3
+    assert all(min_lng < lng < max_lng and min_lat < lat < max_lat for lng, lat in homes)
+    assert all(lng is None for role, lng, _ in rows if role != "rep")
+
+
 def test_seeded_accounts_stay_inside_the_city_when_seeded(app):
     """Every account lies within Bucharest's bounding box."""
     _seed(app)
