@@ -269,17 +269,20 @@ export class CampaignProgress extends LitElement {
     if (this.diff === "checking") return html`<p class="note diff" role="status">${t("campaign.refreshChecking")}</p>`;
     if (!this.diff) return nothing;
     const { added = [], removed = [] } = this.diff;
-    if (!added.length && !removed.length) return html`<p class="note diff" role="status">${t("campaign.refreshNone")}</p>`;
-    const names = (accounts) =>
+    // The lists are the first accounts of each (by name); the counts are whole.
+    const addedCount = this.diff.added_count ?? added.length;
+    const removedCount = this.diff.removed_count ?? removed.length;
+    if (!addedCount && !removedCount) return html`<p class="note diff" role="status">${t("campaign.refreshNone")}</p>`;
+    const names = (accounts, total) =>
       html`<ul>
-        ${accounts.slice(0, SHOWN_NAMES).map((account) => html`<li>${account.name}</li>`)}${accounts.length > SHOWN_NAMES ? html`<li>…</li>` : nothing}
+        ${accounts.slice(0, SHOWN_NAMES).map((account) => html`<li>${account.name}</li>`)}${total > SHOWN_NAMES ? html`<li>…</li>` : nothing}
       </ul>`;
     return html`<div class="card diff" role="status">
-      <p class="added" data-count=${added.length}>${t("campaign.refreshAdded", { count: number(added.length) })}</p>
-      ${added.length ? names(added) : nothing}
-      <p class="removed" data-count=${removed.length}>${t("campaign.refreshRemoved", { count: number(removed.length) })}</p>
-      ${removed.length ? names(removed) : nothing}
-      ${added.length ? html`<div class="row"><button type="button" class="primary add-new" ?disabled=${this.busy} @click=${this.applyRefresh}>${t("campaign.refreshAdd")}</button></div>` : nothing}
+      <p class="added" data-count=${addedCount}>${t("campaign.refreshAdded", { count: number(addedCount) })}</p>
+      ${added.length ? names(added, addedCount) : nothing}
+      <p class="removed" data-count=${removedCount}>${t("campaign.refreshRemoved", { count: number(removedCount) })}</p>
+      ${removed.length ? names(removed, removedCount) : nothing}
+      ${addedCount ? html`<div class="row"><button type="button" class="primary add-new" ?disabled=${this.busy} @click=${this.applyRefresh}>${t("campaign.refreshAdd")}</button></div>` : nothing}
     </div>`;
   }
 
