@@ -107,6 +107,7 @@ def _migrations_directory() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from server.accounts.api import blueprint as accounts
+    from server.campaigns.api import blueprint as campaigns
     from server.geocoding.api import blueprint as geocoding
     from server.health import blueprint as health
     from server.notes.api import blueprint as notes
@@ -125,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
         visits,
         notes,
         tasks,
+        campaigns,
         team,
         sync,
         geocoding,

@@ -10,7 +10,7 @@ An id that is already taken is an error of its row.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -29,7 +29,7 @@ from server.accounts.operations import (
     location_without_geocoding,
 )
 from server.accounts.queries import existing_ids, list_accounts
-from server.accounts.schemas import AccountCreate, AccountFilters, ImportReport
+from server.accounts.schemas import AccountCreate, AccountData, AccountFilters, ImportReport
 from server.core.auth import Principal
 from server.core.errors import ApiError, field_path, invalid
 from server.extensions import db
@@ -144,17 +144,31 @@ def _check_ids(
 
 def export_accounts(principal: Principal, filters: AccountFilters) -> Iterator[str]:
     """The accounts the caller can see, as CSV text in chunks (a page of rows at a time)."""
+    return export_pages(principal, _pages(principal, filters))
+
+
+def export_pages(principal: Principal, pages: Iterable[list[AccountData]]) -> Iterator[str]:
+    """Accounts the caller can see, given a page at a time, as CSV text in chunks: the columns
+    of the accounts export, every cell defused for spreadsheets."""
     emails = emails_by_user_id(principal)
-    return write_rows(_export_rows(principal, filters, emails))
+    return write_rows(_export_rows(pages, emails))
 
 
-def _export_rows(
-    principal: Principal, filters: AccountFilters, emails: dict[uuid.UUID, str]
-) -> Iterator[dict[str, Any]]:
+def _pages(principal: Principal, filters: AccountFilters) -> Iterator[list[AccountData]]:
     cursor: str | None = None
     while True:
         page = list_accounts(principal, filters, EXPORT_CHUNK, cursor)
-        for account in page.items:
+        yield page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            return
+
+
+def _export_rows(
+    pages: Iterable[list[AccountData]], emails: dict[uuid.UUID, str]
+) -> Iterator[dict[str, Any]]:
+    for page in pages:
+        for account in page:
             row: dict[str, Any] = dict(account)
             location = account["location"]
             row["lng"], row["lat"] = location["coordinates"] if location else (None, None)
@@ -162,6 +176,3 @@ def _export_rows(
             row["owner_email"] = emails.get(owner_id) if owner_id else None
             row["tags"] = "; ".join(account["tags"])
             yield row
-        cursor = page.next_cursor
-        if cursor is None:
-            return

@@ -124,6 +124,7 @@ FILTER_CLAUSES: dict[str, Callable[[Any], ColumnElement[bool]]] = {
     "status": lambda status: Account.status == status,
     "industry": lambda industry: Account.industry == industry,
     "owner_id": lambda owner_id: Account.owner_id == owner_id,
+    "territory_id": lambda territory_id: Account.territory_id == territory_id,
     "tag": lambda tags: Account.tags.contains(tags),
     "q": lambda pattern: or_(
         Account.name.ilike(pattern, escape="\\"), Account.address.ilike(pattern, escape="\\")
@@ -138,11 +139,12 @@ def filter_values(filters: AccountFilters) -> dict[str, Any]:
     """The filters given, keyed as in FILTER_CLAUSES: the LIKE pattern and visit cutoff made."""
     values: dict[str, Any] = {
         name: getattr(filters, name)
-        for name in ("kind", "status", "industry", "owner_id")
+        for name in ("kind", "status", "industry", "owner_id", "territory_id")
         if getattr(filters, name) is not None
     }
-    if filters.tag:
-        values["tag"] = filters.tag
+    tags = sorted(set(filters.tag or []) | set(filters.tags or []))
+    if tags:
+        values["tag"] = tags
     if filters.q:
         values["q"] = "%" + _escape_like(filters.q) + "%"
     if filters.not_visited_days is not None:
@@ -290,6 +292,22 @@ def list_in_bbox(
     return Page([to_data(row) for row in page.items], page.next_cursor)
 
 
+def accounts_in_area(
+    principal: Principal,
+    area: Polygon | MultiPolygon | Circle | TerritoryArea | None,
+    filters: AccountFilters,
+) -> Select[Any]:
+    """SELECT account_columns() of the live accounts the caller may see inside `area` (any
+    where when None) that pass `filters`: the one audience of searches, segments and campaigns.
+    A territory area answers 404 until territories are served."""
+    if isinstance(area, TerritoryArea):
+        raise not_found("territory")
+    query = apply_filters(visible_accounts(principal), filters)
+    if area is not None:
+        query = query.where(geo.inside_area(Account.location, area))
+    return query
+
+
 def search_in_area(
     principal: Principal,
     area: Polygon | MultiPolygon | Circle | TerritoryArea,
@@ -298,10 +316,7 @@ def search_in_area(
     cursor: str | None,
 ) -> Page[AccountData]:
     """The visible accounts inside an area, by name."""
-    if isinstance(area, TerritoryArea):
-        raise not_found("territory")
-    query = apply_filters(visible_accounts(principal), filters)
-    query = query.where(geo.inside_area(Account.location, area))
+    query = accounts_in_area(principal, area, filters)
     page = keyset_page(
         query, [Account.name, Account.id], limit, cursor, lambda row: [row.name, str(row.id)]
     )

@@ -129,8 +129,10 @@ class AccountFilters(Schema):
     status: Status | None = None
     industry: str | None = Field(default=None, max_length=100)
     tag: list[Tag] | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=50)
     q: str | None = Field(default=None, min_length=1, max_length=200)
     owner_id: uuid.UUID | None = None
+    territory_id: uuid.UUID | None = None
     not_visited_days: int | None = Field(default=None, ge=0, le=36_500)
 
 

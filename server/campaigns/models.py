@@ -15,6 +15,7 @@ from server.extensions import db
 
 STATUSES = ("draft", "launched", "done")
 ASSIGNMENTS = ("owner", "territory", "nearest_rep")
+LAUNCH_STATES = ("queued", "running", "done")
 
 
 class Campaign(db.Model):  # type: ignore[name-defined,misc]
@@ -27,6 +28,10 @@ class Campaign(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint(
             "assignment IS NULL OR " + one_of("assignment", ASSIGNMENTS),
             name="campaigns_assignment_known",
+        ),
+        CheckConstraint(
+            "launch_state IS NULL OR " + one_of("launch_state", LAUNCH_STATES),
+            name="campaigns_launch_state_known",
         ),
         Index("campaigns_org_created_idx", "org_id", "created_at", "id"),
     )
@@ -46,6 +51,11 @@ class Campaign(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(16))
     assignment: Mapped[str | None] = mapped_column(String(16))
     launched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The background job that turns the audience into targets and tasks (at launch and on each
+    # refresh): queued, running or done, with the targets it made of those it set out to make.
+    launch_state: Mapped[str | None] = mapped_column(String(16))
+    launch_created: Mapped[int] = mapped_column(Integer, server_default="0")
+    launch_total: Mapped[int] = mapped_column(Integer, server_default="0")
     created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

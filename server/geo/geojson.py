@@ -6,7 +6,9 @@ import json
 import math
 from typing import Annotated, Any, Literal
 
+from geoalchemy2.shape import to_shape
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+from shapely import wkt
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 from typing_extensions import TypedDict
@@ -156,6 +158,18 @@ Area = Annotated[
         ),
     ),
 ]
+
+
+def point_from_stored(value: Any) -> Point | None:
+    """A Point from a geography point column's value: what the database returned (WKB) or what
+    was just assigned to it (EWKT text, see geo.queries.point_to_store); None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        geometry = wkt.loads(value.split(";", 1)[-1])
+    else:
+        geometry = to_shape(value)
+    return Point.at(float(geometry.x), float(geometry.y))
 
 
 def point_from_geojson_text(text: str | None) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ import procrastinate
 from flask import Flask
 
 from server.accounts.operations import GEOCODE_TASK
+from server.campaigns.operations import DELIVER_TASK, LAUNCH_TASK
 from server.jobs import tasks
 
 # Every geocoding job holds this lock: one runs at a time over all workers, which with the
@@ -25,6 +26,8 @@ PERIODIC: list[tuple[str, Callable[..., Any], str]] = [
     ("purge-stale-logins", tasks.purge_logins, "7 * * * *"),
 ]
 RETRY_STALLED = "retry-stalled-jobs"
+# An audience delivery that fails is tried again after 2, 4, 8, ... seconds, eight times in all.
+DELIVERY_RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)
 
 
 def register(queue: procrastinate.App, app: Flask) -> None:
@@ -32,6 +35,10 @@ def register(queue: procrastinate.App, app: Flask) -> None:
     queue.task(
         name=GEOCODE_TASK, queue=tasks.GEOCODE_QUEUE, lock=GEOCODER_LOCK, queueing_lock=GEOCODE_TASK
     )(_in_app(app, tasks.geocode_pending_accounts))
+    queue.task(name=LAUNCH_TASK)(_in_app(app, tasks.launch_campaign))
+    queue.task(name=DELIVER_TASK, retry=DELIVERY_RETRY)(
+        _in_app(app, tasks.deliver_campaign_audience)
+    )
     for name, function, cron in PERIODIC:
         task = queue.task(name=name, queueing_lock=name)(_in_app(app, function))
         queue.periodic(cron=cron)(task)

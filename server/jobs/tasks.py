@@ -9,12 +9,17 @@ import uuid
 import procrastinate
 
 from server.accounts import operations as accounts
+from server.campaigns import operations as campaigns
 from server.config import current_settings
+from server.core import webhooks
 from server.core.transaction import unit_of_work
 from server.users.housekeeping import purge_stale_logins
 from server.visits.operations import drop_expired_locations
 
 GEOCODE_QUEUE = "geocode"
+# A campaign's targets and tasks are made this many to a unit of work: each commit sends its
+# tasks' events, and the campaign's progress moves.
+LAUNCH_CHUNK = 500
 # A geocoding job hands over to a fresh one after this long, so a worker asked to stop waits
 # for it a minute at most.
 GEOCODE_FOR_S = 60.0
@@ -116,3 +121,34 @@ async def retry_stalled_jobs(context: procrastinate.JobContext, timestamp: int) 
     for job in stalled:
         await context.app.job_manager.retry_job(job)
     return len(stalled)
+
+
+def launch_campaign(campaign_id: str, user_id: str) -> int:
+    """Make a launched campaign's missing targets and their tasks, as `user_id` (the manager
+    who launched or refreshed it) sees the audience: planned in one unit of work, made a chunk
+    per unit of work, then marked done. Returns how many targets were new."""
+    campaign, user = uuid.UUID(campaign_id), uuid.UUID(user_id)
+    with unit_of_work():
+        placements = campaigns.plan_targets(campaign, user)
+    made = 0
+    for start in range(0, len(placements), LAUNCH_CHUNK):
+        with unit_of_work():
+            made += campaigns.add_targets(campaign, user, placements[start : start + LAUNCH_CHUNK])
+    with unit_of_work():
+        campaigns.finish_launch(campaign)
+    return made
+
+
+def deliver_campaign_audience(campaign_id: str, user_id: str, url: str, delivery_id: str) -> bool:
+    """POST a campaign's audience, signed, to `url`: read in one unit of work, sent with none
+    open. A failure raises, and the queue tries again later (see jobs.schedule). Returns
+    whether anything was sent (nothing when the user may no longer see the campaign)."""
+    with unit_of_work():
+        found = campaigns.delivery_body(uuid.UUID(campaign_id), uuid.UUID(user_id))
+    if found is None:
+        return False
+    org_id, body = found
+    secret = campaigns.delivery_secret(org_id)
+    headers = webhooks.signed_headers(secret, delivery_id, int(time.time()), body)
+    webhooks.post(url, body, headers)
+    return True

@@ -6,16 +6,19 @@ creator, the organisation's admins), plus a sync.poke."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from server.accounts.models import Account
 from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
-from server.core.errors import ApiError, conflict, invalid
+from server.core.errors import ApiError, conflict, invalid, not_found
 from server.core.events import Audience, Event, queue_event, sync_poke
-from server.core.visibility import require_visible
+from server.core.visibility import require_visible, visible_ids
 from server.extensions import db
 from server.tasks import queries
 from server.tasks.models import Task
@@ -128,6 +131,96 @@ def follow_up_for_visit(
     )
     task, _created = create_task(principal, data)
     return task
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    """One task of a batch made for the caller's purpose (a campaign's target, say); its id is
+    chosen by the caller, so making the batch again makes nothing new."""
+
+    id: uuid.UUID
+    title: str
+    notes: str
+    account_id: uuid.UUID
+    assignee_id: uuid.UUID
+    due_at: datetime | None
+    campaign_id: uuid.UUID | None = None
+
+
+def create_planned_tasks(principal: Principal, planned: Sequence[PlannedTask]) -> list[Task]:
+    """Add many tasks in one statement, by the same rules as create_task: each assignee and
+    account checked once for the whole batch (404 for one the caller may not see, 422 / 403 for
+    one they may not assign). Ids already taken are skipped; each task made is announced as
+    `task.created` after commit, and one sync.poke goes to all the assignees. Returns the tasks
+    made."""
+    if not planned:
+        return []
+    _check_assignees(principal, {item.assignee_id for item in planned})
+    accounts = {item.account_id for item in planned}
+    if visible_ids(Account, principal, accounts) != accounts:
+        raise not_found("account")
+    now = now_utc()
+    rows = [
+        {
+            "id": item.id,
+            "org_id": principal.org_id,
+            "title": item.title.strip()[:200],
+            "notes": item.notes,
+            "account_id": item.account_id,
+            "campaign_id": item.campaign_id,
+            "assignee_id": item.assignee_id,
+            "due_at": item.due_at,
+            "status": "open",
+            "priority": "normal",
+            "created_by": principal.id,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        for item in planned
+    ]
+    statement = insert(Task).values(rows).on_conflict_do_nothing(index_elements=["id"])
+    made = list(db.session.scalars(statement.returning(Task)))
+    assignees = {task.assignee_id for task in made}
+    managers = _managers_by_user(assignees)
+    for task in made:
+        users = frozenset({task.assignee_id})
+        audience = users | managers.get(task.assignee_id, frozenset()) | {task.created_by}
+        payload = {"task": queries.to_out(task).model_dump(mode="json")}
+        event = Event(
+            "task.created", Audience(task.org_id, audience, frozenset({"admin"})), payload
+        )
+        queue_event(db.session(), event)
+    if made:
+        queue_event(db.session(), sync_poke(principal.org_id, *assignees))
+    return made
+
+
+def _managers_by_user(user_ids: set[uuid.UUID]) -> dict[uuid.UUID, frozenset[uuid.UUID]]:
+    """Each user's manager (as a set: empty when none), in one query."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(User.id, User.manager_id).where(User.id.in_(user_ids), User.manager_id.is_not(None))
+    )
+    return {user_id: frozenset({manager_id}) for user_id, manager_id in rows if manager_id}
+
+
+def _check_assignees(principal: Principal, assignee_ids: set[uuid.UUID]) -> None:
+    """_check_assignee for a whole batch, in two queries."""
+    others = assignee_ids - {principal.id}
+    if not others:
+        return
+    if visible_ids(User, principal, others) != others:
+        raise not_found("user")
+    if principal.role == "rep":
+        raise invalid({"assignee_id": "reps can only assign tasks to themselves"})
+    if visible_ids(User, principal, others, User.is_active.is_(True)) != others:
+        raise invalid({"assignee_id": "no such active user in this organisation"})
+    if principal.role == "manager":
+        team = set(db.session.scalars(team_member_ids(principal).where(User.id.in_(others))))
+        if team != others:
+            raise ApiError(403, "forbidden", "managers assign tasks within their team")
 
 
 def _check_assignee(principal: Principal, assignee_id: uuid.UUID) -> None:

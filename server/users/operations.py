@@ -21,6 +21,7 @@ from server.core.errors import conflict, invalid
 from server.core.events import CloseSockets, queue_event
 from server.core.visibility import load_visible
 from server.extensions import db
+from server.geo.queries import point_to_store
 from server.users import queries
 from server.users.models import ApiToken, User, UserSession
 from server.users.passwords import (
@@ -198,6 +199,7 @@ def create_user(principal: Principal, data: UserCreate) -> User:
         manager_id=data.manager_id,
         password_hash=hash_password(data.password),
         is_active=True,
+        home_location=point_to_store(data.home_base),
         version=1,
     )
     db.session.add(user)
@@ -220,7 +222,9 @@ def update_user(principal: Principal, user_id: uuid.UUID, patch: UserPatch) -> U
     user = queries.get_user(principal, user_id)
     if patch.version is not None and patch.version != user.version:
         raise conflict("the user changed since you read it", {"version": "stale"})
-    changes = patch.model_dump(exclude_unset=True, exclude={"version", "password"})
+    changes = patch.model_dump(exclude_unset=True, exclude={"version", "password", "home_base"})
+    if "home_base" in patch.model_fields_set:
+        user.home_location = point_to_store(patch.home_base)
     if "manager_id" in changes:
         _check_manager(principal, patch.manager_id, user.id)
     if user.id == principal.id and (changes.get("is_active") is False or "role" in changes):

@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator
+from pydantic import AliasChoices, BaseModel, EmailStr, Field, StringConstraints, field_validator
 
 from server.core.validation import PageQuery, Schema
+from server.geo.geojson import Point, point_from_stored
 
 Role = Literal["admin", "manager", "rep"]
 # Spaces around a name are dropped before the length check, so "   " is no name at all.
@@ -34,8 +35,21 @@ class UserOut(BaseModel):
     org_id: uuid.UUID
     manager_id: uuid.UUID | None
     is_active: bool
+    home_base: Point | None = Field(
+        default=None,
+        validation_alias=AliasChoices("home_location", "home_base"),
+        description="Where the user starts the day: the point nearest_rep assignment measures from",
+    )
     created_at: datetime
     version: int
+
+    @field_validator("home_base", mode="before")
+    @classmethod
+    def _stored_point(cls, value: object) -> object:
+        # Read from a user row: the column's value, not yet GeoJSON.
+        if value is None or isinstance(value, dict | Point):
+            return value
+        return point_from_stored(value)
 
 
 class SelfOut(UserOut):
@@ -76,6 +90,7 @@ class UserCreate(Schema):
     role: Role
     password: str = Field(min_length=1, max_length=1024)
     manager_id: uuid.UUID | None = None
+    home_base: Point | None = None
 
 
 class UserPatch(Schema):
@@ -86,6 +101,7 @@ class UserPatch(Schema):
     manager_id: uuid.UUID | None = None
     is_active: bool | None = None
     password: str | None = Field(default=None, min_length=1, max_length=1024)
+    home_base: Point | None = None
     version: int | None = Field(default=None, ge=1)
 
     @field_validator("name", "role", "is_active", "password", mode="before")
