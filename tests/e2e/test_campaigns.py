@@ -94,6 +94,7 @@ def _draw_polygon(desk: Any, corners: list[tuple[float, float]]) -> None:
     draw = builder.locator("button.draw-polygon")
     draw.click()
     expect(draw).to_have_attribute("aria-pressed", "true")
+    builder.locator(".map").scroll_into_view_if_needed()
     box = builder.locator(".map").bounding_box()
     assert box is not None
     points = builder.evaluate(CONTAINER_POINTS_JS, [list(corner) for corner in corners])
@@ -125,13 +126,13 @@ def test_a_manager_draws_an_area_launches_it_by_owner_and_the_reps_today_shows_t
     expect(desk.locator("wp-campaigns .empty")).to_be_visible()
     desk.click("wp-campaigns a.new")
     builder = desk.locator("wp-campaign-builder")
-    expect(builder.locator(".count")).to_have_text(NO_AREA_YET)
+    expect(builder.locator(".audience-count")).to_have_text(NO_AREA_YET)
 
     builder.locator("input[name=name]").fill(NAME)
     builder.locator("textarea[name=talking_points]").fill(TALKING_POINTS)
     _draw_polygon(desk, CORNERS)
 
-    count = builder.locator(".count")
+    count = builder.locator(".audience-count")
     expect(count).to_have_text("Accounts in the audience: 3")
     expect(count).to_have_attribute("aria-live", "polite")
     expect(builder.locator("ul.accounts li")).to_have_count(3)

@@ -117,8 +117,10 @@ export class CampaignBuilder extends LitElement {
       .radio { display: flex; gap: 10px; align-items: center; min-height: 44px; font-weight: normal; }
       .radio input { min-height: 0; width: 22px; height: 22px; margin: 0; flex: none; }
       .tools { display: flex; flex-wrap: wrap; gap: 8px; }
+      .audience { display: grid; gap: 8px; align-content: start; }
+      .audience .help { font-size: 0.9rem; margin: 0; }
       .tools button[aria-pressed="true"] { background: var(--accent); border-color: var(--accent); color: #fff; }
-      .count { font-size: 1.1rem; font-weight: 600; margin: 4px 0; min-height: 1.5em; }
+      .audience-count { font-size: 1.1rem; font-weight: 600; margin: 4px 0; min-height: 1.5em; }
       .map { height: 360px; border-radius: 12px; border: 1px solid var(--border); overflow: hidden; }
       @media (min-width: 900px) {
         .map { height: min(68vh, 640px); }
@@ -522,9 +524,9 @@ export class CampaignBuilder extends LitElement {
           ${this.renderLaunch()}
         </form>
         <section class="audience" aria-label=${t("campaign.where")}>
-          ${this.renderWhere()} ${this.renderCount()}
+          ${this.renderTools()} ${this.renderCount()}
           <div class="map" role="region" aria-label=${t("campaign.mapLabel")}></div>
-          ${this.noTiles ? html`<p class="note">${t("mapNoTiles")}</p>` : nothing} ${this.renderFirstAccounts()}
+          ${this.noTiles ? html`<p class="note">${t("mapNoTiles")}</p>` : nothing} ${this.renderWhere()} ${this.renderFirstAccounts()}
         </section>
       </div>`;
   }
@@ -602,15 +604,20 @@ export class CampaignBuilder extends LitElement {
     </fieldset>`;
   }
 
-  renderWhere() {
+  // The drawing buttons, above the map they draw on; the other ways to choose the area follow
+  // the map (renderWhere).
+  renderTools() {
     const drawingNow = (shape) => (this.drawing === shape ? "true" : "false");
-    return html`<fieldset class="where">
-      <legend>${t("campaign.where")}</legend>
-      <div class="tools" role="group" aria-label=${t("campaign.where")}>
+    return html`<div class="tools" role="group" aria-label=${t("campaign.where")} aria-describedby="draw-help">
         ${SHAPES.map(([shape, key]) => html`<button type="button" class="draw-${shape.toLowerCase()}" aria-pressed=${drawingNow(shape)} @click=${() => this.toggleDraw(shape)}>${this.drawing === shape ? t("campaign.stopDrawing") : t(key)}</button>`)}
         <button type="button" class="clear-shape" ?disabled=${!this.shape} @click=${this.clearShape}>${t("campaign.clearShape")}</button>
       </div>
-      <p class="note help">${t("campaign.drawHelp")}</p>
+      <p class="note help" id="draw-help">${t("campaign.drawHelp")}</p>`;
+  }
+
+  renderWhere() {
+    return html`<fieldset class="where">
+      <legend>${t("campaign.where")}</legend>
       <form class="row circle-here" @submit=${this.circleHere}>
         <div class="field">
           <label for="radius">${t("campaign.radiusKm")}</label>
@@ -647,7 +654,7 @@ export class CampaignBuilder extends LitElement {
     else if (this.preview && hasSource(this.source)) text = t("campaign.audienceCount", { count: count(this.preview.count) });
     else if (this.previewState === "counting") text = t("campaign.counting");
     const busy = this.previewState === "counting" ? "true" : "false";
-    return html`<p class="count" role="status" aria-live="polite" aria-busy=${busy} data-count=${this.preview?.count ?? ""}>${text}</p>`;
+    return html`<p class="audience-count" role="status" aria-live="polite" aria-busy=${busy} data-count=${this.preview?.count ?? ""}>${text}</p>`;
   }
 
   renderFirstAccounts() {

@@ -57,7 +57,7 @@ export class CampaignProgress extends LitElement {
         .map { height: min(68vh, 640px); }
       }
       .meta { color: var(--muted); margin: 0; }
-      .talking { white-space: pre-line; margin: 0; }
+      .talking { white-space: pre-line; margin: 0 0 12px; }
       ul.legend { list-style: none; padding: 0; margin: 8px 0; display: flex; flex-wrap: wrap; gap: 8px 16px; }
       ul.legend li { display: flex; align-items: center; gap: 6px; }
       .mark { display: inline-grid; place-items: center; width: 24px; height: 24px; border-radius: 50%; border: 2px solid #fff; color: #fff; font-size: 14px; font-weight: 700; line-height: 1; box-shadow: 0 1px 4px rgb(0 0 0 / 0.5); }
