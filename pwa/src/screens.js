@@ -13,6 +13,8 @@ const UUID_ONLY = new RegExp(`^${UUID}$`, "i");
 // One template for both account paths, so going from a new account to the saved one keeps the
 // same element (and what it shows) instead of making another.
 const accountView = (route) => html`<wp-account .accountId=${route.accountId} .taskId=${route.taskId}></wp-account>`;
+// The same for a campaign: saving a new one moves to its own path and keeps the builder.
+const campaignView = (route) => html`<wp-campaign .campaignId=${route.campaignId}></wp-campaign>`;
 
 /** A query parameter that must be an id: lower-cased, or null when absent or malformed. */
 function idParam(search, name) {
@@ -51,6 +53,31 @@ export const SCREENS = Object.freeze([
     nav: "nav.assign",
     load: () => import("./views/assign-view.js"),
     view: (route) => html`<wp-assign .repId=${route.repId} .accountId=${route.accountId}></wp-assign>`,
+  },
+  {
+    screen: "campaigns",
+    path: "/campaigns",
+    roles: OFFICE,
+    nav: "nav.campaigns",
+    load: () => import("./views/campaigns-view.js"),
+    view: () => html`<wp-campaigns></wp-campaigns>`,
+  },
+  {
+    // A new campaign, or a saved one: the builder while it is a draft, its progress once launched.
+    screen: "campaign",
+    path: "/campaigns/new",
+    params: () => ({ campaignId: null }),
+    roles: OFFICE,
+    load: () => import("./views/campaign-view.js"),
+    view: campaignView,
+  },
+  {
+    screen: "campaign",
+    path: new RegExp(`^/campaigns/(${UUID})$`, "i"),
+    params: (match) => ({ campaignId: match[1].toLowerCase() }),
+    roles: OFFICE,
+    load: () => import("./views/campaign-view.js"),
+    view: campaignView,
   },
   {
     screen: "today",

@@ -3,6 +3,7 @@ import { SCREENS, allowed, guard, landingPath, landingScreen, matchPath, navFor,
 
 const REP = "3f2b8c1e-4d5a-4b6c-8e7f-0123456789ab";
 const ACCOUNT = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+const CAMPAIGN = "5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f";
 
 describe("the screen table", () => {
   test("gives every screen roles, and a view and a way to load it unless the shell loads it", () => {
@@ -33,8 +34,8 @@ describe("the navigation", () => {
     ]);
   });
 
-  test.each(["manager", "admin"])("gives a %s Team and Assign work first, then the rep's links", (role) => {
-    expect(navFor(role).map((link) => link.path)).toEqual(["/team", "/assign", "/today", "/near", "/map"]);
+  test.each(["manager", "admin"])("gives a %s Team, Assign work and Campaigns first, then the rep's links", (role) => {
+    expect(navFor(role).map((link) => link.path)).toEqual(["/team", "/assign", "/campaigns", "/today", "/near", "/map"]);
   });
 });
 
@@ -52,7 +53,7 @@ describe("landing", () => {
 });
 
 describe("the guard", () => {
-  test.each(["/team", `/team/${REP}`, "/assign"])("sends a rep opening %s to Near me", (path) => {
+  test.each(["/team", `/team/${REP}`, "/assign", "/campaigns", "/campaigns/new", `/campaigns/${CAMPAIGN}`])("sends a rep opening %s to Near me", (path) => {
     expect(guard(matchPath(path), "rep")).toEqual({ screen: "near" });
   });
 
@@ -62,6 +63,15 @@ describe("the guard", () => {
       expect(guard(matchPath(`/team/${REP}`), role)).toEqual({ screen: "rep-day", repId: REP });
       expect(guard(matchPath("/assign"), role).screen).toBe("assign");
     }
+  });
+
+  test("lets a manager and an admin open the campaigns, a new one and a saved one by its id", () => {
+    for (const role of ["manager", "admin"]) {
+      expect(guard(matchPath("/campaigns"), role)).toEqual({ screen: "campaigns" });
+      expect(guard(matchPath("/campaigns/new"), role)).toEqual({ screen: "campaign", campaignId: null });
+      expect(guard(matchPath(`/campaigns/${CAMPAIGN.toUpperCase()}`), role)).toEqual({ screen: "campaign", campaignId: CAMPAIGN });
+    }
+    expect(matchPath("/campaigns/not-an-id")).toEqual({ screen: null });
   });
 
   test("shows a manager Team for a path that names no screen", () => {

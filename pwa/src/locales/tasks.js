@@ -3,6 +3,7 @@
 export default {
   en: {
     "nav.today": "Today",
+    "today.campaign": "Campaign",
     "today.title": "Today",
     "today.now": "Due today and overdue",
     "today.upcoming": "Upcoming",
@@ -34,6 +35,7 @@ export default {
   },
   bg: {
     "nav.today": "Днес",
+    "today.campaign": "Кампания",
     "today.title": "Днес",
     "today.now": "За днес и просрочени",
     "today.upcoming": "Предстоящи",
@@ -65,6 +67,7 @@ export default {
   },
   ru: {
     "nav.today": "Сегодня",
+    "today.campaign": "Кампания",
     "today.title": "Сегодня",
     "today.now": "На сегодня и просроченные",
     "today.upcoming": "Предстоящие",
@@ -96,6 +99,7 @@ export default {
   },
   sr: {
     "nav.today": "Данас",
+    "today.campaign": "Кампања",
     "today.title": "Данас",
     "today.now": "За данас и закаснели",
     "today.upcoming": "Предстојећи",
@@ -127,6 +131,7 @@ export default {
   },
   ro: {
     "nav.today": "Azi",
+    "today.campaign": "Campanie",
     "today.title": "Azi",
     "today.now": "Scadente azi și întârziate",
     "today.upcoming": "Următoarele",
@@ -158,6 +163,7 @@ export default {
   },
   lt: {
     "nav.today": "Šiandien",
+    "today.campaign": "Kampanija",
     "today.title": "Šiandien",
     "today.now": "Šiandienos ir pavėluotos",
     "today.upcoming": "Artėjančios",

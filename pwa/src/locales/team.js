@@ -1,11 +1,13 @@
-// Strings the shell needs for the manager's screens and for everyone's tasks: the Team and Assign
-// work links, the notice a user gets when a task is given to them, a task given offline in the
-// inbox. The screens' own strings load with them (locales/manager.js). Every language has every
-// English key with the same placeholders (a unit test checks it).
+// Strings the shell needs for the manager's screens and for everyone's tasks: the Team, Assign
+// work and Campaigns links, the notice a user gets when a task is given to them, a task given
+// offline in the inbox. The screens' own strings load with them (locales/manager.js,
+// locales/campaigns.js). Every language has every English key with the same placeholders (a
+// unit test checks it).
 export default {
   en: {
     "nav.team": "Team",
     "nav.assign": "Assign work",
+    "nav.campaigns": "Campaigns",
     "notice.one": "New task for you: {title}",
     "notice.many": "{n} new tasks for you: {titles}",
     "notice.more": "and {n} more",
@@ -17,6 +19,7 @@ export default {
   bg: {
     "nav.team": "Екип",
     "nav.assign": "Възложи задача",
+    "nav.campaigns": "Кампании",
     "notice.one": "Нова задача за вас: {title}",
     "notice.many": "Нови задачи за вас ({n}): {titles}",
     "notice.more": "и още {n}",
@@ -28,6 +31,7 @@ export default {
   ru: {
     "nav.team": "Команда",
     "nav.assign": "Назначить задачу",
+    "nav.campaigns": "Кампании",
     "notice.one": "Новая задача для вас: {title}",
     "notice.many": "Новые задачи для вас ({n}): {titles}",
     "notice.more": "и ещё {n}",
@@ -39,6 +43,7 @@ export default {
   sr: {
     "nav.team": "Тим",
     "nav.assign": "Додели задатак",
+    "nav.campaigns": "Кампање",
     "notice.one": "Нови задатак за вас: {title}",
     "notice.many": "Нови задаци за вас ({n}): {titles}",
     "notice.more": "и још {n}",
@@ -50,6 +55,7 @@ export default {
   ro: {
     "nav.team": "Echipa",
     "nav.assign": "Atribuie sarcini",
+    "nav.campaigns": "Campanii",
     "notice.one": "Sarcină nouă pentru tine: {title}",
     "notice.many": "Sarcini noi pentru tine ({n}): {titles}",
     "notice.more": "și încă {n}",
@@ -61,6 +67,7 @@ export default {
   lt: {
     "nav.team": "Komanda",
     "nav.assign": "Skirti užduotį",
+    "nav.campaigns": "Kampanijos",
     "notice.one": "Nauja užduotis jums: {title}",
     "notice.many": "Naujos užduotys jums ({n}): {titles}",
     "notice.more": "ir dar {n}",

@@ -12,6 +12,7 @@ import { saveChange } from "../sync/index.js";
 // are not theirs to do), overdue and due today first, then upcoming, each with its account and
 // how far it is; an overdue task says so in words, not only in colour. Start, done and cancel are task.update mutations through the
 // outbox, shown at once; "Check in" opens the account with the task, where the visit links to it.
+// A campaign's task wears a badge; its notes hold the campaign's talking points, line breaks kept.
 export class TodayView extends LitElement {
   static properties = { lists: { state: true }, accounts: { state: true }, position: { state: true }, notice: { state: true } };
 
@@ -27,6 +28,10 @@ export class TodayView extends LitElement {
     .title { font-weight: 600; color: var(--fg); overflow-wrap: anywhere; }
     a.title { color: var(--accent); text-decoration: none; min-height: 44px; display: inline-flex; align-items: center; }
     .meta, .note, .notes { color: var(--muted); font-size: 0.9rem; margin: 0; overflow-wrap: anywhere; }
+    .notes { white-space: pre-line; }
+    .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; border: 1px solid currentColor; font-size: 0.8rem; }
+    .badge.campaign { color: #5a28aa; }
+    @media (prefers-color-scheme: dark) { .badge.campaign { color: #c3a6ff; } }
     .status { font-size: 0.85rem; font-weight: 600; }
     .late { color: #d93025; font-weight: 600; }
     @media (prefers-color-scheme: dark) { .late { color: #ff8a80; } li.overdue { border-left-color: #ff8a80; } }
@@ -86,7 +91,7 @@ export class TodayView extends LitElement {
     return html`<li class="task ${late ? "overdue" : ""}" data-id=${task.id} data-status=${task.status} data-pending=${Boolean(task.pending)}>
       <div class="top">
         ${href ? html`<a class="title" href=${href} data-route>${task.title}</a>` : html`<span class="title">${task.title}</span>`}
-        <span class="status">${t(`task.status.${task.status}`)}${task.priority === "high" ? ` · ${t("task.priority.high")}` : ""}</span>
+        <span class="status">${task.campaign_id ? html`<span class="badge campaign">${t("today.campaign")}</span> ` : nothing}${t(`task.status.${task.status}`)}${task.priority === "high" ? ` · ${t("task.priority.high")}` : ""}</span>
       </div>
       ${account ? html`<p class="meta account">${account.name}${this.distanceTo(account)}</p>` : nothing}
       <p class="meta due">${late ? html`<span class="late">${t("today.overdue")}</span> · ` : nothing}${task.due_at ? t("today.due", { when: formatDateTime(task.due_at, locale) }) : t("today.noDue")}</p>
