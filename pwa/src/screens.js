@@ -53,6 +53,14 @@ export const SCREENS = Object.freeze([
     view: (route) => html`<wp-assign .repId=${route.repId} .accountId=${route.accountId}></wp-assign>`,
   },
   {
+    screen: "territories",
+    path: "/territories",
+    roles: OFFICE,
+    nav: "nav.territories",
+    load: () => import("./views/territories-view.js"),
+    view: () => html`<wp-territories></wp-territories>`,
+  },
+  {
     screen: "today",
     path: "/today",
     roles: EVERYONE,

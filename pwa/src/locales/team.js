@@ -1,11 +1,12 @@
-// Strings the shell needs for the manager's screens and for everyone's tasks: the Team and Assign
-// work links, the notice a user gets when a task is given to them, a task given offline in the
+// Strings the shell needs for the manager's screens and for everyone's tasks: the Team, Assign
+// work and Territories links, the notice a user gets when a task is given to them, a task given offline in the
 // inbox. The screens' own strings load with them (locales/manager.js). Every language has every
 // English key with the same placeholders (a unit test checks it).
 export default {
   en: {
     "nav.team": "Team",
     "nav.assign": "Assign work",
+    "nav.territories": "Territories",
     "notice.one": "New task for you: {title}",
     "notice.many": "{n} new tasks for you: {titles}",
     "notice.more": "and {n} more",
@@ -17,6 +18,7 @@ export default {
   bg: {
     "nav.team": "Екип",
     "nav.assign": "Възложи задача",
+    "nav.territories": "Територии",
     "notice.one": "Нова задача за вас: {title}",
     "notice.many": "Нови задачи за вас ({n}): {titles}",
     "notice.more": "и още {n}",
@@ -28,6 +30,7 @@ export default {
   ru: {
     "nav.team": "Команда",
     "nav.assign": "Назначить задачу",
+    "nav.territories": "Территории",
     "notice.one": "Новая задача для вас: {title}",
     "notice.many": "Новые задачи для вас ({n}): {titles}",
     "notice.more": "и ещё {n}",
@@ -39,6 +42,7 @@ export default {
   sr: {
     "nav.team": "Тим",
     "nav.assign": "Додели задатак",
+    "nav.territories": "Територије",
     "notice.one": "Нови задатак за вас: {title}",
     "notice.many": "Нови задаци за вас ({n}): {titles}",
     "notice.more": "и још {n}",
@@ -50,6 +54,7 @@ export default {
   ro: {
     "nav.team": "Echipa",
     "nav.assign": "Atribuie sarcini",
+    "nav.territories": "Teritorii",
     "notice.one": "Sarcină nouă pentru tine: {title}",
     "notice.many": "Sarcini noi pentru tine ({n}): {titles}",
     "notice.more": "și încă {n}",
@@ -61,6 +66,7 @@ export default {
   lt: {
     "nav.team": "Komanda",
     "nav.assign": "Skirti užduotį",
+    "nav.territories": "Teritorijos",
     "notice.one": "Nauja užduotis jums: {title}",
     "notice.many": "Naujos užduotys jums ({n}): {titles}",
     "notice.more": "ir dar {n}",
