@@ -33,7 +33,10 @@ describe("the route of the day", () => {
   const at = (hours) => new Date(2026, 10, 23, hours, 0).toISOString();
   const task = (id, accountId, due, fields = {}) => ({ id, title: id, account_id: accountId, assignee_id: "me", status: "open", due_at: due, ...fields });
   const accounts = new Map(
-    [account("first", 26.11, 44.43), account("second", 26.13, 44.44), account("third", 26.15, 44.45), { id: "unplaced", location: null }].map((item) => [item.id, item]),
+    [account("first", 26.11, 44.43), account("second", 26.13, 44.44), account("third", 26.15, 44.45), { id: "unplaced", location: null }].map((item) => [
+      item.id,
+      item,
+    ]),
   );
   const here = { lat: 44.4268, lng: 26.1025 };
 
@@ -75,7 +78,13 @@ describe("the route of the day", () => {
   });
 
   test("asks for a corridor of the given width", () => {
-    const line = { type: "LineString", coordinates: [[26, 44], [26.1, 44]] };
+    const line = {
+      type: "LineString",
+      coordinates: [
+        [26, 44],
+        [26.1, 44],
+      ],
+    };
 
     expect(corridorArea(line, 1000)).toEqual({ line, within_m: 1000 });
   });
@@ -83,7 +92,14 @@ describe("the route of the day", () => {
 
 describe("prospects along the route", () => {
   // West to east along the 44th parallel, then north.
-  const line = { type: "LineString", coordinates: [[26.0, 44.0], [26.1, 44.0], [26.1, 44.1]] };
+  const line = {
+    type: "LineString",
+    coordinates: [
+      [26.0, 44.0],
+      [26.1, 44.0],
+      [26.1, 44.1],
+    ],
+  };
 
   test("come in the order the route passes them, with how far off the route each is", () => {
     const prospects = [account("north-leg", 26.105, 44.05), account("late-east", 26.09, 44.004), account("early", 26.01, 43.995)];

@@ -89,7 +89,27 @@ describe("partsOf", () => {
   });
 
   test("reads a Polygon as one part, and nothing as no part", () => {
-    expect(partsOf({ type: "Polygon", coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] })).toEqual([[[[0, 0], [0, 1], [1, 1]]]]);
+    expect(
+      partsOf({
+        type: "Polygon",
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      }),
+    ).toEqual([
+      [
+        [
+          [0, 0],
+          [0, 1],
+          [1, 1],
+        ],
+      ],
+    ]);
     expect(partsOf(null)).toEqual([]);
   });
 });
@@ -110,7 +130,7 @@ describe("what the screen lists", () => {
   test("names overlaps by the server's name, else the device's account, with their territories by name", () => {
     const items = [
       { account_id: "a2", territory_ids: ["t-north", "t-east"] },
-      { account_id: "a1", account_name: "Zebra Pharmacy", territory_ids: ["t-east", "t-gone"] },
+      { account_id: "a1", account_name: "Zebra Pharmacy", territory_ids: ["t-gone", "t-east"] },
       { account_id: "a3", territory_ids: ["t-north", "t-east"] },
     ];
     const accounts = new Map([["a2", { id: "a2", name: "Apothecary" }]]);
@@ -118,7 +138,7 @@ describe("what the screen lists", () => {
     const rows = overlapRows(items, territories, accounts);
 
     expect(rows.map((row) => row.accountId)).toEqual(["a3", "a2", "a1"]); // no name first, then by name
-    expect(rows[1]).toEqual({ accountId: "a2", name: "Apothecary", territories: ["North", "East"] });
+    expect(rows[1]).toEqual({ accountId: "a2", name: "Apothecary", territories: ["East", "North"] });
     expect(rows[2].territories).toEqual(["East", null]);
     expect(rows[0].name).toBeNull();
     expect(territoryList(rows[2].territories, "en", "another")).toBe("East and another");
@@ -148,11 +168,24 @@ describe("what the screen lists", () => {
     expect(gaps.clusters).toEqual([{ at: [44.4, 26.1], count: 12, bbox: [26, 44, 26.2, 44.5] }]);
     expect(gaps.items).toEqual([{ id: "a1", name: "Shop", at: [44.5, 26.2] }]);
     expect(gaps.total).toBe(13);
-    expect(gapMarkers(undefined)).toEqual({ clusters: [], items: [], total: 0 });
+    expect(gaps.capped).toBe(false);
+    expect(gapMarkers(undefined)).toEqual({ clusters: [], items: [], total: 0, capped: false });
+  });
+
+  test("takes the server's count of gaps over the accounts it lists, and says when it stopped counting", () => {
+    const items = [{ id: "a1", name: "Shop", location: { type: "Point", coordinates: [26.2, 44.5] } }];
+
+    expect(gapMarkers({ count: 740, count_capped: false, items })).toMatchObject({ total: 740, capped: false });
+    expect(gapMarkers({ count: 10000, count_capped: true, items })).toMatchObject({ total: 10000, capped: true });
   });
 
   test("shows a re-assignment's progress while it runs, and none once done or absent", () => {
-    expect(assignmentProgress({ assignment: { state: "running", done: 25000, total: 100000 } })).toEqual({ state: "running", done: 25000, total: 100000, percent: 25 });
+    expect(assignmentProgress({ assignment: { state: "running", done: 25000, total: 100000 } })).toEqual({
+      state: "running",
+      done: 25000,
+      total: 100000,
+      percent: 25,
+    });
     expect(assignmentProgress({ assignment: { state: "queued", done: 0, total: 0 } })).toEqual({ state: "queued", done: 0, total: 0, percent: 0 });
     expect(assignmentProgress({ assignment: { state: "running", done: 12, total: 10 } }).done).toBe(10);
     expect(assignmentProgress({ assignment: { state: "done", done: 10, total: 10 } })).toBeNull();

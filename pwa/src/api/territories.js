@@ -24,7 +24,7 @@ export async function listTerritories() {
 
 export const getTerritory = (id) => request(path(id));
 
-/** A new territory: {id, name, area, rep_ids}. */
+/** A new territory: {name, area, rep_ids}. */
 export const createTerritory = (territory) => request("/territories", { method: "POST", body: territory });
 
 /** Changes to a territory, with the version they were made on (a stale one is a 409). */
@@ -35,9 +35,8 @@ export const deleteTerritory = (id) => request(path(id), { method: "DELETE" });
 /** The accounts that sit in more than one territory: {items: [{account_id, territory_ids}], next_cursor?}. */
 export const overlaps = () => request(`/territories/overlaps?limit=${PAGE_LIMIT}`);
 
-/** The accounts with a location and no territory in a viewport: {clusters, items} like the map's. */
-export const gaps = (bounds, zoom) =>
-  request(`/territories/gaps?${new URLSearchParams({ bbox: bboxParam(bounds), zoom: String(Math.round(zoom)), limit: String(PAGE_LIMIT) })}`);
+/** The accounts with a location and no territory in a viewport: {count, count_capped, items}. */
+export const gaps = (bounds) => request(`/territories/gaps?${new URLSearchParams({ bbox: bboxParam(bounds), limit: String(PAGE_LIMIT) })}`);
 
 /** Where the browser downloads every territory as a GeoJSON FeatureCollection. */
 export const EXPORT_URL = "/api/v1/territories/export.geojson";

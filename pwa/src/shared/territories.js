@@ -90,8 +90,8 @@ export function repNames(repIds, reps) {
 /**
  * The overlaps (`GET /territories/overlaps` items: {account_id, territory_ids, and the account's
  * name when the server sends one}) as rows to list: {accountId, name (the server's, else the
- * device's copy of the account, else null), territories: names (null for one not known here)},
- * by name then id.
+ * device's copy of the account, else null), territories: names in order (null, last, for one
+ * not known here)}, by name then id.
  */
 export function overlapRows(items, territories, accountsById = new Map()) {
   const names = new Map(territories.map((territory) => [territory.id, territory.name]));
@@ -99,9 +99,14 @@ export function overlapRows(items, territories, accountsById = new Map()) {
     .map((item) => ({
       accountId: item.account_id,
       name: item.account_name ?? item.name ?? item.account?.name ?? accountsById.get(item.account_id)?.name ?? null,
-      territories: (item.territory_ids ?? []).map((id) => names.get(id) ?? null),
+      territories: (item.territory_ids ?? []).map((id) => names.get(id) ?? null).sort(byNameUnknownLast),
     }))
     .sort((a, b) => String(a.name ?? "").localeCompare(String(b.name ?? "")) || (a.accountId < b.accountId ? -1 : 1));
+}
+
+function byNameUnknownLast(a, b) {
+  if (a === null || b === null) return (a === null) - (b === null);
+  return a.localeCompare(b);
 }
 
 /** The territories' names of an overlap row as one phrase in `locale` ("North and East"); `unknown` for a missing name. */
@@ -110,15 +115,22 @@ export function territoryList(names, locale, unknown = "?") {
 }
 
 /**
- * The gaps of a viewport (`GET /territories/gaps` answer: {clusters: [{location, count, bbox}],
- * items: [accounts]}) as what the map draws: clusters and accounts at [lat, lng], and how many
- * accounts without a territory that makes.
+ * The gaps of a viewport (`GET /territories/gaps` answer: {count, count_capped, items: [accounts]},
+ * and clusters [{location, count, bbox}] when the server groups them) as what the map draws:
+ * clusters and accounts at [lat, lng]; `total`, how many accounts have no territory there (the
+ * server's count when it gives one, which may go beyond the accounts listed), and `capped` when
+ * the server stopped counting.
  */
 export function gapMarkers(answer) {
   const at = (point) => [point.coordinates[1], point.coordinates[0]];
-  const clusters = (answer?.clusters ?? []).filter((cluster) => cluster.location).map((cluster) => ({ at: at(cluster.location), count: cluster.count, bbox: cluster.bbox }));
-  const items = (answer?.items ?? []).filter((account) => account.location).map((account) => ({ id: account.id, name: account.name, at: at(account.location) }));
-  return { clusters, items, total: clusters.reduce((sum, cluster) => sum + cluster.count, 0) + items.length };
+  const clusters = (answer?.clusters ?? [])
+    .filter((cluster) => cluster.location)
+    .map((cluster) => ({ at: at(cluster.location), count: cluster.count, bbox: cluster.bbox }));
+  const items = (answer?.items ?? [])
+    .filter((account) => account.location)
+    .map((account) => ({ id: account.id, name: account.name, at: at(account.location) }));
+  const drawn = clusters.reduce((sum, cluster) => sum + cluster.count, 0) + items.length;
+  return { clusters, items, total: Number.isFinite(answer?.count) ? answer.count : drawn, capped: Boolean(answer?.count_capped) };
 }
 
 /**

@@ -44,7 +44,7 @@ import { allAccounts, getMeta } from "../store/db.js";
 import { Listen } from "./listen.js";
 import { TOUCH, addTiles, createMap, mapStyles, tileConfig } from "./map-base.js";
 import { screenStyles } from "./styles.js";
-import { keptTeamDay } from "./team-data.js";
+import { freshTeamDay, keptTeamDay } from "./team-data.js";
 
 addStrings(strings);
 
@@ -173,13 +173,14 @@ export class TerritoriesView extends LitElement {
     Object.assign(this, { offline: !error.status, failed: Boolean(error.status) });
   }
 
-  // The reps the caller may list (a manager's team), else those of the Team answer kept here.
+  // The reps of the caller's team (every rep, for an admin), as Assign work finds them: the
+  // Team answer, the one kept on the device, else the users the server lists.
   async loadReps() {
     try {
-      this.reps = assignableReps([], await listReps());
+      this.reps = assignableReps((await freshTeamDay()).items);
     } catch {
       const kept = await keptTeamDay();
-      this.reps = assignableReps(kept?.items ?? []);
+      this.reps = kept?.items.length ? assignableReps(kept.items) : assignableReps([], await listReps().catch(() => []));
     }
   }
 
@@ -260,7 +261,7 @@ export class TerritoriesView extends LitElement {
     const bounds = { west: box.getWest(), south: box.getSouth(), east: box.getEast(), north: box.getNorth() };
     const zoom = map.getZoom();
     try {
-      const [answer, gaps] = await Promise.all([viewport(bounds, zoom), this.showGaps ? gapsIn(bounds, zoom).catch((error) => ({ error })) : null]);
+      const [answer, gaps] = await Promise.all([viewport(bounds, zoom), this.showGaps ? gapsIn(bounds).catch((error) => ({ error })) : null]);
       if (sequence !== this.sequence || this.map !== map) return;
       this.showAccounts(answer);
       this.showGapMarkers(gaps);
@@ -276,7 +277,16 @@ export class TerritoriesView extends LitElement {
       if (!account.location) continue;
       const [lng, lat] = account.location.coordinates;
       const colour = account.territory_id ? territoryColour(account.territory_id) : NO_TERRITORY;
-      const dot = L.circleMarker([lat, lng], { radius: 5, weight: 1, color: "#fff", fillColor: colour, fillOpacity: 1, interactive: false, pmIgnore: true, snapIgnore: true });
+      const dot = L.circleMarker([lat, lng], {
+        radius: 5,
+        weight: 1,
+        color: "#fff",
+        fillColor: colour,
+        fillOpacity: 1,
+        interactive: false,
+        pmIgnore: true,
+        snapIgnore: true,
+      });
       dot.addTo(this.accountLayer);
       const element = dot.getElement();
       element?.classList.add("wp-account");
@@ -297,7 +307,7 @@ export class TerritoriesView extends LitElement {
       if (gaps.error.status === 401) this.failedWith(gaps.error);
       return Object.assign(this, { gapCount: null, gapsFailed: true });
     }
-    const { clusters, items, total } = gapMarkers(gaps);
+    const { clusters, items, total, capped } = gapMarkers(gaps);
     for (const cluster of clusters) this.countMarker([cluster.at[1], cluster.at[0]], cluster.count, "gap").addTo(this.gapLayer);
     for (const item of items) {
       const ring = L.circleMarker(item.at, { radius: 9, weight: 3, color: "#d93025", fill: false, pmIgnore: true, snapIgnore: true });
@@ -307,7 +317,7 @@ export class TerritoriesView extends LitElement {
       ring.getElement()?.classList.add("wp-gap");
       ring.getElement()?.setAttribute("data-id", item.id);
     }
-    Object.assign(this, { gapCount: total, gapsFailed: false });
+    Object.assign(this, { gapCount: capped ? `${count(total)}+` : count(total), gapsFailed: false });
   }
 
   toggleGaps(event) {
@@ -318,12 +328,15 @@ export class TerritoriesView extends LitElement {
   // --- creating and editing ---------------------------------------------------------------
 
   newTerritory() {
-    this.openEditor({ id: crypto.randomUUID(), name: "", repIds: [], version: null, isNew: true }, []);
+    this.openEditor({ id: null, name: "", repIds: [], version: null, isNew: true }, []);
     this.draw();
   }
 
   edit(territory) {
-    this.openEditor({ id: territory.id, name: territory.name, repIds: [...(territory.rep_ids ?? [])], version: territory.version, isNew: false }, partsOf(territory.area));
+    this.openEditor(
+      { id: territory.id, name: territory.name, repIds: [...(territory.rep_ids ?? [])], version: territory.version, isNew: false },
+      partsOf(territory.area),
+    );
   }
 
   openEditor(draft, parts) {
@@ -398,7 +411,7 @@ export class TerritoriesView extends LitElement {
     const draft = this.draft;
     this.saving = true;
     try {
-      if (draft.isNew) await createTerritory({ id: draft.id, name, area, rep_ids: repIds });
+      if (draft.isNew) await createTerritory({ name, area, rep_ids: repIds });
       else await updateTerritory(draft.id, { name, rep_ids: repIds, ...(this.shapeChanged ? { area } : {}) }, draft.version);
       this.closeEditor();
       this.message = { kind: "saved", text: t("territories.saved", { name }) };
@@ -479,7 +492,7 @@ export class TerritoriesView extends LitElement {
           ${this.message ? this.renderMessage() : nothing}
           ${this.draft ? this.renderEditor() : html`<div class="row"><button type="button" class="primary new" @click=${this.newTerritory} ?disabled=${!this.territories}>${t("territories.new")}</button></div>`}
           <label class="toggle"><input type="checkbox" class="gaps" .checked=${Boolean(this.showGaps)} @change=${this.toggleGaps} />${t("territories.gaps")}</label>
-          ${this.showGaps && this.gapCount !== null && this.gapCount !== undefined ? html`<p class="note gap-count" role="status">${t("territories.gapCount", { count: count(this.gapCount) })}</p>` : nothing}
+          ${this.showGaps && this.gapCount !== null && this.gapCount !== undefined ? html`<p class="note gap-count" role="status">${t("territories.gapCount", { count: this.gapCount })}</p>` : nothing}
           ${this.showGaps && this.gapsFailed ? html`<p class="note error">${t("territories.gapsFailed")}</p>` : nothing}
           ${this.renderList()} ${this.renderOverlaps()} ${this.renderFiles()}
         </div>
@@ -506,7 +519,7 @@ export class TerritoriesView extends LitElement {
   renderEditor() {
     const draft = this.draft;
     const chosen = new Set(draft.repIds);
-    return html`<form class="editor card" data-id=${draft.id} @submit=${this.save}>
+    return html`<form class="editor card" data-id=${draft.id ?? ""} @submit=${this.save}>
       <h2>${draft.isNew ? t("territories.new") : draft.name}</h2>
       <div class="field"><label for="territory-name">${t("territories.name")}</label>
         <input id="territory-name" name="name" required maxlength="200" autocomplete="off" .value=${draft.name} /></div>
@@ -527,13 +540,15 @@ export class TerritoriesView extends LitElement {
         <button type="button" class="cancel" @click=${this.cancel}>${t("territories.cancel")}</button>
         ${draft.isNew ? nothing : html`<button type="button" class="delete" @click=${() => (this.confirming = true)}>${t("territories.delete")}</button>`}
       </div>
-      ${this.confirming
-        ? html`<div class="confirm card" role="alertdialog" aria-labelledby="confirm-text">
+      ${
+        this.confirming
+          ? html`<div class="confirm card" role="alertdialog" aria-labelledby="confirm-text">
             <p id="confirm-text">${t("territories.confirmDelete", { name: draft.name })}</p>
             <div class="row"><button type="button" class="primary confirm-delete" @click=${this.remove}>${t("territories.delete")}</button>
               <button type="button" class="keep" @click=${() => (this.confirming = false)}>${t("territories.keep")}</button></div>
           </div>`
-        : nothing}
+          : nothing
+      }
     </form>`;
   }
 
@@ -552,10 +567,12 @@ export class TerritoriesView extends LitElement {
         <button type="button" class="edit" ?disabled=${Boolean(this.draft)} @click=${() => this.edit(territory)}>${t("territories.edit")}</button></div>
       <p class="meta reps">${names.length ? names.join(", ") : t("territories.noReps")}</p>
       <p class="meta account-count">${t("territories.accounts", { count: count(territory.account_count ?? 0) })}</p>
-      ${progress
-        ? html`<p class="meta assigning" role="status">${progress.total ? t("territories.assigning", { done: count(progress.done), total: count(progress.total) }) : t("territories.assigningQueued")}</p>
+      ${
+        progress
+          ? html`<p class="meta assigning" role="status">${progress.total ? t("territories.assigning", { done: count(progress.done), total: count(progress.total) }) : t("territories.assigningQueued")}</p>
             <progress max=${progress.total || 1} .value=${progress.done}></progress>`
-        : nothing}
+          : nothing
+      }
     </li>`;
   }
 
@@ -581,10 +598,12 @@ export class TerritoriesView extends LitElement {
       <div class="field"><label for="territory-import">${t("territories.import")}</label>
         <input id="territory-import" class="import" type="file" accept=".geojson,.json,application/geo+json,application/json" @change=${this.importFile} /></div>
       ${note?.ok !== undefined ? html`<p class="saved imported" role="status">${t("territories.imported", { count: count(note.ok) })}</p>` : nothing}
-      ${note?.error
-        ? html`<div class="import-error" role="alert"><p class="error">${note.error}</p>
+      ${
+        note?.error
+          ? html`<div class="import-error" role="alert"><p class="error">${note.error}</p>
             ${note.lines?.length ? html`<ul class="fields">${note.lines.map((line) => html`<li>${line}</li>`)}</ul>` : nothing}</div>`
-        : nothing}
+          : nothing
+      }
     </section>`;
   }
 }
