@@ -4,8 +4,7 @@
 // version it was read at (a 409 asks for a reload), deleted after a confirmation; the accounts
 // that sit in two territories, and on request those in the viewport that sit in none; GeoJSON
 // export and import. Online only: the answers are the server's, and offline it says so.
-import { LitElement, css, html, nothing, unsafeCSS } from "lit";
-import { styleMap } from "lit/directives/style-map.js";
+import { LitElement, css, html, nothing, svg, unsafeCSS } from "lit";
 import L from "leaflet";
 import "@geoman-io/leaflet-geoman-free";
 // Geoman's CSS, like Leaflet's (map-base.js), lives in this element's shadow root.
@@ -57,6 +56,10 @@ const count = (n) => formatNumber(n, locale);
 // its own (the screen explains in the user's language).
 const GEOMAN = { allowSelfIntersection: false, snappable: true, snapDistance: 12, tooltips: false };
 
+// The territory's colour beside its name: an SVG fill, since the CSP refuses style attributes.
+const swatch = (colour) =>
+  html`<svg class="swatch" viewBox="0 0 14 14" aria-hidden="true">${svg`<rect width="14" height="14" rx="4" fill=${colour}></rect>`}</svg>`;
+
 function labelled(tag, className, text) {
   const node = document.createElement(tag);
   node.className = className;
@@ -102,7 +105,7 @@ export class TerritoriesView extends LitElement {
       fieldset label { font-weight: normal; display: flex; gap: 8px; align-items: center; min-height: 44px; }
       fieldset input[type="checkbox"], label.toggle input { min-height: 0; width: 22px; height: 22px; }
       label.toggle { display: flex; gap: 8px; align-items: center; min-height: 44px; font-weight: normal; }
-      .swatch { display: inline-block; width: 14px; height: 14px; border-radius: 4px; flex: none; }
+      .swatch { width: 14px; height: 14px; flex: none; }
       li.territory .top { display: flex; gap: 8px; align-items: center; justify-content: space-between; }
       li.territory .name { font-weight: 600; display: flex; gap: 8px; align-items: center; overflow-wrap: anywhere; }
       .meta { color: var(--muted); font-size: 0.9rem; margin: 0; }
@@ -563,7 +566,7 @@ export class TerritoriesView extends LitElement {
     const names = repNames(territory.rep_ids, this.reps);
     const progress = assignmentProgress(territory);
     return html`<li class="card territory" data-id=${territory.id}>
-      <div class="top"><span class="name"><span class="swatch" style=${styleMap({ background: territoryColour(territory.id) })}></span>${territory.name}</span>
+      <div class="top"><span class="name">${swatch(territoryColour(territory.id))}${territory.name}</span>
         <button type="button" class="edit" ?disabled=${Boolean(this.draft)} @click=${() => this.edit(territory)}>${t("territories.edit")}</button></div>
       <p class="meta reps">${names.length ? names.join(", ") : t("territories.noReps")}</p>
       <p class="meta account-count">${t("territories.accounts", { count: count(territory.account_count ?? 0) })}</p>
