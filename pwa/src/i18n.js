@@ -8,6 +8,7 @@ import install from "./locales/install.js";
 import map from "./locales/map.js";
 import notes from "./locales/notes.js";
 import places from "./locales/places.js";
+import prospects from "./locales/prospects.js";
 import reminders from "./locales/reminders.js";
 import sync from "./locales/sync.js";
 import tasks from "./locales/tasks.js";
@@ -36,7 +37,7 @@ export function mergeTables(areas) {
   return merged;
 }
 
-const STRINGS = mergeTables([core, map, account, install, sync, tasks, notes, team, places, reminders]);
+const STRINGS = mergeTables([core, map, account, install, sync, tasks, notes, team, places, prospects, reminders]);
 
 // The language a browser tag asks for, or null when we don't speak it. Serbian counts only in
 // Cyrillic: sr-Latn, and tags whose usual script is Latin (sr-ME), are not it.

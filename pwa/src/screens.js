@@ -80,6 +80,14 @@ export const SCREENS = Object.freeze([
     view: campaignView,
   },
   {
+    screen: "territories",
+    path: "/territories",
+    roles: OFFICE,
+    nav: "nav.territories",
+    load: () => import("./views/territories-view.js"),
+    view: () => html`<wp-territories></wp-territories>`,
+  },
+  {
     screen: "today",
     path: "/today",
     roles: EVERYONE,

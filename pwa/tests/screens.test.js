@@ -34,8 +34,8 @@ describe("the navigation", () => {
     ]);
   });
 
-  test.each(["manager", "admin"])("gives a %s Team, Assign work and Campaigns first, then the rep's links", (role) => {
-    expect(navFor(role).map((link) => link.path)).toEqual(["/team", "/assign", "/campaigns", "/today", "/near", "/map"]);
+  test.each(["manager", "admin"])("gives a %s Team, Assign work, Campaigns and Territories first, then the rep's links", (role) => {
+    expect(navFor(role).map((link) => link.path)).toEqual(["/team", "/assign", "/campaigns", "/territories", "/today", "/near", "/map"]);
   });
 });
 
@@ -53,13 +53,14 @@ describe("landing", () => {
 });
 
 describe("the guard", () => {
-  test.each(["/team", `/team/${REP}`, "/assign", "/campaigns", "/campaigns/new", `/campaigns/${CAMPAIGN}`])("sends a rep opening %s to Near me", (path) => {
+  test.each(["/team", `/team/${REP}`, "/assign", "/campaigns", "/campaigns/new", `/campaigns/${CAMPAIGN}`, "/territories"])("sends a rep opening %s to Near me", (path) => {
     expect(guard(matchPath(path), "rep")).toEqual({ screen: "near" });
   });
 
-  test("lets a manager and an admin open Team, a rep's day and Assign work", () => {
+  test("lets a manager and an admin open Team, a rep's day, Assign work and Territories", () => {
     for (const role of ["manager", "admin"]) {
       expect(guard(matchPath("/team"), role)).toEqual({ screen: "team" });
+      expect(guard(matchPath("/territories"), role)).toEqual({ screen: "territories" });
       expect(guard(matchPath(`/team/${REP}`), role)).toEqual({ screen: "rep-day", repId: REP });
       expect(guard(matchPath("/assign"), role).screen).toBe("assign");
     }

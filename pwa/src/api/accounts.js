@@ -1,4 +1,4 @@
-// Reading accounts, reverse geocoding and place search over the API (changes go through the outbox), and the
+// Reading and searching accounts, reverse geocoding and place search over the API (changes go through the outbox), and the
 // links an account opens in other apps (phone, mail, map apps). The link builders are pure so they can be tested without a page.
 import { request } from "./client.js";
 
@@ -7,6 +7,8 @@ export const accounts = {
   reverseGeocode: (lat, lng) =>
     request(`/geocode/reverse?${new URLSearchParams({ lat: lat.toFixed(6), lng: lng.toFixed(6) })}`),
   searchPlaces: (q, limit = 5) => request(`/geocode/search?${new URLSearchParams({ q, limit: String(limit) })}`),
+  /** Accounts inside an area (a polygon, a circle, a territory or a corridor along a line) with filters. */
+  search: (area, filters = {}, limit = 500) => request("/accounts/search", { method: "POST", body: { area, filters, limit } }),
 };
 
 /** `tel:` link for a phone number as people write it ("+40 21 555-01 02"), or null. */

@@ -1,13 +1,14 @@
 // Strings the shell needs for the manager's screens and for everyone's tasks: the Team, Assign
-// work and Campaigns links, the notice a user gets when a task is given to them, a task given
-// offline in the inbox. The screens' own strings load with them (locales/manager.js,
-// locales/campaigns.js). Every language has every English key with the same placeholders (a
-// unit test checks it).
+// work, Campaigns and Territories links, the notice a user gets when a task is given to them, a
+// task given offline in the inbox. The screens' own strings load with them (locales/manager.js,
+// locales/campaigns.js, locales/territories.js). Every language has every English key with the
+// same placeholders (a unit test checks it).
 export default {
   en: {
     "nav.team": "Team",
     "nav.assign": "Assign work",
     "nav.campaigns": "Campaigns",
+    "nav.territories": "Territories",
     "notice.one": "New task for you: {title}",
     "notice.many": "{n} new tasks for you: {titles}",
     "notice.more": "and {n} more",
@@ -20,6 +21,7 @@ export default {
     "nav.team": "Екип",
     "nav.assign": "Възложи задача",
     "nav.campaigns": "Кампании",
+    "nav.territories": "Територии",
     "notice.one": "Нова задача за вас: {title}",
     "notice.many": "Нови задачи за вас ({n}): {titles}",
     "notice.more": "и още {n}",
@@ -32,6 +34,7 @@ export default {
     "nav.team": "Команда",
     "nav.assign": "Назначить задачу",
     "nav.campaigns": "Кампании",
+    "nav.territories": "Территории",
     "notice.one": "Новая задача для вас: {title}",
     "notice.many": "Новые задачи для вас ({n}): {titles}",
     "notice.more": "и ещё {n}",
@@ -44,6 +47,7 @@ export default {
     "nav.team": "Тим",
     "nav.assign": "Додели задатак",
     "nav.campaigns": "Кампање",
+    "nav.territories": "Територије",
     "notice.one": "Нови задатак за вас: {title}",
     "notice.many": "Нови задаци за вас ({n}): {titles}",
     "notice.more": "и још {n}",
@@ -56,6 +60,7 @@ export default {
     "nav.team": "Echipa",
     "nav.assign": "Atribuie sarcini",
     "nav.campaigns": "Campanii",
+    "nav.territories": "Teritorii",
     "notice.one": "Sarcină nouă pentru tine: {title}",
     "notice.many": "Sarcini noi pentru tine ({n}): {titles}",
     "notice.more": "și încă {n}",
@@ -68,6 +73,7 @@ export default {
     "nav.team": "Komanda",
     "nav.assign": "Skirti užduotį",
     "nav.campaigns": "Kampanijos",
+    "nav.territories": "Teritorijos",
     "notice.one": "Nauja užduotis jums: {title}",
     "notice.many": "Naujos užduotys jums ({n}): {titles}",
     "notice.more": "ir dar {n}",

@@ -3,16 +3,24 @@ import { accounts as accountsApi } from "../api/accounts.js";
 import { api } from "../api/client.js";
 import { locale, t } from "../i18n.js";
 import { nearestFirst } from "../shared/distance.js";
-import { formatDistance, formatRelativeDate } from "../shared/format.js";
-import { allAccounts, getMeta, saveAccounts, setMeta } from "../store/db.js";
+import { formatDistance, formatNumber, formatRelativeDate } from "../shared/format.js";
+import { alongRoute, corridorArea, matchesFilters, routeLine } from "../shared/prospects.js";
+import { allAccounts, allRows, getMeta, saveAccounts, setMeta } from "../store/db.js";
 
 const STATUSES = ["active", "at_risk", "inactive", "new", "contacted", "qualified", "lost"];
+const NOT_VISITED_DAYS = [30, 60, 90, 180, 365];
+const CORRIDORS_M = [500, 1000, 2000, 5000];
+const ROUTE_LIMIT = 500;
 
 // The accounts nearest to where the rep stands, from the server when it answers, from the
 // device otherwise; positions are watched only while the page is visible. Without a position
 // (location off, or none to be had, as on many desktops) the user searches for a place or an
 // address through the geocoder and picks one of its answers, or types coordinates, which works
 // offline; the place chosen is kept like a position until a real one arrives.
+// "Not visited in N days" is one more filter (the server's, or the same rule on the device's
+// accounts offline). "Along my route" asks the server for the prospects within a distance of the
+// line from where the rep stands through today's tasks' accounts, in Today's order, and lists
+// them in the order the route passes them; it is an online query and says so when offline.
 export class NearView extends LitElement {
   static properties = {
     accounts: { state: true },
@@ -24,6 +32,9 @@ export class NearView extends LitElement {
     placeStatus: { state: true }, // searching, none, offline, busy or unavailable
     placeQuery: { state: true },
     coordinatesOpen: { state: true },
+    mode: { state: true }, // "around" (nearest first) or "route" (along today's route)
+    route: { state: true }, // {state: loading|offline|none|failed|done, items, more}
+    withinM: { state: true },
   };
 
   static styles = css`
@@ -43,20 +54,31 @@ export class NearView extends LitElement {
     .places { display: grid; gap: 6px; }
     .places button { text-align: left; width: 100%; padding: 8px 10px; }
     details summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; color: var(--accent); }
+    .modes { display: flex; gap: 0; margin-bottom: 8px; }
+    .modes button { flex: 1 1 0; border-radius: 0; }
+    .modes button:first-child { border-radius: 8px 0 0 8px; }
+    .modes button:last-child { border-radius: 0 8px 8px 0; border-left: 0; }
+    .modes button[aria-pressed="true"] { background: var(--accent); border-color: var(--accent); color: #fff; font-weight: 600; }
     .new { margin-left: auto; display: inline-flex; align-items: center; min-height: 44px; padding: 0 12px; border-radius: 8px; background: var(--accent); color: #fff; text-decoration: none; font-weight: 600; }
   `;
 
   constructor() {
     super();
     this.accounts = [];
-    this.filters = { kind: "", status: "" };
+    this.filters = { kind: "", status: "", not_visited_days: "" };
+    this.mode = "around";
+    this.route = null;
+    this.withinM = 1000;
+    this.routeSequence = 0; // an answer to an older route question is dropped
     this.watchId = null;
     this.onVisibility = () => (document.visibilityState === "visible" ? this.watch() : this.unwatch());
+    this.onOnline = () => this.mode === "route" && this.route?.state === "offline" && this.searchRoute();
   }
 
   connectedCallback() {
     super.connectedCallback();
     document.addEventListener("visibilitychange", this.onVisibility);
+    window.addEventListener("online", this.onOnline);
     this.showStored();
     this.watch();
   }
@@ -64,6 +86,7 @@ export class NearView extends LitElement {
   disconnectedCallback() {
     super.disconnectedCallback();
     document.removeEventListener("visibilitychange", this.onVisibility);
+    window.removeEventListener("online", this.onOnline);
     this.unwatch();
   }
 
@@ -104,11 +127,15 @@ export class NearView extends LitElement {
   }
 
   filtered(accounts) {
-    const { kind, status } = this.filters;
-    return accounts.filter((account) => (!kind || account.kind === kind) && (!status || account.status === status));
+    return accounts.filter((account) => matchesFilters(account, this.filters));
   }
 
   async refresh() {
+    if (this.mode === "route") {
+      // A position arriving may be what the route was missing; otherwise it keeps its start.
+      if (!this.route || this.route.state === "none") await this.searchRoute();
+      return;
+    }
     if (!this.position) return;
     const { lat, lng } = this.position;
     try {
@@ -163,7 +190,44 @@ export class NearView extends LitElement {
 
   changeFilter(event) {
     this.filters = { ...this.filters, [event.target.name]: event.target.value };
-    this.refresh();
+    if (this.mode === "route") this.searchRoute();
+    else this.refresh();
+  }
+
+  changeWithin(event) {
+    this.withinM = Number(event.target.value);
+    this.searchRoute();
+  }
+
+  showMode(mode) {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    if (mode === "route") this.searchRoute();
+    else this.refresh();
+  }
+
+  // The prospects along the line from here through today's tasks' accounts (the device's tasks
+  // and accounts: the route is known offline, the prospects along it are the server's answer).
+  async searchRoute() {
+    const sequence = ++this.routeSequence;
+    const [tasks, accounts, user] = await Promise.all([allRows("tasks"), allAccounts(), getMeta("user")]);
+    const line = routeLine(this.position, tasks, new Map(accounts.map((account) => [account.id, account])), user?.id);
+    if (sequence !== this.routeSequence) return;
+    if (!line) return (this.route = { state: "none" });
+    if (navigator.onLine === false) return (this.route = { state: "offline" });
+    this.route = { state: "loading" };
+    const filters = { kind: "prospect" };
+    if (this.filters.not_visited_days) filters.not_visited_days = Number(this.filters.not_visited_days);
+    try {
+      const page = await accountsApi.search(corridorArea(line, this.withinM), filters, ROUTE_LIMIT);
+      if (sequence !== this.routeSequence) return;
+      this.route = { state: "done", items: alongRoute(line, page.items), more: Boolean(page.next_cursor) };
+      saveAccounts(page.items).catch(() => {}); // to open offline; a full store must not fail the list
+    } catch (error) {
+      if (sequence !== this.routeSequence) return;
+      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      this.route = { state: error.status ? "failed" : "offline" };
+    }
   }
 
   renderAccount(account) {
@@ -173,6 +237,45 @@ export class NearView extends LitElement {
       <span class="distance">${formatDistance(account.distance_m, locale)}</span>
       <span class="meta">${t(account.kind)} · ${t(`account.status.${account.status}`)} · ${visit}</span>
     </li>`;
+  }
+
+  // A prospect along the route: how far off the route it is, its address and last visit.
+  renderAlong(account) {
+    const visit = account.last_visit_at ? t("lastVisit", { when: formatRelativeDate(account.last_visit_at, locale) }) : t("neverVisited");
+    return html`<li data-id=${account.id}>
+      <a class="name" href="/accounts/${account.id}" data-route>${account.name}</a>
+      <span class="distance off-route">${t("near.offRoute", { distance: formatDistance(account.off_m, locale) })}</span>
+      <span class="meta">${account.address ? html`${account.address} · ` : nothing}${visit}</span>
+    </li>`;
+  }
+
+  renderRoute() {
+    const route = this.route;
+    if (!route) return nothing;
+    if (route.state !== "done") {
+      const key = { loading: "near.routeLoading", offline: "near.routeOffline", none: "near.noRoute", failed: "near.routeFailed" }[route.state];
+      return html`<p class="note route-status ${route.state}" role="status">${t(key)}</p>`;
+    }
+    const distance = formatDistance(this.withinM, locale);
+    return html`<p class="note route-status done" role="status">
+        ${route.items.length ? t("near.routeSummary", { distance, count: formatNumber(route.items.length, locale) }) : t("near.routeNone")}
+        ${route.more ? t("near.routeMore", { count: formatNumber(route.items.length, locale) }) : nothing}
+      </p>
+      <ul class="along">${route.items.map((account) => this.renderAlong(account))}</ul>`;
+  }
+
+  renderModes() {
+    const button = (mode, key) =>
+      html`<button type="button" class="mode ${mode}" aria-pressed=${this.mode === mode ? "true" : "false"} @click=${() => this.showMode(mode)}>${t(key)}</button>`;
+    return html`<div class="modes" role="group" aria-label=${t("near.mode")}>${button("around", "near.around")}${button("route", "near.route")}</div>`;
+  }
+
+  renderNotVisited() {
+    const chosen = String(this.filters.not_visited_days ?? "");
+    return html`<select name="not_visited_days" @change=${this.changeFilter} aria-label=${t("near.notVisited")}>
+      <option value="" ?selected=${chosen === ""}>${t("near.anyTime")}</option>
+      ${NOT_VISITED_DAYS.map((days) => html`<option value=${days} ?selected=${chosen === String(days)}>${t("near.notVisited")} ${t("near.days", { n: days })}</option>`)}
+    </select>`;
   }
 
   where() {
@@ -208,25 +311,37 @@ export class NearView extends LitElement {
   }
 
   render() {
+    const around = this.mode === "around";
     return html`
+      ${this.renderModes()}
       <div class="bar">
-        <select name="kind" @change=${this.changeFilter} aria-label=${t("account.kind")}>
-          <option value="">${t("allKinds")}</option>
-          <option value="customer">${t("customer")}</option>
-          <option value="prospect">${t("prospect")}</option>
-        </select>
-        <select name="status" @change=${this.changeFilter} aria-label=${t("account.status")}>
-          <option value="">${t("account.status")}: ${t("allKinds")}</option>
-          ${STATUSES.map((status) => html`<option value=${status}>${t(`account.status.${status}`)}</option>`)}
-        </select>
+        ${around
+          ? html`<select name="kind" @change=${this.changeFilter} aria-label=${t("account.kind")}>
+                <option value="" ?selected=${!this.filters.kind}>${t("allKinds")}</option>
+                <option value="customer" ?selected=${this.filters.kind === "customer"}>${t("customer")}</option>
+                <option value="prospect" ?selected=${this.filters.kind === "prospect"}>${t("prospect")}</option>
+              </select>
+              <select name="status" @change=${this.changeFilter} aria-label=${t("account.status")}>
+                <option value="" ?selected=${!this.filters.status}>${t("account.status")}: ${t("allKinds")}</option>
+                ${STATUSES.map((status) => html`<option value=${status} ?selected=${this.filters.status === status}>${t(`account.status.${status}`)}</option>`)}
+              </select>`
+          : html`<select name="within_m" @change=${this.changeWithin} aria-label=${t("near.within")}>
+              ${CORRIDORS_M.map((metres) => html`<option value=${metres} ?selected=${metres === this.withinM}>${formatDistance(metres, locale)}</option>`)}
+            </select>`}
+        ${this.renderNotVisited()}
         <span class="where">${this.where()}</span>
         <a class="new" href="/accounts/new" data-route>${t("account.new")}</a>
       </div>
       ${this.locationError ? this.renderPlaceSearch() : nothing}
+      ${around ? this.renderAround() : this.renderRoute()}
+    `;
+  }
+
+  renderAround() {
+    return html`
       ${this.offline ? html`<p class="note" role="status">${t("offline")}</p>` : ""}
       ${this.position && this.accounts.length === 0 ? html`<p class="note">${t("noAccounts")}</p>` : ""}
-      <ul>${this.accounts.map((account) => this.renderAccount(account))}</ul>
-    `;
+      <ul class="nearby">${this.accounts.map((account) => this.renderAccount(account))}</ul>`;
   }
 }
 customElements.define("wp-near", NearView);
