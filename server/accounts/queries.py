@@ -27,7 +27,7 @@ from server.core.tenancy import in_org
 from server.core.visibility import load_visible, register, visible
 from server.extensions import db
 from server.geo import queries as geo
-from server.geo.geojson import Circle, MultiPolygon, Point, Polygon, TerritoryArea, point_data
+from server.geo.geojson import AreaShape, Point, TerritoryArea, point_data
 from server.geo.nearest import nearest_rows, nearest_statement
 from server.users.queries import team_member_ids
 
@@ -125,7 +125,7 @@ FILTER_CLAUSES: dict[str, Callable[[Any], ColumnElement[bool]]] = {
     "industry": lambda industry: Account.industry == industry,
     "owner_id": lambda owner_id: Account.owner_id == owner_id,
     "territory_id": lambda territory_id: Account.territory_id == territory_id,
-    "tag": lambda tags: Account.tags.contains(tags),
+    "tags": lambda tags: Account.tags.contains(tags),
     "q": lambda pattern: or_(
         Account.name.ilike(pattern, escape="\\"), Account.address.ilike(pattern, escape="\\")
     ),
@@ -142,9 +142,9 @@ def filter_values(filters: AccountFilters) -> dict[str, Any]:
         for name in ("kind", "status", "industry", "owner_id", "territory_id")
         if getattr(filters, name) is not None
     }
-    tags = sorted(set(filters.tag or []) | set(filters.tags or []))
+    tags = filters.all_tags()
     if tags:
-        values["tag"] = tags
+        values["tags"] = tags
     if filters.q:
         values["q"] = "%" + _escape_like(filters.q) + "%"
     if filters.not_visited_days is not None:
@@ -182,11 +182,7 @@ def list_accounts(
     principal: Principal, filters: AccountFilters, limit: int, cursor: str | None
 ) -> Page[AccountData]:
     """Accounts by name."""
-    query = apply_filters(visible_accounts(principal), filters)
-    page = keyset_page(
-        query, [Account.name, Account.id], limit, cursor, lambda row: [row.name, str(row.id)]
-    )
-    return Page([to_data(row) for row in page.items], page.next_cursor)
+    return page_by_name(accounts_in_area(principal, None, filters), limit, cursor)
 
 
 def list_nearby(
@@ -293,30 +289,37 @@ def list_in_bbox(
 
 
 def accounts_in_area(
-    principal: Principal,
-    area: Polygon | MultiPolygon | Circle | TerritoryArea | None,
-    filters: AccountFilters,
+    principal: Principal, area: AreaShape | None, filters: AccountFilters
 ) -> Select[Any]:
     """SELECT account_columns() of the live accounts the caller may see inside `area` (any
-    where when None) that pass `filters`: the one audience of searches, segments and campaigns.
-    A territory area answers 404 until territories are served."""
-    if isinstance(area, TerritoryArea):
-        raise not_found("territory")
+    kind an Area takes; None: anywhere) that pass `filters`. The one way from an audience to
+    accounts: search, segments and campaigns order and page it as they need."""
     query = apply_filters(visible_accounts(principal), filters)
-    if area is not None:
-        query = query.where(geo.inside_area(Account.location, area))
-    return query
+    if area is None:
+        return query
+    if isinstance(area, TerritoryArea):
+        return query.where(_in_territory(principal, area))
+    return query.where(geo.inside_area(Account.location, area))
+
+
+def _in_territory(principal: Principal, area: TerritoryArea) -> ColumnElement[bool]:
+    """The accounts of a territory the caller may see; 404 for any other territory id."""
+    raise not_found("territory")
 
 
 def search_in_area(
     principal: Principal,
-    area: Polygon | MultiPolygon | Circle | TerritoryArea,
+    area: AreaShape,
     filters: AccountFilters,
     limit: int,
     cursor: str | None,
 ) -> Page[AccountData]:
     """The visible accounts inside an area, by name."""
-    query = accounts_in_area(principal, area, filters)
+    return page_by_name(accounts_in_area(principal, area, filters), limit, cursor)
+
+
+def page_by_name(query: Select[Any], limit: int, cursor: str | None) -> Page[AccountData]:
+    """One page of an account query (account_columns() first), by name then id."""
     page = keyset_page(
         query, [Account.name, Account.id], limit, cursor, lambda row: [row.name, str(row.id)]
     )

@@ -123,17 +123,23 @@ class AccountData(TypedDict):
 
 
 class AccountFilters(Schema):
-    """Filters every account list accepts; they combine with each other and with any area."""
+    """Filters every account list accepts; they combine with each other and with any area.
+    `tags`: every one given must be on the account; `tag` says the same (the query string's
+    older name, repeatable: ?tag=a&tag=b)."""
 
     kind: Kind | None = None
     status: Status | None = None
     industry: str | None = Field(default=None, max_length=100)
-    tag: list[Tag] | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
+    tag: list[Tag] | None = Field(default=None, max_length=50)
     q: str | None = Field(default=None, min_length=1, max_length=200)
     owner_id: uuid.UUID | None = None
     territory_id: uuid.UUID | None = None
     not_visited_days: int | None = Field(default=None, ge=0, le=36_500)
+
+    def all_tags(self) -> list[str]:
+        """The tags an account must all carry (`tags` and `tag` together), each once."""
+        return list(dict.fromkeys([*(self.tags or []), *(self.tag or [])]))
 
 
 class AccountListQuery(PageQuery, AccountFilters):
@@ -158,21 +164,32 @@ class AccountListQuery(PageQuery, AccountFilters):
         return self
 
 
-class SearchFilters(Schema):
-    """Filters in the body of POST /accounts/search (tags as a list)."""
+class AudienceFilters(Schema):
+    """The filters saved with an audience (a segment, a campaign): what kind of accounts, on
+    top of the area. `tags`: every one given must be on the account; `not_visited_days`: no
+    visit in that many days (never visited counts)."""
 
     kind: Kind | None = None
     status: Status | None = None
     industry: str | None = Field(default=None, max_length=100)
-    tags: list[Tag] | None = None
-    q: str | None = Field(default=None, min_length=1, max_length=200)
+    tags: list[Tag] | None = Field(default=None, max_length=50)
     owner_id: uuid.UUID | None = None
+    territory_id: uuid.UUID | None = None
     not_visited_days: int | None = Field(default=None, ge=0, le=36_500)
 
     def as_filters(self) -> AccountFilters:
         """The same filters in the shape the query functions take."""
-        data = self.model_dump(exclude={"tags"})
-        return AccountFilters(**data, tag=self.tags)
+        return AccountFilters.model_validate(self.model_dump(exclude_none=True))
+
+    def stored(self) -> dict[str, Any]:
+        """The filters as the JSON to store: only those given."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class SearchFilters(AudienceFilters):
+    """Filters in the body of POST /accounts/search: an audience's, and text (`q`)."""
+
+    q: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class AccountSearch(Schema):

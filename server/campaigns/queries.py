@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import TypeAdapter
 from sqlalchemy import (
     ColumnElement,
     Date,
@@ -48,12 +47,11 @@ from server.core.tenancy import in_org
 from server.core.visibility import load_visible, register, visible
 from server.extensions import db
 from server.geo import queries as geo
-from server.geo.geojson import Area, Point
+from server.geo.geojson import AreaShape, Point, area_from_json
 from server.segments.queries import segment_audience
 from server.users.models import User
 from server.visits.models import Visit
 
-AREA: TypeAdapter[Area] = TypeAdapter(Area)
 # An audience is counted exactly up to this many accounts; past it the answer says so.
 COUNT_CAP = 100_000
 CONVERTING_OUTCOME = "order"
@@ -86,7 +84,7 @@ def to_out(campaign: Campaign) -> CampaignOut:
     return CampaignOut(
         id=campaign.id,
         name=campaign.name,
-        area=AREA.validate_python(campaign.area) if campaign.area is not None else None,
+        area=area_from_json(campaign.area) if campaign.area is not None else None,
         segment_id=campaign.segment_id,
         filters=CampaignFilters.model_validate(campaign.filters or {}),
         starts_on=campaign.starts_on,
@@ -139,7 +137,7 @@ def list_campaigns(
 
 def audience_query(
     principal: Principal,
-    area: Area | None,
+    area: AreaShape | None,
     segment_id: uuid.UUID | None,
     filters: CampaignFilters,
 ) -> Select[Any]:
@@ -154,7 +152,7 @@ def audience_query(
 
 def campaign_audience(principal: Principal, campaign: Campaign) -> Select[Any]:
     """The audience of a stored campaign, as the caller sees it."""
-    area = AREA.validate_python(campaign.area) if campaign.area is not None else None
+    area = area_from_json(campaign.area) if campaign.area is not None else None
     filters = CampaignFilters.model_validate(campaign.filters or {})
     return audience_query(principal, area, campaign.segment_id, filters)
 

@@ -14,10 +14,8 @@ from server.accounts.schemas import (
     AccountData,
     AccountFilters,
     AccountOut,
+    AudienceFilters,
     Cluster,
-    Kind,
-    Status,
-    Tag,
 )
 from server.core.validation import IsoDate, PageQuery, Schema
 from server.geo.geojson import Area
@@ -31,16 +29,8 @@ MAX_TEMPLATE_NOTES = 4_000
 MAX_URL = 2_000
 
 
-class CampaignFilters(Schema):
-    """Which accounts of the area a campaign (or a segment) wants; each one given must hold."""
-
-    kind: Kind | None = None
-    status: Status | None = None
-    industry: str | None = Field(default=None, max_length=100)
-    tags: list[Tag] | None = Field(default=None, max_length=50)
-    owner_id: uuid.UUID | None = None
-    territory_id: uuid.UUID | None = None
-    not_visited_days: int | None = Field(default=None, ge=0, le=36_500)
+class CampaignFilters(AudienceFilters):
+    """Which accounts of the area a campaign wants (a segment's filters narrowed by these)."""
 
     def merged_into(self, base: AccountFilters) -> AccountFilters:
         """`base` (a segment's filters) narrowed by these: a field given here replaces the
@@ -49,7 +39,7 @@ class CampaignFilters(Schema):
         for name, value in self.model_dump(exclude={"tags"}).items():
             if value is not None:
                 data[name] = value
-        tags = set(base.tags or []) | set(base.tag or []) | set(self.tags or [])
+        tags = set(base.all_tags()) | set(self.tags or [])
         data["tag"], data["tags"] = None, sorted(tags) or None
         return AccountFilters.model_validate(data)
 

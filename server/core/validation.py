@@ -26,7 +26,7 @@ SchemaT = TypeVar("SchemaT", bound=BaseModel)
 MAX_JSON_BYTES = 1024 * 1024
 
 # Query-string names that may repeat (?tag=a&tag=b); everything else takes its last value.
-REPEATABLE_QUERY_NAMES = frozenset({"tag"})
+REPEATABLE_QUERY_NAMES = frozenset({"tag", "tags"})
 
 
 class Schema(BaseModel):

@@ -7,6 +7,7 @@ GiST index nearest-first, never reported (see geo.nearest for the exact ordering
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -14,7 +15,7 @@ from typing import Any, TypeAlias
 from geoalchemy2 import Geography, Geometry
 from sqlalchemy import ColumnElement, Float, Select, and_, cast, func, literal, or_, select
 
-from server.geo.geojson import Circle, MultiPolygon, Point, Polygon
+from server.geo.geojson import Circle, Corridor, LineString, MultiPolygon, Point, Polygon
 from server.geo.types import SRID
 
 # Coordinates in degrees, or a bound parameter standing for them in a statement built once.
@@ -55,8 +56,9 @@ def _degrees(value: Degrees) -> ColumnElement[float]:
     return value if isinstance(value, ColumnElement) else literal(value, Float)
 
 
-def geography_area(area: Polygon | MultiPolygon) -> ColumnElement[Any]:
-    """A bound geography polygon from GeoJSON."""
+def geography_area(area: Polygon | MultiPolygon | LineString) -> ColumnElement[Any]:
+    """A bound geography polygon (or line) from GeoJSON. Each edge is the shorter great-circle
+    arc between its ends, so a shape crossing the antimeridian (179 to -179) needs no cutting."""
     return func.geography(func.ST_GeomFromGeoJSON(area.to_json()), type_=Geography(srid=SRID))
 
 
@@ -113,14 +115,36 @@ def within_radius(
     return func.ST_DWithin(column, point, radius_m + BOUNDARY_TOLERANCE_M)
 
 
-def inside_area(column: Any, area: Polygon | MultiPolygon | Circle) -> ColumnElement[bool]:
-    """Points inside or on the edge of a polygon, multipolygon or circle (index-backed)."""
+def inside_area(
+    column: Any, area: Polygon | MultiPolygon | Circle | Corridor
+) -> ColumnElement[bool]:
+    """Points inside or on the edge of a polygon, multipolygon, circle or corridor (index-backed).
+
+    Polygons are read on the globe: each edge is the shorter great-circle arc between its ends,
+    so the antimeridian is no edge of the world. As for radii, a point within a millimetre of
+    a ring (a hole's included) is on it, and so inside.
+    """
     if isinstance(area, Circle):
         return within_radius(column, geography_point(area.center), area.radius_m)
+    if isinstance(area, Corridor):
+        return within_radius(column, geography_area(area.line), area.within_m)
     polygon = geography_area(area)
+    # ST_Covers alone counts a point on a hole's edge as in the hole, and one a rounding away
+    # from an outer edge as out; the distance to the rings settles both (only for the points
+    # ST_Covers leaves out, which PostgreSQL asks second).
+    rings = json.dumps({"type": "MultiLineString", "coordinates": _rings(area)})
+    edges = func.geography(func.ST_GeomFromGeoJSON(rings), type_=Geography(srid=SRID))
+    on_edge = func.ST_DWithin(edges, column, BOUNDARY_TOLERANCE_M, False)
+    covered = or_(func.ST_Covers(polygon, column), on_edge)
     # The explicit && gives the planner a box it can estimate from column statistics; with
     # ST_Covers alone it guesses a large share of rows and may walk another index instead.
-    return and_(column.op("&&")(polygon), func.ST_Covers(polygon, column))
+    return and_(column.op("&&")(polygon), covered)
+
+
+def _rings(area: Polygon | MultiPolygon) -> list[list[list[float]]]:
+    """Every ring of a polygon or of every part of a multipolygon."""
+    polygons = [area.coordinates] if isinstance(area, Polygon) else area.coordinates
+    return [ring for polygon in polygons for ring in polygon]
 
 
 def inside_geography(column: Any, area: Any) -> ColumnElement[bool]:

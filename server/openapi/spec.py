@@ -47,6 +47,7 @@ from server.campaigns.schemas import (
 from server.core.validation import PageQuery
 from server.geocoding.schemas import PlaceList, ReverseAddress, ReverseQuery, SearchQuery
 from server.notes.schemas import NoteCreate, NoteList, NoteListQuery, NoteOut
+from server.segments.schemas import SegmentCreate, SegmentList, SegmentOut, SegmentPatch
 from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
 from server.tasks.schemas import TaskCreate, TaskList, TaskListQuery, TaskOut, TaskPatch
 from server.team.schemas import TeamDay, TeamDayQuery
@@ -152,6 +153,16 @@ APP_CONFIG = {
     "properties": {"tile_url": {"type": "string"}, "tile_attribution": {"type": "string"}},
     "required": ["tile_url", "tile_attribution"],
 }
+AREA_DESCRIPTION = (
+    "`area` is a GeoJSON Polygon or MultiPolygon (holes allowed), `{center: Point, radius_m}` "
+    "(up to 500 km), `{line: LineString, within_m}` (a corridor: every place within 1 to 50,000 "
+    "geodesic metres of the line, e.g. along today's route) or `{territory_id}`. Polygon and "
+    "line edges are the shorter great-circle arcs between their positions, so an area may "
+    "cross the antimeridian (179 then -179) without being cut; two consecutive positions may "
+    "not be 179 degrees of arc or more apart, and a ring may not go around a pole. A point on "
+    "an edge (a hole's included) is inside. Filters narrow the area; paging fields travel in "
+    "the body."
+)
 # Every JSON body can be malformed (400), unauthenticated (401), refused (403), not JSON (415),
 # over core.validation's size limit (413) or invalid (422).
 WRITE_ERRORS = (400, 401, 403, 413, 415, 422)
@@ -272,17 +283,22 @@ ROUTES: tuple[Route, ...] = (
         description=(
             "Without a place: by name. With lat and lng (and radius_m): nearest first, each item "
             "with distance_m. With bbox=minLng,minLat,maxLng,maxLat (and zoom): an AccountMap, "
-            "clustered when the viewport holds more accounts than a map can draw."
+            "clustered when the viewport holds more accounts than a map can draw. Filters "
+            "combine with each other and with any of these: `tags` (repeatable; `tag` is the "
+            "same) must all be on the account, `not_visited_days=N` keeps accounts with no "
+            "visit in N days (never visited included): prospects near me not visited in 30 "
+            "days are `?lat=&lng=&radius_m=&kind=prospect&not_visited_days=30`."
         ),
     ),
     Route(
         "post",
         "/api/v1/accounts/search",
-        "Accounts inside a Polygon, MultiPolygon, circle or territory",
+        "Accounts inside a Polygon, MultiPolygon, circle, corridor or territory",
         "accounts",
         {200: AccountList},
         body=AccountSearch,
         errors=(*WRITE_ERRORS, 404),
+        description=AREA_DESCRIPTION,
     ),
     Route(
         "post",
@@ -429,6 +445,73 @@ ROUTES: tuple[Route, ...] = (
         body=TaskPatch,
         errors=(*WRITE_ERRORS, 404, 409),
         description="Announced live as `task.updated` (to the previous assignee too).",
+    ),
+    Route(
+        "get",
+        "/api/v1/segments",
+        "List saved segments, by name",
+        "segments",
+        {200: SegmentList},
+        query=PageQuery,
+        errors=(400, 401, 422),
+        description=(
+            "Managers and admins share the organisation's segments; reps see those they saved "
+            "(none: only managers and admins save segments)."
+        ),
+    ),
+    Route(
+        "post",
+        "/api/v1/segments",
+        "Save an area and filters as a segment (managers and admins)",
+        "segments",
+        {201: SegmentOut},
+        body=SegmentCreate,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description=(
+            "`area` is any area POST /accounts/search takes, or null for the filters alone; "
+            "`filters` narrow it (kind, status, industry, tags: all present, owner_id, "
+            "territory_id, not_visited_days). Its members are computed whenever they are asked "
+            "for, never stored. A territory named as the area must exist (404 otherwise)."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/segments/{segment_id}",
+        "One saved segment",
+        "segments",
+        {200: SegmentOut},
+        errors=(401, 404),
+    ),
+    Route(
+        "patch",
+        "/api/v1/segments/{segment_id}",
+        "Change a segment (send version; managers and admins)",
+        "segments",
+        {200: SegmentOut},
+        body=SegmentPatch,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description="Fields left out stay; `filters` is replaced whole; `area` may become null.",
+    ),
+    Route(
+        "delete",
+        "/api/v1/segments/{segment_id}",
+        "Delete a segment (managers and admins)",
+        "segments",
+        {204: None},
+        errors=(401, 403, 404, 409),
+        description="409 while a campaign was made from it.",
+    ),
+    Route(
+        "get",
+        "/api/v1/segments/{segment_id}/members",
+        "The accounts a segment selects now, by name",
+        "segments",
+        {200: AccountList},
+        query=PageQuery,
+        errors=(400, 401, 404, 422),
+        description=(
+            "Computed at each request among the accounts the caller may see; paged like every list."
+        ),
     ),
     Route(
         "get",
@@ -737,6 +820,14 @@ CAMPAIGN = "/api/v1/campaigns/{campaign_id}"
 THIS_CAMPAIGN = {"campaign_id": "$response.body#/id"}
 THIS_ACCOUNT = {"account_id": "$response.body#/id"}
 THIS_VERSION = {"version": "$response.body#/version"}
+SEGMENT = "/api/v1/segments/{segment_id}"
+THIS_SEGMENT = {"segment_id": "$response.body#/id"}
+SEGMENT_LINKS = {
+    "GetSegment": _link("get", SEGMENT, parameters=THIS_SEGMENT),
+    "ChangeSegment": _link("patch", SEGMENT, parameters=THIS_SEGMENT, requestBody=THIS_VERSION),
+    "SegmentMembers": _link("get", f"{SEGMENT}/members", parameters=THIS_SEGMENT),
+    "DeleteSegment": _link("delete", SEGMENT, parameters=THIS_SEGMENT),
+}
 # What a client does next with what an answer names; it lets a fuzzer chain realistic calls.
 ACCOUNT_LINKS = {
     "GetAccount": _link("get", ACCOUNT, parameters=THIS_ACCOUNT),
@@ -782,6 +873,8 @@ LINKS: dict[tuple[str, str], dict[int, dict[str, Any]]] = {
     ("post", "/api/v1/accounts"): {201: ACCOUNT_LINKS},
     ("patch", ACCOUNT): {200: ACCOUNT_LINKS},
     ("post", "/api/v1/tasks"): {201: TASK_LINKS},
+    ("post", "/api/v1/segments"): {201: SEGMENT_LINKS},
+    ("patch", SEGMENT): {200: SEGMENT_LINKS},
     ("patch", TASK): {200: TASK_LINKS},
     ("post", "/api/v1/users"): {201: USER_LINKS},
     ("patch", USER): {200: USER_LINKS},

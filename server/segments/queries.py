@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, true
 
-from server.accounts.schemas import AccountFilters
+from server.accounts.queries import accounts_in_area, page_by_name
+from server.accounts.schemas import AccountData, AccountFilters, AudienceFilters
 from server.core.auth import Principal
-from server.core.visibility import load_visible, register
-from server.geo.geojson import Area
+from server.core.pagination import Page, keyset_page
+from server.core.visibility import load_visible, register, visible
+from server.extensions import db
+from server.geo.geojson import AreaShape, area_from_json
 from server.segments.models import Segment
-
-AREA: TypeAdapter[Area] = TypeAdapter(Area)
+from server.segments.schemas import SegmentOut
 
 
 def may_see(principal: Principal) -> ColumnElement[bool]:
@@ -27,11 +29,58 @@ def may_see(principal: Principal) -> ColumnElement[bool]:
 register(Segment, "segment", may_see)
 
 
+def to_out(segment: Segment) -> SegmentOut:
+    """A SegmentOut from a Segment."""
+    return SegmentOut(
+        id=segment.id,
+        name=segment.name,
+        area=stored_area(segment),
+        filters=AudienceFilters.model_validate(segment.filters),
+        version=segment.version,
+        created_by=segment.created_by,
+        created_at=segment.created_at,
+        updated_at=segment.updated_at,
+    )
+
+
+def stored_area(segment: Segment) -> AreaShape | None:
+    """The segment's area as the queries take it (stored as the JSON of a validated area)."""
+    return None if segment.area is None else area_from_json(segment.area)
+
+
+def list_segments(principal: Principal, limit: int, cursor: str | None) -> Page[SegmentOut]:
+    """The segments the caller may see, by name."""
+    query: Any = db.select(Segment).where(visible(Segment, principal))
+    page = keyset_page(
+        query, [Segment.name, Segment.id], limit, cursor, lambda row: [row[0].name, str(row[0].id)]
+    )
+    return Page([to_out(row[0]) for row in page.items], page.next_cursor)
+
+
+def load_segment(principal: Principal, segment_id: uuid.UUID, for_update: bool = False) -> Segment:
+    """The segment if the caller may see it (row-locked when `for_update`); else 404."""
+    segment: Segment = load_visible(Segment, principal, segment_id, for_update=for_update)
+    return segment
+
+
+def get_segment(principal: Principal, segment_id: uuid.UUID) -> SegmentOut:
+    """One visible segment, or 404."""
+    return to_out(load_segment(principal, segment_id))
+
+
 def segment_audience(
     principal: Principal, segment_id: uuid.UUID
-) -> tuple[Area | None, AccountFilters]:
-    """The area (or None) and filters a segment the caller may see selects its members by;
-    404 for a segment the caller may not see."""
-    segment: Segment = load_visible(Segment, principal, segment_id)
-    area = AREA.validate_python(segment.area) if segment.area is not None else None
-    return area, AccountFilters.model_validate(segment.filters or {})
+) -> tuple[AreaShape | None, AccountFilters]:
+    """What a segment selects, for accounts.queries.accounts_in_area: its area (None: the
+    filters alone) and its filters. 404 when the caller may not see the segment."""
+    segment = load_segment(principal, segment_id)
+    filters = AudienceFilters.model_validate(segment.filters).as_filters()
+    return stored_area(segment), filters
+
+
+def segment_members(
+    principal: Principal, segment_id: uuid.UUID, limit: int, cursor: str | None
+) -> Page[AccountData]:
+    """The accounts a segment selects now, among those the caller may see, by name."""
+    area, filters = segment_audience(principal, segment_id)
+    return page_by_name(accounts_in_area(principal, area, filters), limit, cursor)

@@ -19,9 +19,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, text
 
-from server.core.transaction import unit_of_work
 from server.extensions import db
-from server.segments.models import Segment
 from server.sync.registry import BATCH_OPERATIONS, OPERATIONS
 from tests.support.fixtures import PASSWORD, SHOP
 from tests.sync.support import mutation, note_data, push, visit_data
@@ -99,6 +97,7 @@ def _user(**fields: Any) -> dict[str, Any]:
 ACCOUNTS = "/api/v1/accounts"
 TASKS = "/api/v1/tasks"
 USERS = "/api/v1/users"
+SEGMENTS = "/api/v1/segments"
 # The day the reps' rows of the world were made on (tests.sync.support.visit_data's).
 DAY_1, DAY_2 = "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"
 TODAY = {"from": DAY_1, "to": DAY_2}
@@ -171,6 +170,9 @@ ROUTES: dict[tuple[str, str], Route] = {
                 lambda o, x: Call("GET", ACCOUNTS, query={"owner_id": x, "bbox": BBOX}),
                 EMPTY,
             ),
+            Probe(
+                "territory", lambda o, x: Call("GET", ACCOUNTS, query={"territory_id": x}), EMPTY
+            ),
         )
     ),
     ("POST", "/api/v1/accounts/search"): Route(
@@ -187,7 +189,44 @@ ROUTES: dict[tuple[str, str], Route] = {
                 lambda o, x: Call("POST", f"{ACCOUNTS}/search", {"area": {"territory_id": x}}),
                 NOT_FOUND,
             ),
+            Probe(
+                "territory",
+                lambda o, x: Call(
+                    "POST",
+                    f"{ACCOUNTS}/search",
+                    {"area": AROUND_SHOP, "filters": {"territory_id": x}},
+                ),
+                EMPTY,
+            ),
         )
+    ),
+    ("GET", "/api/v1/segments/<uuid:segment_id>"): Route(
+        (Probe("segment", lambda o, x: Call("GET", f"{SEGMENTS}/{x}"), NOT_FOUND),)
+    ),
+    ("GET", "/api/v1/segments/<uuid:segment_id>/members"): Route(
+        (Probe("segment", lambda o, x: Call("GET", f"{SEGMENTS}/{x}/members"), NOT_FOUND),)
+    ),
+    ("PATCH", "/api/v1/segments/<uuid:segment_id>"): Route(
+        (
+            Probe(
+                "segment", lambda o, x: Call("PATCH", f"{SEGMENTS}/{x}", {"name": "Z"}), NOT_FOUND
+            ),
+        ),
+        MANAGING,
+    ),
+    ("DELETE", "/api/v1/segments/<uuid:segment_id>"): Route(
+        (Probe("segment", lambda o, x: Call("DELETE", f"{SEGMENTS}/{x}"), NOT_FOUND),), MANAGING
+    ),
+    ("POST", "/api/v1/segments"): Route(
+        (
+            Probe(
+                "territory",
+                lambda o, x: Call("POST", SEGMENTS, {"name": "S", "area": {"territory_id": x}}),
+                NOT_FOUND,
+            ),
+            Probe("segment", lambda o, x: Call("POST", SEGMENTS, {"id": x, "name": "S"}), CONFLICT),
+        ),
+        MANAGING,
     ),
     ("POST", "/api/v1/accounts/import"): Route(
         (
@@ -450,6 +489,7 @@ ID_LESS = {
     ("GET", "/api/v1/users"),
     ("GET", "/api/v1/campaigns"),
     ("GET", "/api/v1/campaigns/signing-secret"),
+    ("GET", "/api/v1/segments"),
     ("GET", "/api/v1/api-tokens"),
     ("GET", "/api/v1/sync/checksum"),
     ("GET", "/api/v1/geocode/reverse"),
@@ -567,6 +607,7 @@ def world(app, org, make_org, make_user, make_account, logged_in) -> World:
     team_b["owner"] = str(rep_a2.id)
     elsewhere = _rep_rows(logged_in(rep_x), make_account(other, *SHOP, owner_id=rep_x.id))
     token = logged_in(admin_x).post("/api/v1/api-tokens", json={"name": "X"})
+    segment = logged_in(admin_x).post(SEGMENTS, json={"name": "X", "filters": {"kind": "prospect"}})
     elsewhere |= {
         "owner": str(rep_x.id),
         "user": str(rep_x.id),
@@ -576,7 +617,7 @@ def world(app, org, make_org, make_user, make_account, logged_in) -> World:
         "campaign": _created(
             logged_in(admin_x).post(CAMPAIGNS, json={"name": "Theirs", "area": AROUND_SHOP})
         ),
-        "segment": _segment_of(app, rep_x),
+        "segment": _created(segment),
     }
 
     made = World()
@@ -590,27 +631,6 @@ def world(app, org, make_org, make_user, make_account, logged_in) -> World:
         "admin": [elsewhere],
     }
     return made
-
-
-def _segment_of(app: Flask, user: Any) -> str:
-    """A saved segment of `user`'s organisation."""
-    segment_id = uuid.uuid4()
-    now = datetime.now(UTC)
-    with app.app_context(), unit_of_work():
-        db.session.add(
-            Segment(
-                id=segment_id,
-                org_id=user.org_id,
-                name="Theirs",
-                area=AROUND_SHOP,
-                filters={},
-                created_by=user.id,
-                created_at=now,
-                updated_at=now,
-                version=1,
-            )
-        )
-    return str(segment_id)
 
 
 def snapshot(app: Flask) -> dict[str, tuple[int, str]]:

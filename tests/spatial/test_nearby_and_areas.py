@@ -207,6 +207,20 @@ def test_search_applies_filters_inside_the_area(api, org, make_account):
         ({"center": {"type": "Point", "coordinates": [0, 0]}, "radius_m": 500_001}, "area"),
         ({"center": {"type": "Point", "coordinates": [0, 95]}, "radius_m": 10}, "area"),
         ("everywhere", "area"),
+        # Opposite positions: no shorter arc joins them.
+        ({"type": "Polygon", "coordinates": [[[0, 0], [180, 0], [90, 10], [0, 0]]]}, "area"),
+        # Around a pole.
+        ({"type": "Polygon", "coordinates": [[[0, 70], [120, 80], [-120, 75], [0, 70]]]}, "area"),
+        (
+            {"line": {"type": "LineString", "coordinates": [[0, 10], [180, -10]]}, "within_m": 5},
+            "area",
+        ),
+        ({"line": {"type": "LineString", "coordinates": [[0, 0]]}, "within_m": 5}, "area"),
+        (
+            {"line": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, "within_m": 0.5},
+            "area",
+        ),
+        ({"line": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}, "area"),
     ],
 )
 def test_search_answers_422_when_area_is_invalid(api, area, field):
@@ -331,3 +345,14 @@ def test_nearby_filters_by_tag_text_and_last_visit_when_combined(api, org, make_
     names = [item["name"] for item in items]
     assert names == ["Farmacia Old", *(f"Farmacia {n}" for n in range(1, 4))]
     assert [item["id"] for item in items[1:]] == [str(account) for account in wanted]
+
+
+def test_a_polygon_drawn_across_the_antimeridian_is_judged_as_one_piece(api, org, make_account):
+    """A pentagon from 178 E to 178 W is valid on the globe, though its raw longitudes would
+    cross themselves on a flat map; it holds what lies inside it on both sides."""
+    east = make_account(org, 179.5, 0.5)
+    west = make_account(org, -179.0, 1.5)
+    make_account(org, 0.0, 1.0)
+    ring = [[178, 0], [-178, 0], [-178, 2], [179, 1], [178, 2], [178, 0]]
+
+    assert _search(api, {"type": "Polygon", "coordinates": [ring]}) == {str(east), str(west)}
