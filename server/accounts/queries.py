@@ -24,11 +24,13 @@ from server.core.pagination import (
     keyset_page,
 )
 from server.core.tenancy import in_org
-from server.core.visibility import load_visible, register, visible
+from server.core.visibility import load_visible, register, require_visible, visible
 from server.extensions import db
 from server.geo import queries as geo
+from server.geo.assignment import covers
 from server.geo.geojson import Circle, MultiPolygon, Point, Polygon, TerritoryArea, point_data
 from server.geo.nearest import nearest_rows, nearest_statement
+from server.territories.models import Territory, TerritoryRep
 from server.users.queries import team_member_ids
 
 OUT_FIELDS = (
@@ -80,8 +82,16 @@ def to_out(row: Any) -> AccountOut:
 
 def may_see(principal: Principal) -> ColumnElement[bool]:
     """The role rule: admins see every account, managers their team's, their own and the
-    unowned ones, reps their own."""
-    return _seen_through(principal, Account.owner_id)
+    unowned ones, reps their own and those of the territories they work."""
+    owned = _seen_through(principal, Account.owner_id)
+    if principal.role in ("admin", "manager"):
+        return owned
+    return or_(owned, Account.territory_id.in_(_territories_worked_by(principal)))
+
+
+def _territories_worked_by(principal: Principal) -> Select[Any]:
+    """The ids of the territories the caller is a rep of (a subquery)."""
+    return select(TerritoryRep.territory_id).where(TerritoryRep.user_id == principal.id)
 
 
 def _seen_through(principal: Principal, owner: Any) -> ColumnElement[bool]:
@@ -297,15 +307,34 @@ def search_in_area(
     limit: int,
     cursor: str | None,
 ) -> Page[AccountData]:
-    """The visible accounts inside an area, by name."""
-    if isinstance(area, TerritoryArea):
-        raise not_found("territory")
+    """The visible accounts inside an area, by name. A territory's area is its stored one (not
+    the accounts' territory_id): the accounts it covers now, wherever they were assigned."""
     query = apply_filters(visible_accounts(principal), filters)
-    query = query.where(geo.inside_area(Account.location, area))
+    query = query.where(in_area(principal, area))
     page = keyset_page(
         query, [Account.name, Account.id], limit, cursor, lambda row: [row.name, str(row.id)]
     )
     return Page([to_data(row) for row in page.items], page.next_cursor)
+
+
+def in_area(
+    principal: Principal, area: Polygon | MultiPolygon | Circle | TerritoryArea
+) -> ColumnElement[bool]:
+    """Accounts whose location lies in the area (edges included); a territory the caller may
+    not see is 404."""
+    if isinstance(area, TerritoryArea):
+        return covers(_territory_area(principal, area.territory_id), Account.location)
+    return geo.inside_area(Account.location, area)
+
+
+def _territory_area(principal: Principal, territory_id: str) -> Any:
+    """A scalar subquery of the stored area of a territory the caller may see, or 404."""
+    try:
+        found = uuid.UUID(territory_id)
+    except ValueError:
+        raise not_found("territory") from None
+    require_visible(Territory, principal, found)
+    return select(Territory.area).where(Territory.id == found).scalar_subquery()
 
 
 def account_by_id(account_id: uuid.UUID) -> AccountOut:

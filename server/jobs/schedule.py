@@ -11,6 +11,7 @@ from flask import Flask
 
 from server.accounts.operations import GEOCODE_TASK
 from server.jobs import tasks
+from server.territories.assignment import ASSIGN_TASK
 
 # Every geocoding job holds this lock: one runs at a time over all workers, which with the
 # padding in the job keeps the provider's request spacing. Its queueing lock keeps at most one
@@ -25,6 +26,9 @@ PERIODIC: list[tuple[str, Callable[..., Any], str]] = [
     ("purge-stale-logins", tasks.purge_logins, "7 * * * *"),
 ]
 RETRY_STALLED = "retry-stalled-jobs"
+# Territory re-assignments run one at a time over all workers: two of them over overlapping
+# territories would lock the same accounts in different orders.
+TERRITORY_LOCK = "territory-assignment"
 
 
 def register(queue: procrastinate.App, app: Flask) -> None:
@@ -32,6 +36,7 @@ def register(queue: procrastinate.App, app: Flask) -> None:
     queue.task(
         name=GEOCODE_TASK, queue=tasks.GEOCODE_QUEUE, lock=GEOCODER_LOCK, queueing_lock=GEOCODE_TASK
     )(_in_app(app, tasks.geocode_pending_accounts))
+    queue.task(name=ASSIGN_TASK, lock=TERRITORY_LOCK)(_in_app(app, tasks.assign_territory))
     for name, function, cron in PERIODIC:
         task = queue.task(name=name, queueing_lock=name)(_in_app(app, function))
         queue.periodic(cron=cron)(task)
