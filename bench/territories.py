@@ -127,7 +127,7 @@ def main() -> None:
             )
             territory_id = operations.create_territory(manager, data).id
         print(f"\nTerritory edits over {arguments.accounts:,} accounts (seconds)")
-        print(f"{'edit':<44} {'request':>8} {'+ job':>8} {'moved':>8}")
+        print(f"{'edit':<54} {'request':>8} {'+ job':>8} {'moved':>8}")
         runs = [
             ("grow over the whole city (all join)", WHOLE_CITY, _count, territory_id),
             ("shrink away from the city (all leave)", AWAY, _count, None),
@@ -135,7 +135,7 @@ def main() -> None:
         for label, area, count, holder in runs:
             request_s, total_s = _timed(jobbed, _edit(jobbed, manager, territory_id, area), True)
             moved = count(jobbed, holder)
-            print(f"{label + ', job':<44} {request_s:>8.2f} {total_s:>8.2f} {moved:>8,}")
+            print(f"{label + ', job':<54} {request_s:>8.2f} {total_s:>8.2f} {moved:>8,}")
         in_request = bench.app.config["WAYPOINT_SETTINGS"].replace(
             territory_assign_in_request_max=10 * arguments.accounts
         )
@@ -145,7 +145,7 @@ def main() -> None:
         for label, area, count, holder in runs:
             request_s, _ = _timed(direct, _edit(direct, manager, territory_id, area), False)
             moved = count(direct, holder)
-            print(f"{label + ', one transaction':<44} {request_s:>8.2f} {'':>8} {moved:>8,}")
+            print(f"{label + ', one transaction':<54} {request_s:>8.2f} {'':>8} {moved:>8,}")
         _timed(direct, _edit(direct, manager, territory_id, WHOLE_CITY), False)
         with direct.app_context(), unit_of_work():
             data = TerritoryCreate.model_validate({"name": "West", "area": WEST_HALF})
@@ -154,10 +154,10 @@ def main() -> None:
         request_s, _ = _timed(direct, remove, False)
         moved = _count(direct, west)
         label = "delete the whole city (west half to West)"
-        print(f"{label:<44} {request_s:>8.2f} {'':>8} {moved:>8,}")
+        print(f"{label:<54} {request_s:>8.2f} {'':>8} {moved:>8,}")
         request_s, _ = _timed(direct, _rewrite_every_account, False)
         label = "for comparison: rewrite every account row"
-        print(f"{label:<44} {request_s:>8.2f} {'':>8} {arguments.accounts:>8,}")
+        print(f"{label:<54} {request_s:>8.2f} {'':>8} {arguments.accounts:>8,}")
         with direct.app_context():
             states = db.session.execute(select(Territory.assignment_state)).scalars().all()
             print(f"assignment states at the end: {sorted(states)}")
