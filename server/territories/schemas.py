@@ -136,7 +136,7 @@ class GapsQuery(Schema):
 
 class Gaps(BaseModel):
     """Accounts with a location and no territory in a viewport: how many (counted up to
-    `count_cap`), and the first `limit` of them by id."""
+    GAPS_COUNT_CAP; `count_capped` says it stopped), and the first `limit` of them by id."""
 
     count: int
     count_capped: bool
