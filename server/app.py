@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.sync.api import blueprint as sync
     from server.tasks.api import blueprint as tasks
     from server.team.api import blueprint as team
+    from server.territories.api import blueprint as territories
     from server.users.api import blueprint as users
     from server.visits.api import blueprint as visits
     from server.web.api import blueprint as web
@@ -129,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
         tasks,
         campaigns,
         segments,
+        territories,
         team,
         sync,
         geocoding,

@@ -106,6 +106,9 @@ class Settings:
     # held to core.validation.MAX_JSON_BYTES.
     max_request_bytes: int = 6 * 1024 * 1024
     clusters_above: int = 500
+    # A territory change concerning more accounts than this (a bounding-box estimate) has them
+    # re-assigned by a background job, with progress on the territory, instead of in the request.
+    territory_assign_in_request_max: int = 5_000
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none,
     # so a client cannot pick the address the login throttle sees).
     trusted_proxy_hops: int = 0
@@ -162,6 +165,7 @@ class Settings:
                 "LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE", 10 * pair_failures
             ),
             checksums_per_minute=_env_int("CHECKSUMS_PER_MINUTE", 10),
+            territory_assign_in_request_max=_env_int("TERRITORY_ASSIGN_IN_REQUEST_MAX", 5_000),
             cookie_secure=_env_bool("COOKIE_SECURE", environment != "development"),
             async_mode=os.environ.get("WAYPOINT_ASYNC_MODE") or "threading",
             db_pool_size=_env_int("DB_POOL_SIZE", 10),

@@ -24,6 +24,7 @@ from server.accounts.csv_io import (
 )
 from server.accounts.operations import (
     MANAGING_ROLES,
+    assign_territories,
     build_account,
     geocode_later,
     location_without_geocoding,
@@ -64,6 +65,7 @@ def import_accounts(principal: Principal, raw: bytes) -> ImportReport:
     ]
     db.session.add_all(accounts)
     db.session.flush()
+    assign_territories([account for account in accounts if account.location is not None])
     pending = sum(1 for account in accounts if account.geocode_status == "pending")
     if pending:
         geocode_later()

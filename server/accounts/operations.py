@@ -24,6 +24,7 @@ from server.extensions import db
 from server.geo import queries as geo
 from server.geo.geojson import Point
 from server.geocoding import GeocodingUnavailableError, get_geocoder
+from server.territories.assignment import assign_accounts
 from server.users.queries import active_user
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ def create_accounts(principal: Principal, batch: list[AccountCreate]) -> list[Ac
     created = [item for item in outcomes if isinstance(item, Account)]
     db.session.add_all(created)
     db.session.flush()
+    assign_territories([account for account in created if account.location is not None])
     for owner_id in {account.owner_id for account in created}:
         queue_event(db.session(), sync_poke(principal.org_id, owner_id))
     if any(account.geocode_status == "pending" for account in created):
@@ -173,7 +175,7 @@ def update_account(principal: Principal, account_id: uuid.UUID, patch: AccountPa
         raise conflict(
             "the account changed since you read it", {"version": f"current is {account.version}"}
         )
-    previous_owner = account.owner_id
+    previous_owner, previous_location = account.owner_id, account.location
     changes = patch.model_dump(exclude_unset=True, exclude={"version", "location"})
     if "owner_id" in changes:
         _check_owner(principal, patch.owner_id)
@@ -185,6 +187,8 @@ def update_account(principal: Principal, account_id: uuid.UUID, patch: AccountPa
     account.updated_at = now_utc()
     account.version += 1
     db.session.flush()
+    if account.location != previous_location:
+        assign_territories([account])
     queue_event(db.session(), sync_poke(account.org_id, previous_owner, account.owner_id))
     _geocode_later(account)
     return account
@@ -212,6 +216,15 @@ def archive_account(principal: Principal, account_id: uuid.UUID) -> None:
     queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
 
 
+def assign_territories(accounts: list[Account]) -> None:
+    """Point accounts just located (or moved, or left without a place) at the territory that
+    covers them; the database works it out for all of them at once."""
+    if accounts:
+        assign_accounts(accounts[0].org_id, [account.id for account in accounts])
+        for account in accounts:
+            db.session.expire(account, ["territory_id"])
+
+
 def pending_address(account_id: uuid.UUID) -> str | None:
     """The address of an account still waiting to be geocoded, None when it waits no more."""
     address: str | None = db.session.scalar(
@@ -234,6 +247,7 @@ def record_geocode(account_id: uuid.UUID, address: str, location: Any, status: s
     account.updated_at = now_utc()
     account.version += 1
     db.session.flush()
+    assign_territories([account])
     queue_event(db.session(), sync_poke(account.org_id, account.owner_id))
     return True
 

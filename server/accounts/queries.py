@@ -24,11 +24,13 @@ from server.core.pagination import (
     keyset_page,
 )
 from server.core.tenancy import in_org
-from server.core.visibility import load_visible, register, visible
+from server.core.visibility import load_visible, register, require_visible, visible
 from server.extensions import db
 from server.geo import queries as geo
+from server.geo.assignment import covers
 from server.geo.geojson import AreaShape, Point, TerritoryArea, point_data
 from server.geo.nearest import nearest_rows, nearest_statement
+from server.territories.models import Territory, TerritoryRep
 from server.users.queries import team_member_ids
 
 OUT_FIELDS = (
@@ -80,8 +82,16 @@ def to_out(row: Any) -> AccountOut:
 
 def may_see(principal: Principal) -> ColumnElement[bool]:
     """The role rule: admins see every account, managers their team's, their own and the
-    unowned ones, reps their own."""
-    return _seen_through(principal, Account.owner_id)
+    unowned ones, reps their own and those of the territories they work."""
+    owned = _seen_through(principal, Account.owner_id)
+    if principal.role in ("admin", "manager"):
+        return owned
+    return or_(owned, Account.territory_id.in_(_territories_worked_by(principal)))
+
+
+def _territories_worked_by(principal: Principal) -> Select[Any]:
+    """The ids of the territories the caller is a rep of (a subquery)."""
+    return select(TerritoryRep.territory_id).where(TerritoryRep.user_id == principal.id)
 
 
 def _seen_through(principal: Principal, owner: Any) -> ColumnElement[bool]:
@@ -297,14 +307,7 @@ def accounts_in_area(
     query = apply_filters(visible_accounts(principal), filters)
     if area is None:
         return query
-    if isinstance(area, TerritoryArea):
-        return query.where(_in_territory(principal, area))
-    return query.where(geo.inside_area(Account.location, area))
-
-
-def _in_territory(principal: Principal, area: TerritoryArea) -> ColumnElement[bool]:
-    """The accounts of a territory the caller may see; 404 for any other territory id."""
-    raise not_found("territory")
+    return query.where(in_area(principal, area))
 
 
 def search_in_area(
@@ -324,6 +327,24 @@ def page_by_name(query: Select[Any], limit: int, cursor: str | None) -> Page[Acc
         query, [Account.name, Account.id], limit, cursor, lambda row: [row.name, str(row.id)]
     )
     return Page([to_data(row) for row in page.items], page.next_cursor)
+
+
+def in_area(principal: Principal, area: AreaShape) -> ColumnElement[bool]:
+    """Accounts whose location lies in the area (edges included); a territory the caller may
+    not see is 404."""
+    if isinstance(area, TerritoryArea):
+        return covers(_territory_area(principal, area.territory_id), Account.location)
+    return geo.inside_area(Account.location, area)
+
+
+def _territory_area(principal: Principal, territory_id: str) -> Any:
+    """A scalar subquery of the stored area of a territory the caller may see, or 404."""
+    try:
+        found = uuid.UUID(territory_id)
+    except ValueError:
+        raise not_found("territory") from None
+    require_visible(Territory, principal, found)
+    return select(Territory.area).where(Territory.id == found).scalar_subquery()
 
 
 def account_by_id(account_id: uuid.UUID) -> AccountOut:

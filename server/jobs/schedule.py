@@ -12,6 +12,7 @@ from flask import Flask
 from server.accounts.operations import GEOCODE_TASK
 from server.campaigns.operations import DELIVER_TASK, LAUNCH_TASK
 from server.jobs import tasks
+from server.territories.assignment import ASSIGN_TASK
 
 # Every geocoding job holds this lock: one runs at a time over all workers, which with the
 # padding in the job keeps the provider's request spacing. Its queueing lock keeps at most one
@@ -28,6 +29,9 @@ PERIODIC: list[tuple[str, Callable[..., Any], str]] = [
 RETRY_STALLED = "retry-stalled-jobs"
 # An audience delivery that fails is tried again after 2, 4, 8, ... seconds, eight times in all.
 DELIVERY_RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)
+# Territory re-assignments run one at a time over all workers: two of them over overlapping
+# territories would lock the same accounts in different orders.
+TERRITORY_LOCK = "territory-assignment"
 
 
 def register(queue: procrastinate.App, app: Flask) -> None:
@@ -39,6 +43,7 @@ def register(queue: procrastinate.App, app: Flask) -> None:
     queue.task(name=DELIVER_TASK, retry=DELIVERY_RETRY)(
         _in_app(app, tasks.deliver_campaign_audience)
     )
+    queue.task(name=ASSIGN_TASK, lock=TERRITORY_LOCK)(_in_app(app, tasks.assign_territory))
     for name, function, cron in PERIODIC:
         task = queue.task(name=name, queueing_lock=name)(_in_app(app, function))
         queue.periodic(cron=cron)(task)

@@ -13,6 +13,7 @@ from server.campaigns import operations as campaigns
 from server.config import current_settings
 from server.core import webhooks
 from server.core.transaction import unit_of_work
+from server.territories import assignment as territories
 from server.users.housekeeping import purge_stale_logins
 from server.visits.operations import drop_expired_locations
 
@@ -98,6 +99,25 @@ def geocode_pending(batch_size: int) -> tuple[int, int, int]:
             break
         outcomes[status] += 1
     return outcomes["ok"], outcomes["failed"], outcomes["pending"]
+
+
+def assign_territory(territory_id: str) -> int:
+    """Re-assign the accounts a territory's change concerns, a batch per transaction, counting
+    progress on the territory; stops early when the territory is deleted or changed again (the
+    job that change queued starts over). Returns how many accounts it examined."""
+    found = uuid.UUID(territory_id)
+    with unit_of_work():
+        account_ids = territories.start_job(found)
+    if not account_ids:
+        return 0
+    examined = 0
+    for start in range(0, len(account_ids), territories.JOB_BATCH):
+        batch = account_ids[start : start + territories.JOB_BATCH]
+        with unit_of_work():
+            if not territories.run_job_batch(found, batch):
+                break
+        examined += len(batch)
+    return examined
 
 
 def drop_visit_locations(timestamp: int) -> int:

@@ -51,6 +51,17 @@ from server.segments.schemas import SegmentCreate, SegmentList, SegmentOut, Segm
 from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
 from server.tasks.schemas import TaskCreate, TaskList, TaskListQuery, TaskOut, TaskPatch
 from server.team.schemas import TeamDay, TeamDayQuery
+from server.territories.schemas import (
+    FeatureCollection,
+    Gaps,
+    GapsQuery,
+    ImportedTerritories,
+    OverlapList,
+    TerritoryCreate,
+    TerritoryList,
+    TerritoryOut,
+    TerritoryPatch,
+)
 from server.users.schemas import (
     ApiTokenCreate,
     ApiTokenList,
@@ -143,6 +154,18 @@ CSV_UPLOAD = {
     "text/csv": {"schema": {"type": "string"}},
 }
 CSV_DOWNLOAD = {"text/csv": {"schema": {"type": "string"}}}
+GEOJSON_DOWNLOAD = {
+    "application/geo+json": {
+        "schema": {
+            "type": "object",
+            "properties": {
+                "type": {"const": "FeatureCollection"},
+                "features": {"type": "array", "items": {"type": "object"}},
+            },
+            "required": ["type", "features"],
+        }
+    }
+}
 HEALTH = {
     "type": "object",
     "properties": {"status": {"type": "string"}, "db": {"type": "string"}},
@@ -347,6 +370,118 @@ ROUTES: tuple[Route, ...] = (
         "accounts",
         {204: None},
         errors=(401, 403, 404),
+    ),
+    Route(
+        "post",
+        "/api/v1/territories",
+        "Add a territory (managers and admins)",
+        "territories",
+        {201: TerritoryOut},
+        body=TerritoryCreate,
+        errors=(*WRITE_ERRORS, 404),
+        description=(
+            "`area` is a GeoJSON MultiPolygon, or a Polygon (stored and shown as a MultiPolygon "
+            "of one); an invalid surface is a 422 naming the field. `rep_ids` are active users "
+            "with role rep (404 for an id you cannot see, 422 for one who is not an active "
+            "rep). Every account whose location the area covers (edges included) gets this "
+            "`territory_id` unless an older territory covers it too. When the change concerns "
+            "many accounts a background job assigns them: `assignment.state` is `queued`, "
+            "then `running` (`done` of `total` accounts examined), then `done`. Reps see the "
+            "accounts of their territories as well as their own."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/territories",
+        "List the organisation's territories by name",
+        "territories",
+        {200: TerritoryList},
+        query=PageQuery,
+        errors=(400, 401, 422),
+    ),
+    Route(
+        "get",
+        "/api/v1/territories/overlaps",
+        "Accounts covered by more than one territory",
+        "territories",
+        {200: OverlapList},
+        query=PageQuery,
+        errors=(400, 401, 422),
+        description=(
+            "The accounts you can see whose location more than one territory's area covers, "
+            "by account id, each with those territories, the oldest (which holds it) first."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/territories/gaps",
+        "Accounts with a location and no territory in a map viewport",
+        "territories",
+        {200: Gaps},
+        query=GapsQuery,
+        errors=(401, 422),
+        description=(
+            "bbox=minLng,minLat,maxLng,maxLat (minLng > maxLng crosses the antimeridian). "
+            "`count` counts the accounts you can see there with no territory, up to 10,000 "
+            "(`count_capped` says it stopped); `items` are the first `limit` of them by id."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/territories/export.geojson",
+        "Every territory as a GeoJSON FeatureCollection",
+        "territories",
+        {200: GEOJSON_DOWNLOAD},
+        errors=(401,),
+        description=(
+            "One Feature per territory: its id as the Feature's `id`, the area as a "
+            "MultiPolygon, `name` and `rep_ids` as properties. POST it to the import to copy "
+            "the territories."
+        ),
+    ),
+    Route(
+        "post",
+        "/api/v1/territories/import",
+        "Create territories from a GeoJSON FeatureCollection (all or none)",
+        "territories",
+        {201: ImportedTerritories},
+        body=FeatureCollection,
+        errors=WRITE_ERRORS,
+        description=(
+            "One territory per Feature (Polygon or MultiPolygon geometry; properties `name` and "
+            "optional `rep_ids`, others ignored), in order. One bad feature stores nothing: the "
+            "422 names it (`features.3.geometry`, `features.3.properties.rep_ids`)."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/territories/{territory_id}",
+        "One territory",
+        "territories",
+        {200: TerritoryOut},
+        errors=(401, 404),
+    ),
+    Route(
+        "patch",
+        "/api/v1/territories/{territory_id}",
+        "Change a territory (send version; managers and admins)",
+        "territories",
+        {200: TerritoryOut},
+        body=TerritoryPatch,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description=(
+            "A new area re-assigns the accounts it concerns (see POST); new or removed reps "
+            "download their working set again on their next sync."
+        ),
+    ),
+    Route(
+        "delete",
+        "/api/v1/territories/{territory_id}",
+        "Delete a territory (managers and admins)",
+        "territories",
+        {204: None},
+        errors=(401, 403, 404),
+        description="Its accounts go to the next oldest territory covering them, or to none.",
     ),
     Route(
         "post",
@@ -829,6 +964,15 @@ SEGMENT_LINKS = {
     "DeleteSegment": _link("delete", SEGMENT, parameters=THIS_SEGMENT),
 }
 # What a client does next with what an answer names; it lets a fuzzer chain realistic calls.
+TERRITORY = "/api/v1/territories/{territory_id}"
+THIS_TERRITORY = {"territory_id": "$response.body#/id"}
+TERRITORY_LINKS = {
+    "GetTerritory": _link("get", TERRITORY, parameters=THIS_TERRITORY),
+    "ChangeTerritory": _link(
+        "patch", TERRITORY, parameters=THIS_TERRITORY, requestBody=THIS_VERSION
+    ),
+    "DeleteTerritory": _link("delete", TERRITORY, parameters=THIS_TERRITORY),
+}
 ACCOUNT_LINKS = {
     "GetAccount": _link("get", ACCOUNT, parameters=THIS_ACCOUNT),
     "ChangeAccount": _link("patch", ACCOUNT, parameters=THIS_ACCOUNT, requestBody=THIS_VERSION),
@@ -877,6 +1021,8 @@ LINKS: dict[tuple[str, str], dict[int, dict[str, Any]]] = {
     ("patch", SEGMENT): {200: SEGMENT_LINKS},
     ("patch", TASK): {200: TASK_LINKS},
     ("post", "/api/v1/users"): {201: USER_LINKS},
+    ("post", "/api/v1/territories"): {201: TERRITORY_LINKS},
+    ("patch", TERRITORY): {200: TERRITORY_LINKS},
     ("patch", USER): {200: USER_LINKS},
     ("post", "/api/v1/campaigns"): {201: CAMPAIGN_LINKS},
     ("patch", CAMPAIGN): {200: CAMPAIGN_LINKS},
@@ -941,6 +1087,8 @@ def _responses(route: Route, refs: Refs) -> dict[str, Any]:
             responses[str(status)] = {"description": "Success", "content": content}
         elif "text/csv" in response:
             responses[str(status)] = {"description": "CSV", "content": response}
+        elif "application/geo+json" in response:
+            responses[str(status)] = {"description": "GeoJSON", "content": response}
         else:
             responses[str(status)] = {"description": "Answer", "content": _json(response)}
     for status in route.errors:

@@ -6,11 +6,16 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from server.core.checks import one_of
 from server.extensions import db
 from server.geo.types import geography_multipolygon
+
+# Where the re-assignment of accounts after a change of area stands: done in the request when
+# few accounts are concerned, else queued for a background job that counts its progress.
+ASSIGNMENT_STATES = ("queued", "running", "done")
 
 
 class Territory(db.Model):  # type: ignore[name-defined,misc]
@@ -20,6 +25,10 @@ class Territory(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         Index("territories_org_area_gist", "org_id", "area", postgresql_using="gist"),
         Index("territories_org_name_idx", "org_id", "name", "id"),
+        CheckConstraint(
+            one_of("assignment_state", ASSIGNMENT_STATES),
+            name="territories_assignment_state_known",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -29,6 +38,9 @@ class Territory(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
+    assignment_state: Mapped[str] = mapped_column(String(16), server_default="done")
+    assignment_done: Mapped[int] = mapped_column(Integer, server_default="0")
+    assignment_total: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class TerritoryRep(db.Model):  # type: ignore[name-defined,misc]

@@ -271,11 +271,14 @@ def _bump_sync_epochs_on_change(user: User, changes: dict[str, Any]) -> None:
     ):
         return
     affected = {user.id, user.manager_id, changes.get("manager_id", user.manager_id)}
-    _bump_sync_epochs({user_id for user_id in affected if user_id is not None})
+    bump_sync_epochs({user_id for user_id in affected if user_id is not None})
 
 
-def _bump_sync_epochs(user_ids: set[uuid.UUID]) -> None:
-    """Add one to these users' sync epochs, in the caller's transaction."""
+def bump_sync_epochs(user_ids: set[uuid.UUID]) -> None:
+    """Add one to these users' sync epochs, in the caller's transaction: their devices' pull
+    cursors are refused and they download their working set again."""
+    if not user_ids:
+        return
     db.session.execute(
         update(User)
         .where(User.id.in_(user_ids))

@@ -44,12 +44,14 @@ NOT_COMPARED = {"user_sessions", "sync_clients", "sync_mutations"}
 @dataclass(frozen=True)
 class Own:
     """What the caller may use, to make the rest of a request valid: an account, a task, a
-    user they may change (admins only) and a sync client of their own."""
+    user they may change (admins only), a sync client of their own and a territory of their
+    organisation."""
 
     account: str
     task: str
     user: str
     client: str
+    territory: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def _user(**fields: Any) -> dict[str, Any]:
 
 ACCOUNTS = "/api/v1/accounts"
 TASKS = "/api/v1/tasks"
+TERRITORIES = "/api/v1/territories"
 USERS = "/api/v1/users"
 SEGMENTS = "/api/v1/segments"
 # The day the reps' rows of the world were made on (tests.sync.support.visit_data's).
@@ -118,6 +121,29 @@ def _campaign_route(method: str, tail: str, body: Any = None) -> Route:
         ),
         MANAGING,
     )
+
+
+def _square(half: float) -> dict[str, Any]:
+    """A Polygon: the square of `half` degrees around the shop."""
+    lng, lat = SHOP
+    ring = [
+        [lng - half, lat - half],
+        [lng + half, lat - half],
+        [lng + half, lat + half],
+        [lng - half, lat + half],
+        [lng - half, lat - half],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _territory(**fields: Any) -> dict[str, Any]:
+    return {"name": "T", "area": _square(0.01)} | fields
+
+
+def _features(rep_id: str) -> dict[str, Any]:
+    feature = {"type": "Feature", "geometry": _square(0.01), "properties": {"name": "F"}}
+    feature["properties"]["rep_ids"] = [rep_id]
+    return {"type": "FeatureCollection", "features": [feature]}
 
 
 ROUTES: dict[tuple[str, str], Route] = {
@@ -225,6 +251,62 @@ ROUTES: dict[tuple[str, str], Route] = {
                 NOT_FOUND,
             ),
             Probe("segment", lambda o, x: Call("POST", SEGMENTS, {"id": x, "name": "S"}), CONFLICT),
+        ),
+        MANAGING,
+    ),
+    ("POST", TERRITORIES): Route(
+        (
+            Probe(
+                "user", lambda o, x: Call("POST", TERRITORIES, _territory(rep_ids=[x])), NOT_FOUND
+            ),
+        ),
+        MANAGING,
+    ),
+    ("GET", "/api/v1/territories/<uuid:territory_id>"): Route(
+        (Probe("territory", lambda o, x: Call("GET", f"{TERRITORIES}/{x}"), NOT_FOUND),)
+    ),
+    ("PATCH", "/api/v1/territories/<uuid:territory_id>"): Route(
+        (
+            Probe(
+                "territory",
+                lambda o, x: Call("PATCH", f"{TERRITORIES}/{x}", {"name": "Z"}),
+                NOT_FOUND,
+            ),
+            Probe(
+                "user",
+                lambda o, x: Call("PATCH", f"{TERRITORIES}/{o.territory}", {"rep_ids": [x]}),
+                NOT_FOUND,
+            ),
+        ),
+        MANAGING,
+    ),
+    ("DELETE", "/api/v1/territories/<uuid:territory_id>"): Route(
+        (Probe("territory", lambda o, x: Call("DELETE", f"{TERRITORIES}/{x}"), NOT_FOUND),),
+        MANAGING,
+    ),
+    # Lists that name no id: what the caller may not see is never in them.
+    ("GET", "/api/v1/territories/overlaps"): Route(
+        (Probe("account", lambda o, x: Call("GET", f"{TERRITORIES}/overlaps"), ABSENT),)
+    ),
+    ("GET", "/api/v1/territories/gaps"): Route(
+        (
+            Probe(
+                "account",
+                lambda o, x: Call("GET", f"{TERRITORIES}/gaps", query={"bbox": BBOX}),
+                ABSENT,
+            ),
+        )
+    ),
+    ("GET", "/api/v1/territories/export.geojson"): Route(
+        (Probe("territory", lambda o, x: Call("GET", f"{TERRITORIES}/export.geojson"), ABSENT),)
+    ),
+    ("POST", "/api/v1/territories/import"): Route(
+        (
+            Probe(
+                "user",
+                lambda o, x: Call("POST", f"{TERRITORIES}/import", _features(x)),
+                INVALID,
+            ),
         ),
         MANAGING,
     ),
@@ -587,9 +669,9 @@ def _rep_rows(api: Any, account_id: uuid.UUID) -> dict[str, str]:
     return {"account": account, "task": task, "visit": visit, "note": note, "client": client}
 
 
-def _own(api: Any, account: str, changeable_user: Any) -> Own:
+def _own(api: Any, account: str, changeable_user: Any, territory: str) -> Own:
     task = _created(api.post(TASKS, json={"title": "Own", "account_id": account}))
-    return Own(account, task, str(changeable_user.id), str(uuid.uuid4()))
+    return Own(account, task, str(changeable_user.id), str(uuid.uuid4()), territory)
 
 
 @pytest.fixture
@@ -606,25 +688,32 @@ def world(app, org, make_org, make_user, make_account, logged_in) -> World:
     team_b = _rep_rows(logged_in(rep_a2), make_account(org, *SHOP, owner_id=rep_a2.id))
     team_b["owner"] = str(rep_a2.id)
     elsewhere = _rep_rows(logged_in(rep_x), make_account(other, *SHOP, owner_id=rep_x.id))
-    token = logged_in(admin_x).post("/api/v1/api-tokens", json={"name": "X"})
+    admin_x_api = logged_in(admin_x)
+    token = admin_x_api.post("/api/v1/api-tokens", json={"name": "X"})
     segment = logged_in(admin_x).post(SEGMENTS, json={"name": "X", "filters": {"kind": "prospect"}})
     elsewhere |= {
         "owner": str(rep_x.id),
         "user": str(rep_x.id),
         "user_email": rep_x.email,
         "api_token": _created(token),
-        "territory": str(uuid.uuid4()),
+        "territory": _created(admin_x_api.post(TERRITORIES, json=_territory())),
         "campaign": _created(
             logged_in(admin_x).post(CAMPAIGNS, json={"name": "Theirs", "area": AROUND_SHOP})
         ),
         "segment": _created(segment),
     }
 
+    # Two overlapping territories over the shop: the other team's account sits in both, and
+    # the overlaps a manager or rep of team A lists must not name it.
+    admin_api = logged_in(admin)
+    territory = _created(admin_api.post(TERRITORIES, json=_territory()))
+    _created(admin_api.post(TERRITORIES, json=_territory(area=_square(0.02))))
+
     made = World()
     for role, user in (("rep", rep_a1), ("manager", manager_a), ("admin", admin)):
         api = made.callers[role] = logged_in(user)
         account = make_account(org, *SHOP, owner_id=user.id)
-        made.own[role] = _own(api, str(account), rep_a1)
+        made.own[role] = _own(api, str(account), rep_a1, territory)
     made.foreign = {
         "rep": [team_b, elsewhere],
         "manager": [team_b, elsewhere],
