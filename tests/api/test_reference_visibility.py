@@ -572,6 +572,7 @@ ID_LESS = {
     ("GET", "/api/v1/campaigns"),
     ("GET", "/api/v1/campaigns/signing-secret"),
     ("GET", "/api/v1/segments"),
+    ("GET", TERRITORIES),
     ("GET", "/api/v1/api-tokens"),
     ("GET", "/api/v1/sync/checksum"),
     ("GET", "/api/v1/geocode/reverse"),
