@@ -336,7 +336,7 @@ def _cell_clusters(principal: Principal, values: dict[str, Any], plan: geo.GridP
     """The clusters of the plan's windows summed from the map cells the caller may see."""
     cells = AccountMapCell
     members = func.sum(cells.members)
-    query: Select[Any] = select(
+    columns: list[Any] = [
         members.label("members"),
         (func.sum(cells.sum_lng) / members).label("lng"),
         (func.sum(cells.sum_lat) / members).label("lat"),
@@ -344,7 +344,8 @@ def _cell_clusters(principal: Principal, values: dict[str, Any], plan: geo.GridP
         func.min(cells.min_lat).label("min_lat"),
         func.max(cells.max_lng).label("max_lng"),
         func.max(cells.max_lat).label("max_lat"),
-    ).where(
+    ]
+    query = select(*columns).where(
         visible(cells, principal),
         cells.level == plan.level,
         geo.in_windows(cells.cell_x, cells.cell_y, plan.windows),
