@@ -308,7 +308,12 @@ def clusters_in_bbox(
     from_cells = use_cells and plan.kept_as_cells() and set(values) <= set(CELL_FILTER_CLAUSES)
     skip = plan.windows if from_cells else ()
     points = select(geo.planar(Account.location).label("g")).where(visibility(principal))
-    points = apply_filters(points, filters).where(geo.in_bbox(Account.location, bbox))
+    in_view = (
+        geo.in_edge_cells(Account.location, bbox, plan)
+        if from_cells
+        else geo.in_bbox(Account.location, bbox)
+    )
+    points = apply_filters(points, filters).where(in_view)
     edges = geo.grid_clusters(points, bbox, zoom, skip)
     query: Executable = (
         union_all(_cell_clusters(principal, values, plan), edges) if from_cells else edges

@@ -244,13 +244,37 @@ def grid_plan(bbox: BBox, zoom: int) -> GridPlan:
     """
     cell = grid_cell_deg(bbox, zoom)
     level = round(math.log2(360.0 / cell))
-    y0, y1 = math.floor(bbox.min_lat / cell) + 1, math.floor(bbox.max_lat / cell) - 1
-    windows = []
+    windows = (_window(low, high, bbox, cell) for low, high in _lng_spans(bbox))
+    return GridPlan(level, cell, tuple(window for window in windows if window is not None))
+
+
+def in_edge_cells(column: Any, bbox: BBox, plan: GridPlan) -> ColumnElement[bool]:
+    """Points of the viewport that may lie outside the plan's windows: the strips along the
+    box's edges that the windows leave, each widened by a hair so that rounding cannot drop a
+    point (grid_clusters' `skip` then leaves out exactly the windows' points). Index-backed,
+    so the cost follows the accounts near the edges, not all those in view."""
+    margin = plan.cell * 1e-6
+    boxes: list[tuple[float, float, float, float]] = []
     for low, high in _lng_spans(bbox):
-        x0, x1 = math.floor(low / cell) + 1, math.floor(high / cell) - 1
-        if x0 <= x1 and y0 <= y1:
-            windows.append(CellWindow(x0, x1, y0, y1))
-    return GridPlan(level, cell, tuple(windows))
+        window = _window(low, high, bbox, plan.cell)
+        if window is None:
+            boxes.append((low, bbox.min_lat, high, bbox.max_lat))
+            continue
+        west, east = window.x0 * plan.cell + margin, (window.x1 + 1) * plan.cell - margin
+        south, north = window.y0 * plan.cell + margin, (window.y1 + 1) * plan.cell - margin
+        boxes += [
+            (low, bbox.min_lat, min(high, west), bbox.max_lat),
+            (max(low, east), bbox.min_lat, high, bbox.max_lat),
+            (low, bbox.min_lat, high, min(bbox.max_lat, south)),
+            (low, max(bbox.min_lat, north), high, bbox.max_lat),
+        ]
+    return or_(false(), *(_in_envelope(column, *box) for box in boxes))
+
+
+def _window(low: float, high: float, bbox: BBox, cell: float) -> CellWindow | None:
+    x0, x1 = math.floor(low / cell) + 1, math.floor(high / cell) - 1
+    y0, y1 = math.floor(bbox.min_lat / cell) + 1, math.floor(bbox.max_lat / cell) - 1
+    return CellWindow(x0, x1, y0, y1) if x0 <= x1 and y0 <= y1 else None
 
 
 def _lng_spans(bbox: BBox) -> list[tuple[float, float]]:
