@@ -109,7 +109,7 @@ SELECT gen_random_uuid(), %(org_id)s,
        (ARRAY['pharmacy', 'grocery', 'hospitality', 'hardware', 'retail'])[1 + p.n %% 5],
        '{}', '{}',
        CASE WHEN p.v < 0.1 THEN NULL
-            ELSE (%(owners)s::uuid[])[1 + (p.n * 7919) %% %(owner_count)s] END,
+            ELSE (%(owners)s::uuid[])[1 + (p.n::bigint * 7919) %% %(owner_count)s] END,
        CASE WHEN p.n %% 3 = 0 THEN NULL ELSE now() - (p.n %% 120) * interval '1 day' END,
        now(), now(), 1
 FROM placed AS p
