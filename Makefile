@@ -16,7 +16,7 @@ FLASK  := .venv/bin/flask --app wsgi
 # `export DATABASE_URL="$(...)"` export's own success would hide the failure).
 WITH_DB := DATABASE_URL="$$(scripts/ensure-db.sh)" && export DATABASE_URL &&
 
-.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-sync bench-checksum bench-jobs bench-pwa bench-sockets bench-campaigns bench-territories seed clean-db
+.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-map bench-sync bench-checksum bench-jobs bench-pwa bench-sockets bench-campaigns bench-territories seed clean-db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET   (make test PYTEST_ARGS="-k visits", make db-revision m="add visits")'
@@ -72,6 +72,9 @@ db-check: venv ## Fail when the models have changes no migration covers
 
 bench: venv ## Run the spatial benchmarks (BENCH_ARGS=...)
 	@$(WITH_DB) $(PYTHON) -m bench $(BENCH_ARGS)
+
+bench-map: venv ## Map viewports and audience preview at 100k and 1M accounts vs the plain lat/lng way (SIZES=...)
+	@$(WITH_DB) $(PYTHON) -m bench.map_viewport $(if $(SIZES),--sizes $(SIZES))
 
 bench-sync: venv pwa browser ## Sync figures: 1,000-mutation push, re-push, pull; 500-visit drain over slow 4G
 	@$(WITH_DB) $(PYTHON) -m bench.sync $(BENCH_ARGS) && $(PYTHON) -m bench.offline_drain

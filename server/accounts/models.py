@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     text,
@@ -97,3 +99,55 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(Integer)
     change_xid: Mapped[int] = change_stamp_column()
     version_digest: Mapped[int] = version_digest_column()
+
+
+class AccountMapCell(db.Model):  # type: ignore[name-defined,misc]
+    """The live, located accounts of one grid cell at one level, for one owner, territory,
+    kind and status: how many, the sums of their coordinates (their centre) and their box.
+
+    Written only by the triggers of migration 0015, in the same transaction as the accounts
+    they count; read by the map viewport (accounts.queries.clusters_in_bbox). Level L is the
+    grid of geo.queries.grid_clusters with cells of 360 / 2^L degrees (geo.queries.MAP_CELL_LEVELS).
+    The box only widens while accounts come in: after some leave, it may be larger than the
+    accounts still in the cell, never larger than the cell.
+    """
+
+    __tablename__ = "account_map_cells"
+    __table_args__ = (
+        # Owner and territory may be NULL and are still one key: NULLS NOT DISTINCT.
+        Index(
+            "account_map_cells_key",
+            "org_id",
+            "level",
+            "cell_x",
+            "cell_y",
+            "owner_id",
+            "territory_id",
+            "kind",
+            "status",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+    )
+    # No foreign keys: the rows follow the accounts through the triggers alone, also while an
+    # organisation's accounts are deleted with it.
+    org_id: Mapped[uuid.UUID] = mapped_column()
+    level: Mapped[int] = mapped_column(SmallInteger)
+    cell_x: Mapped[int] = mapped_column(Integer)
+    cell_y: Mapped[int] = mapped_column(Integer)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column()
+    territory_id: Mapped[uuid.UUID | None] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    members: Mapped[int] = mapped_column(Integer)
+    sum_lng: Mapped[float] = mapped_column(Float)
+    sum_lat: Mapped[float] = mapped_column(Float)
+    min_lng: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lng: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+
+    # The ORM needs an identity; the table's key is the unique index above.
+    __mapper_args__: ClassVar[dict[str, Any]] = {
+        "primary_key": [org_id, level, cell_x, cell_y, owner_id, territory_id, kind, status]
+    }

@@ -9,9 +9,21 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, and_, bindparam, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.sql import Executable
 
-from server.accounts.models import Account
+from server.accounts.models import Account, AccountMapCell
 from server.accounts.schemas import AccountData, AccountFilters, AccountOut, Cluster
 from server.core.auth import Principal
 from server.core.clock import now_utc
@@ -83,10 +95,17 @@ def to_out(row: Any) -> AccountOut:
 def may_see(principal: Principal) -> ColumnElement[bool]:
     """The role rule: admins see every account, managers their team's, their own and the
     unowned ones, reps their own and those of the territories they work."""
-    owned = _seen_through(principal, Account.owner_id)
+    return _seen_by_owner_or_territory(principal, Account.owner_id, Account.territory_id)
+
+
+def _seen_by_owner_or_territory(
+    principal: Principal, owner: Any, territory: Any
+) -> ColumnElement[bool]:
+    """The role rule on an owner and a territory column (of accounts, or of map cells)."""
+    owned = _seen_through(principal, owner)
     if principal.role in ("admin", "manager"):
         return owned
-    return or_(owned, Account.territory_id.in_(_territories_worked_by(principal)))
+    return or_(owned, territory.in_(_territories_worked_by(principal)))
 
 
 def _territories_worked_by(principal: Principal) -> Select[Any]:
@@ -108,6 +127,20 @@ def _seen_through(principal: Principal, owner: Any) -> ColumnElement[bool]:
 # Archiving is not hiding: a visit or a note made offline before the archive still names the
 # account, so ids resolve to archived accounts too. What lists and GET show is `visibility`.
 register(Account, "account", may_see)
+
+
+def may_see_cells(principal: Principal) -> ColumnElement[bool]:
+    """The role rule on the map cells: the accounts' rule on the columns the cells keep
+    (owner, territory), so a viewport summed from cells counts what the caller may see.
+    A rule on any other column of an account cannot be summed from cells: keep the rule
+    and this one in step (tests/spatial/test_map_cells.py compares them per role)."""
+    return _seen_by_owner_or_territory(
+        principal, AccountMapCell.owner_id, AccountMapCell.territory_id
+    )
+
+
+# Cells hold no archived accounts (the triggers count live ones only).
+register(AccountMapCell, "account map cell", may_see_cells)
 
 
 def visibility(principal: Principal) -> ColumnElement[bool]:
@@ -272,20 +305,76 @@ def count_in_bbox(principal: Principal, filters: AccountFilters, bbox: geo.BBox,
 
 
 def clusters_in_bbox(
-    principal: Principal, filters: AccountFilters, bbox: geo.BBox, zoom: int
+    principal: Principal,
+    filters: AccountFilters,
+    bbox: geo.BBox,
+    zoom: int,
+    use_cells: bool = True,
 ) -> list[Cluster]:
     """Grid clusters of the visible accounts in the viewport: centre, count and extent; at
-    most geo.MAX_GRID_CELLS of them, whatever the viewport and zoom."""
+    most geo.MAX_GRID_CELLS of them, whatever the viewport and zoom.
+
+    The cells wholly inside the viewport are summed from the map cells (AccountMapCell), so
+    their cost does not grow with the organisation; the accounts of the cells the viewport's
+    edges cut through are clustered one by one. Filters the map cells do not carry (q, tags,
+    industry, not visited since) cluster every account in view, as does `use_cells=False`
+    (the benchmark's point of comparison).
+    """
+    values = filter_values(filters)
+    plan = geo.grid_plan(bbox, zoom)
+    from_cells = use_cells and plan.kept_as_cells() and set(values) <= set(CELL_FILTER_CLAUSES)
+    skip = plan.windows if from_cells else ()
     points = select(geo.planar(Account.location).label("g")).where(visibility(principal))
-    points = apply_filters(points, filters).where(geo.in_bbox(Account.location, bbox))
+    in_view = (
+        geo.in_edge_cells(Account.location, bbox, plan)
+        if from_cells
+        else geo.in_bbox(Account.location, bbox)
+    )
+    points = apply_filters(points, filters).where(in_view)
+    edges = geo.grid_clusters(points, bbox, zoom, skip)
+    query: Executable = (
+        union_all(_cell_clusters(principal, values, plan), edges) if from_cells else edges
+    )
     return [
         Cluster(
             location=Point.at(float(row.lng), float(row.lat)),
             count=int(row.members),
             bbox=[float(row.min_lng), float(row.min_lat), float(row.max_lng), float(row.max_lat)],
         )
-        for row in db.session.execute(geo.grid_clusters(points, bbox, zoom))
+        for row in db.session.execute(query)
     ]
+
+
+# The list filters the map cells are keyed by, as WHERE clauses on the cells.
+CELL_FILTER_CLAUSES: dict[str, Callable[[Any], ColumnElement[bool]]] = {
+    "kind": lambda kind: AccountMapCell.kind == kind,
+    "status": lambda status: AccountMapCell.status == status,
+    "owner_id": lambda owner_id: AccountMapCell.owner_id == owner_id,
+    "territory_id": lambda territory_id: AccountMapCell.territory_id == territory_id,
+}
+
+
+def _cell_clusters(principal: Principal, values: dict[str, Any], plan: geo.GridPlan) -> Select[Any]:
+    """The clusters of the plan's windows summed from the map cells the caller may see."""
+    cells = AccountMapCell
+    members = func.sum(cells.members)
+    columns: list[Any] = [
+        members.label("members"),
+        (func.sum(cells.sum_lng) / members).label("lng"),
+        (func.sum(cells.sum_lat) / members).label("lat"),
+        func.min(cells.min_lng).label("min_lng"),
+        func.min(cells.min_lat).label("min_lat"),
+        func.max(cells.max_lng).label("max_lng"),
+        func.max(cells.max_lat).label("max_lat"),
+    ]
+    query = select(*columns).where(
+        visible(cells, principal),
+        cells.level == plan.level,
+        geo.in_windows(cells.cell_x, cells.cell_y, plan.windows),
+    )
+    for name, value in values.items():
+        query = query.where(CELL_FILTER_CLAUSES[name](value))
+    return query.group_by(cells.cell_x, cells.cell_y)
 
 
 def list_in_bbox(

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from geoalchemy2 import Geography, Geometry
-from sqlalchemy import ColumnElement, Float, Select, and_, cast, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    and_,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from server.geo.geojson import Circle, Corridor, LineString, MultiPolygon, Point, Polygon
 from server.geo.types import SRID
@@ -212,9 +223,119 @@ def zoom_for(bbox: BBox) -> int:
     return max(0, min(22, int(math.log2(360.0 / width)) + 2))
 
 
-def grid_clusters(points: Select[Any], bbox: BBox, zoom: int) -> Select[Any]:
+# The grid levels kept as map cells (migration 0015 keeps the same levels): level L is the grid
+# of cells of 360 / 2^L degrees, the grid clusters use at zoom L - 2 before any coarsening.
+MAP_CELL_LEVELS = range(2, 19)
+
+
+@dataclass(frozen=True)
+class CellWindow:
+    """The cells of columns x0..x1 and rows y0..y1 (inclusive) of one grid level."""
+
+    x0: int
+    x1: int
+    y0: int
+    y1: int
+
+    def columns(self) -> list[int]:
+        """The cell columns of the window, listed (an index walks each one's rows)."""
+        return list(range(self.x0, self.x1 + 1))
+
+
+@dataclass(frozen=True)
+class GridPlan:
+    """How a viewport is clustered: the grid level and cell size, and the windows of cells
+    that lie wholly inside the viewport (whose accounts are all in view)."""
+
+    level: int
+    cell: float
+    windows: tuple[CellWindow, ...]
+
+    def kept_as_cells(self) -> bool:
+        """True when pre-aggregated cells of this level exist and some lie inside the view."""
+        return self.level in MAP_CELL_LEVELS and bool(self.windows)
+
+
+def grid_plan(bbox: BBox, zoom: int) -> GridPlan:
+    """The grid of grid_clusters for `bbox` at `zoom`, and its cells wholly inside the box.
+
+    A cell's index is floor(coordinate / cell) in double precision, here, in grid_clusters and
+    in the cell triggers alike. Dividing by a positive number never reverses an order, so a
+    point whose column is above floor(min / cell) lies east of min, and one whose column is
+    below floor(max / cell) lies west of max: the cell holding each edge of the box is left
+    out even when the edge falls on its border, and every point of a window's cells is in
+    the box, whatever the rounding.
+    """
+    cell = grid_cell_deg(bbox, zoom)
+    level = round(math.log2(360.0 / cell))
+    windows = (_window(low, high, bbox, cell) for low, high in _lng_spans(bbox))
+    return GridPlan(level, cell, tuple(window for window in windows if window is not None))
+
+
+def in_edge_cells(column: Any, bbox: BBox, plan: GridPlan) -> ColumnElement[bool]:
+    """Points of the viewport that may lie outside the plan's windows: the strips along the
+    box's edges that the windows leave, each widened by a hair so that rounding cannot drop a
+    point (grid_clusters' `skip` then leaves out exactly the windows' points). Index-backed,
+    so the cost follows the accounts near the edges, not all those in view."""
+    margin = plan.cell * 1e-6
+    boxes: list[tuple[float, float, float, float]] = []
+    for low, high in _lng_spans(bbox):
+        window = _window(low, high, bbox, plan.cell)
+        if window is None:
+            boxes.append((low, bbox.min_lat, high, bbox.max_lat))
+            continue
+        west, east = window.x0 * plan.cell + margin, (window.x1 + 1) * plan.cell - margin
+        south, north = window.y0 * plan.cell + margin, (window.y1 + 1) * plan.cell - margin
+        boxes += [
+            (low, bbox.min_lat, min(high, west), bbox.max_lat),
+            (max(low, east), bbox.min_lat, high, bbox.max_lat),
+            (low, bbox.min_lat, high, min(bbox.max_lat, south)),
+            (low, max(bbox.min_lat, north), high, bbox.max_lat),
+        ]
+    return or_(false(), *(_in_envelope(column, *box) for box in boxes))
+
+
+def _window(low: float, high: float, bbox: BBox, cell: float) -> CellWindow | None:
+    x0, x1 = math.floor(low / cell) + 1, math.floor(high / cell) - 1
+    y0, y1 = math.floor(bbox.min_lat / cell) + 1, math.floor(bbox.max_lat / cell) - 1
+    return CellWindow(x0, x1, y0, y1) if x0 <= x1 and y0 <= y1 else None
+
+
+def _lng_spans(bbox: BBox) -> list[tuple[float, float]]:
+    if bbox.crosses_antimeridian():
+        return [(bbox.min_lng, 180.0), (-180.0, bbox.max_lng)]
+    return [(bbox.min_lng, bbox.max_lng)]
+
+
+def in_windows(cell_x: Any, cell_y: Any, windows: tuple[CellWindow, ...]) -> ColumnElement[bool]:
+    """Stored cell indexes that fall in one of the windows, the columns listed so that an
+    index on (..., cell_x, cell_y) is walked column by column, each over its rows only."""
+    return or_(
+        false(),
+        *(
+            and_(cell_x.in_(window.columns()), cell_y.between(window.y0, window.y1))
+            for window in windows
+        ),
+    )
+
+
+def _outside_windows(
+    cell_x: Any, cell_y: Any, windows: tuple[CellWindow, ...]
+) -> ColumnElement[bool]:
+    return and_(
+        *(
+            ~and_(cell_x.between(window.x0, window.x1), cell_y.between(window.y0, window.y1))
+            for window in windows
+        )
+    )
+
+
+def grid_clusters(
+    points: Select[Any], bbox: BBox, zoom: int, skip: tuple[CellWindow, ...] = ()
+) -> Select[Any]:
     """Group points of `bbox` into grid cells: each cell's count, mean position and extent.
-    The grid is the zoom's, coarsened so that there are at most MAX_GRID_CELLS cells.
+    The grid is the zoom's, coarsened so that there are at most MAX_GRID_CELLS cells; the
+    points of the cells in `skip` are left out (counted from map cells instead).
 
     `points` selects one geometry column named `g` (see `planar`). Coordinates are taken out
     once per row in a subquery; repeating ST_X/ST_Y per aggregate made this five times slower.
@@ -226,7 +347,7 @@ def grid_clusters(points: Select[Any], bbox: BBox, zoom: int) -> Select[Any]:
     xy = coordinates.offset(0).subquery()
     cell = grid_cell_deg(bbox, zoom)
     cell_x, cell_y = func.floor(xy.c.x / cell), func.floor(xy.c.y / cell)
-    return select(
+    query = select(
         func.count().label("members"),
         func.avg(xy.c.x).label("lng"),
         func.avg(xy.c.y).label("lat"),
@@ -235,6 +356,9 @@ def grid_clusters(points: Select[Any], bbox: BBox, zoom: int) -> Select[Any]:
         func.max(xy.c.x).label("max_lng"),
         func.max(xy.c.y).label("max_lat"),
     ).group_by(cell_x, cell_y)
+    if skip:
+        query = query.where(_outside_windows(cell_x, cell_y, skip))
+    return query
 
 
 def parse_bbox(text: str) -> BBox:
