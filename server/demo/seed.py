@@ -1,5 +1,6 @@
 """The demo organisation: an admin, a manager, three reps and 2,000 accounts along real streets,
-the visits behind every account's last visit and the team's tasks (activity.py, workday.py).
+the visits behind every account's last visit and the team's tasks (activity.py, workday.py), and
+the manager's territories, saved segment and campaigns (manager.py).
 
 Seeding is idempotent: the organisation has a fixed id and is made once; the work of a day is
 added once, the first time the seed runs that day (a second run changes nothing). The data
@@ -23,6 +24,7 @@ from server.core.clock import now_utc
 from server.core.events import queue_event, sync_poke
 from server.demo.activity import Rules, demo_accounts, visit_history
 from server.demo.city import STREETS, Spot, spot_on
+from server.demo.manager import seed_manager_desk
 from server.demo.workday import Team, by_owner, day_is_planned, local_day, past_work, plan_day
 from server.extensions import db
 from server.geo.geojson import Point
@@ -250,6 +252,8 @@ def _create_organisation(now: datetime) -> Organisation:
     db.session.add_all(past_work(rng, demo_team(), by_owner(accounts), visits, rules))
     db.session.flush()
     db.session.execute(insert(Visit), visits)
+    manager = next(user for user in staff if user.role == "manager")
+    seed_manager_desk(random.Random(SEED + 2), manager, reps, accounts, rules)
     return organisation
 
 

@@ -179,7 +179,7 @@ def plan_day(
     db.session.flush()
     if visits:
         db.session.execute(insert(Visit), visits)
-        _follow_on_accounts(visits)
+        follow_on_accounts(visits)
 
 
 def _rep_day(
@@ -286,7 +286,7 @@ def _finish(task: Task, status: str, at: datetime) -> None:
     task.version = 2
 
 
-def _follow_on_accounts(visits: list[dict[str, Any]]) -> None:
+def follow_on_accounts(visits: list[dict[str, Any]]) -> None:
     """Each visited account's last_visit_at moves to its latest visit, as the server does."""
     for visit in visits:
         db.session.execute(

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
 
 import procrastinate
 
@@ -147,14 +150,22 @@ def launch_campaign(campaign_id: str, user_id: str) -> int:
     """Make a launched campaign's missing targets and their tasks, as `user_id` (the manager
     who launched or refreshed it) sees the audience: planned in one unit of work, made a chunk
     per unit of work, then marked done. Returns how many targets were new."""
-    campaign, user = uuid.UUID(campaign_id), uuid.UUID(user_id)
-    with unit_of_work():
+    return make_campaign_targets(uuid.UUID(campaign_id), uuid.UUID(user_id), unit_of_work)
+
+
+def make_campaign_targets(
+    campaign: uuid.UUID, user: uuid.UUID, step: Callable[[], AbstractContextManager[Any]]
+) -> int:
+    """The launch job's work, each step inside `step()`: a unit of work of its own for the job,
+    or no more than the transaction already open (the demo seed launches its campaign within
+    its own). Returns how many targets were new."""
+    with step():
         placements = campaigns.plan_targets(campaign, user)
     made = 0
     for start in range(0, len(placements), LAUNCH_CHUNK):
-        with unit_of_work():
+        with step():
             made += campaigns.add_targets(campaign, user, placements[start : start + LAUNCH_CHUNK])
-    with unit_of_work():
+    with step():
         campaigns.finish_launch(campaign)
     return made
 

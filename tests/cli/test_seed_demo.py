@@ -14,6 +14,7 @@ import shapely
 from sqlalchemy import func, select
 
 from server.accounts.models import Account
+from server.campaigns.models import Campaign, CampaignTarget
 from server.core.clock import now_utc
 from server.core.transaction import unit_of_work
 from server.demo.city import STREETS
@@ -23,7 +24,9 @@ from server.extensions import db
 from server.geo.distance import geodesic_m
 from server.geo.queries import latitude, longitude
 from server.orgs.models import Organisation
+from server.segments.models import Segment
 from server.tasks.models import Task
+from server.territories.models import Territory, TerritoryRep
 from server.users.models import User
 from server.visits.models import Visit
 from server.visits.operations import verification_for
@@ -117,6 +120,10 @@ def _snapshot(app):
         _rows(app, User.id, User.password_hash),
         _rows(app, Task.id, Task.status, Task.version),
         _rows(app, Visit.id),
+        _rows(app, Territory.id, Territory.version),
+        _rows(app, Segment.id, Segment.version),
+        _rows(app, Campaign.id, Campaign.version, Campaign.launch_created),
+        _rows(app, CampaignTarget.account_id, CampaignTarget.task_id),
     )
 
 
@@ -459,3 +466,76 @@ def test_seed_on_a_later_day_adds_that_days_work_once(app):
         if task.due_at.astimezone(DEMO_TIMEZONE).date() == tomorrow
     }
     assert _rep_ids(app) <= due_tomorrow
+
+
+# The manager's desk: territories, a saved segment, campaigns.
+
+
+def _manager_api(client):
+    response = client.login("manager@waypoint-demo.example.com", DEMO_PASSWORD)
+    assert response.status_code == 200, response.json
+    return client
+
+
+def test_each_rep_has_a_territory_holding_every_account_they_own_when_seeded(app, client):
+    """Three territories, one rep each, and every account assigned to the territory of its
+    owner: no gaps among the demo accounts."""
+    _seed(app)
+    with app.app_context():
+        reps_of = dict(
+            db.session.execute(select(TerritoryRep.territory_id, TerritoryRep.user_id)).all()
+        )
+        rows = db.session.execute(select(Account.owner_id, Account.territory_id)).all()
+
+    territories = _manager_api(client).get("/api/v1/territories").json["items"]
+
+    assert len(territories) == 3
+    assert sorted(len(t["rep_ids"]) for t in territories) == [1, 1, 1]
+    assert {uuid.UUID(t["rep_ids"][0]) for t in territories} == _rep_ids(app)
+    assert all(t["account_count"] > 400 for t in territories)
+    assert all(territory_id is not None for _, territory_id in rows)
+    assert all(reps_of[territory_id] == owner_id for owner_id, territory_id in rows)
+
+
+def test_manager_finds_the_saved_segment_with_members_when_seeded(app, client):
+    """The saved segment of prospects not visited in 60 days is there and has members."""
+    _seed(app)
+    api = _manager_api(client)
+
+    segments = api.get("/api/v1/segments").json["items"]
+    members = api.get(f"/api/v1/segments/{segments[0]['id']}/members").json["items"]
+
+    assert [s["name"] for s in segments] == ["Prospects not visited in 60 days"]
+    filters = {name: value for name, value in segments[0]["filters"].items() if value is not None}
+    assert filters == {"kind": "prospect", "not_visited_days": 60}
+    assert members and all(member["kind"] == "prospect" for member in members)
+
+
+def test_launched_campaign_has_targets_tasks_and_visits_when_seeded(app, client):
+    """One campaign is launched (by owner, its launch done) with a task per target for the
+    reps, some targets visited since the launch; another is a draft."""
+    _seed(app)
+    api = _manager_api(client)
+    campaigns = {c["status"]: c for c in api.get("/api/v1/campaigns").json["items"]}
+    launched = campaigns["launched"]
+
+    stats = api.get(f"/api/v1/campaigns/{launched['id']}/stats").json
+    with app.app_context():
+        tasks = db.session.execute(
+            select(Task.assignee_id, Task.status, Task.notes).where(
+                Task.campaign_id == launched["id"]
+            )
+        ).all()
+
+    assert sorted(campaigns) == ["draft", "launched"]
+    assert launched["assignment"] == "owner"
+    assert launched["launch"]["state"] == "done"
+    assert launched["launch"]["created"] == launched["launch"]["total"] == stats["targets"] > 0
+    assert datetime.fromisoformat(launched["launched_at"]) < now_utc() - timedelta(days=1)
+    assert len(tasks) == stats["targets"]
+    assert {task.assignee_id for task in tasks} <= _rep_ids(app)
+    assert all(launched["talking_points"] in task.notes for task in tasks)
+    assert any(task.status == "open" for task in tasks)
+    assert 0 < stats["visited"] < stats["targets"]
+    assert stats["visited"] >= sum(task.status == "done" for task in tasks) > 0
+    assert campaigns["draft"]["segment_id"] is not None
