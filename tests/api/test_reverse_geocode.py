@@ -135,8 +135,12 @@ def test_lookups_beyond_the_wait_bound_answer_503_busy_holding_no_connection(
 ):
     """Forty users ask at once of a slow geocoder: the few whose turn comes within the bound
     are answered, the others get 503 geocoder_busy with Retry-After instead of queueing; no
-    request holds a database connection while the geocoder is asked."""
-    fake_geocoder.add(ADDRESS, LNG, LAT)
+    request holds a database connection while the geocoder is asked. Each asks of a place of
+    their own: on a loaded machine the threads start spread out, and a question asked after an
+    answer came would be answered from the cache, without the geocoder."""
+    places = [(LNG, LAT + index * 0.001) for index in range(40)]
+    for index, (lng, lat) in enumerate(places):
+        fake_geocoder.add(f"{index} {ADDRESS}", lng, lat)
     fake_geocoder.delay_s = 0.3
     with paced_app.app_context():
         engine = db.engine
@@ -145,7 +149,10 @@ def test_lookups_beyond_the_wait_bound_answer_503_busy_holding_no_connection(
     apis = [_logged_in_to(paced_app, make_user(org)) for _ in range(40)]
 
     responses = _in_parallel(
-        [lambda api=api: api.get(f"{PATH}?lat={LAT}&lng={LNG}") for api in apis]
+        [
+            lambda api=api, lng=lng, lat=lat: api.get(f"{PATH}?lat={lat:.6f}&lng={lng:.6f}")
+            for api, (lng, lat) in zip(apis, places, strict=True)
+        ]
     )
 
     answered = [r for r in responses if r.status_code == 200]
