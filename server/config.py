@@ -83,6 +83,9 @@ class Settings:
     # A reverse lookup that would wait longer than this for its turn is refused at once (503).
     geocoder_max_wait_s: float = 3.0
     routing_url: str | None = None
+    # The longest a plan waits for the routing service's answer before it plans on geodesic
+    # figures instead.
+    routing_timeout_s: float = 3.0
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "&copy; OpenStreetMap contributors"
     session_idle_timeout_s: int = 8 * 3600
@@ -151,6 +154,7 @@ class Settings:
             ),
             geocoder_max_wait_s=_env_float("GEOCODER_MAX_WAIT_S", 3.0),
             routing_url=os.environ.get("ROUTING_URL") or None,
+            routing_timeout_s=_env_float("ROUTING_TIMEOUT_S", 3.0),
             tile_url=os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
             tile_attribution=os.environ.get(
                 "TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
