@@ -47,6 +47,7 @@ from server.campaigns.schemas import (
 from server.core.validation import PageQuery
 from server.geocoding.schemas import PlaceList, ReverseAddress, ReverseQuery, SearchQuery
 from server.notes.schemas import NoteCreate, NoteList, NoteListQuery, NoteOut
+from server.planning.schemas import PlanOut, PlanRequest
 from server.segments.schemas import SegmentCreate, SegmentList, SegmentOut, SegmentPatch
 from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
 from server.tasks.schemas import TaskCreate, TaskList, TaskListQuery, TaskOut, TaskPatch
@@ -646,6 +647,34 @@ ROUTES: tuple[Route, ...] = (
         errors=(400, 401, 404, 422),
         description=(
             "Computed at each request among the accounts the caller may see; paged like every list."
+        ),
+    ),
+    Route(
+        "post",
+        "/api/v1/routes/plan",
+        "Plan a day: the best order of up to 100 stops, with navigation links",
+        "routes",
+        {200: PlanOut},
+        body=PlanRequest,
+        errors=(*WRITE_ERRORS, 404),
+        description=(
+            'Orders the stops (account ids, or `"today"`: the caller\'s open or in-progress '
+            "tasks due by the end of the day of `departure_at`, overdue ones included, whose "
+            "account has a location; each account once) from `start` to `end` (without one "
+            "the day ends back at the start) to spend the least time on the road, within the "
+            "working hours (default 08:00-18:00) and each stop's window in `windows` (the "
+            "visit begins in it), each visit taking `service_s` seconds (default 1200). Times "
+            "of day are read in the offset of `departure_at` (default now, UTC). Stops that "
+            "cannot fit are in `unplanned` with a reason. An id the caller may not see is 404; "
+            "an account without a location is 422 naming it (`stops.<index>`). Travel figures "
+            "come from the routing service when one is configured and answers in time "
+            "(`provider: osrm`), else from geodesic distances at an assumed speed "
+            "(`provider: geodesic`); `matrix` holds them (rows and columns as `matrix.ids`) so "
+            "a client can re-plan or re-total a reordered day itself. `arrivals` is when each "
+            "visit begins (after any wait for its window), `departures` when it ends; totals "
+            "are driving only. `navigation_urls` are Google Maps directions of at most 9 "
+            "waypoints each, each starting where the previous ends; each leg has Apple Maps, "
+            "Waze and `geo:` links too."
         ),
     ),
     Route(

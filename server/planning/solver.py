@@ -106,48 +106,54 @@ def solve(
     """The best order found for `problem`'s stops, with its schedule and what did not fit.
     `iterations` (default: by the number of stops) and `time_limit_ms` (capped) bound the
     search; whichever comes first ends it."""
-    if not problem.stops:
+    candidates = [number for number in range(len(problem.stops)) if _in_shift(problem, number)]
+    if not candidates:
         return schedule(problem, [])
     limit_s = min(time_limit_ms or DEFAULT_TIME_LIMIT_MS, MAX_TIME_LIMIT_MS) / 1000
-    budget = iterations if iterations is not None else iterations_for(len(problem.stops))
+    budget = iterations if iterations is not None else iterations_for(len(candidates))
     stop = MultipleCriteria([MaxIterations(budget), MaxRuntime(limit_s)])
-    result = pyvrp_solve(problem_data(problem), stop=stop, seed=SEED, collect_stats=False)
+    data = problem_data(problem, candidates)
+    result = pyvrp_solve(data, stop=stop, seed=SEED, collect_stats=False)
     routes = result.best.routes()
-    order = [activity.idx for activity in routes[0] if activity.is_client()] if routes else []
-    return schedule(problem, order)
+    visited = [activity.idx for activity in routes[0] if activity.is_client()] if routes else []
+    return schedule(problem, [candidates[client] for client in visited])
 
 
-def problem_depots(problem: DayProblem) -> int:
-    """How many depots PyVRP is given (clients are numbered after them)."""
-    return 2 if problem.separate_end else 1
+def _in_shift(problem: DayProblem, number: int) -> bool:
+    """Whether stop `number`'s window (if any) meets the shift at all."""
+    window = problem.stops[number].window
+    return window is None or (window[1] >= problem.shift[0] and window[0] <= problem.shift[1])
 
 
-def problem_data(problem: DayProblem) -> ProblemData:
-    """`problem` as PyVRP's ProblemData: depots first (start, then end), then the stops."""
-    size = len(problem.stops) + (2 if problem.separate_end else 1)
+def problem_data(problem: DayProblem, candidates: Sequence[int]) -> ProblemData:
+    """The `candidates` among `problem`'s stops (their windows meet the shift) as PyVRP's
+    ProblemData: the depots first (start, then the end when separate), then those stops."""
+    separate_end = problem.separate_end
+    depots = 2 if separate_end else 1
+    # Matrix rows and columns: start, end (when separate), then each candidate stop.
+    ends = [0, len(problem.stops) + 1] if separate_end else [0]
+    index = [*ends, *(number + 1 for number in candidates)]
+    grid = np.ix_(index, index)
     # Any: PyVRP's stubs spell a matrix's type in a way numpy's own types do not match.
-    durations: Any = np.asarray(problem.duration_s, dtype=np.int64).reshape(size, size)
-    distances: Any = np.asarray(problem.distance_m, dtype=np.int64).reshape(size, size)
-    # PyVRP wants depots' locations first: reorder [start, stops..., end] to [start, end, stops].
-    if problem.separate_end:
-        index = [0, size - 1, *range(1, size - 1)]
-        durations = durations[np.ix_(index, index)]
-        distances = distances[np.ix_(index, index)]
-    depots = problem_depots(problem)
+    durations: Any = np.asarray(problem.duration_s, dtype=np.int64)[grid]
+    distances: Any = np.asarray(problem.distance_m, dtype=np.int64)[grid]
     shift_start, shift_end = problem.shift
     # Worth more than any feasible day costs: the solver drops a stop only when it cannot fit.
     prize = shift_end - shift_start + 1
-    clients = [
-        Client(
-            location=depots + number,
-            service_duration=stop.service_s,
-            tw_early=stop.window[0] if stop.window else shift_start,
-            tw_late=stop.window[1] if stop.window else shift_end,
-            prize=prize,
-            required=False,
+    clients = []
+    for position, number in enumerate(candidates):
+        stop = problem.stops[number]
+        early, late = stop.window if stop.window is not None else (shift_start, shift_end)
+        clients.append(
+            Client(
+                location=depots + position,
+                service_duration=stop.service_s,
+                tw_early=max(early, shift_start),
+                tw_late=min(late, shift_end),
+                prize=prize,
+                required=False,
+            )
         )
-        for number, stop in enumerate(problem.stops)
-    ]
     vehicle = VehicleType(
         num_available=1,
         start_depot=0,
@@ -158,7 +164,7 @@ def problem_data(problem: DayProblem) -> ProblemData:
         unit_duration_cost=1,
     )
     return ProblemData(
-        locations=[Location(x=0, y=0) for _ in range(size)],
+        locations=[Location(x=0, y=0) for _ in index],
         clients=clients,
         depots=[Depot(location=number) for number in range(depots)],
         vehicle_types=[vehicle],

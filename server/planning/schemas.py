@@ -1,0 +1,143 @@
+"""What clients send and receive about a day's route."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from server.core.validation import IsoTime, Schema
+from server.geo.geojson import Point
+from server.planning.matrix import Provider
+from server.planning.solver import MAX_TIME_LIMIT_MS, Reason
+
+MAX_STOPS = 100
+DEFAULT_SERVICE_S = 20 * 60
+MAX_SERVICE_S = 12 * 3600
+DEFAULT_WORKING_HOURS = ("08:00", "18:00")
+HOURS_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+ServiceSeconds = Annotated[int, Field(ge=0, le=MAX_SERVICE_S)]
+Window = tuple[IsoTime, IsoTime]
+
+
+class WorkingHours(Schema):
+    """The rep's working day, `HH:MM` to `HH:MM` in the offset of `departure_at`."""
+
+    start: str = Field(pattern=HOURS_PATTERN, examples=["08:00"])
+    end: str = Field(pattern=HOURS_PATTERN, examples=["18:00"])
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> WorkingHours:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+    def times(self) -> tuple[time, time]:
+        """The start and end as times of day."""
+        return time.fromisoformat(self.start), time.fromisoformat(self.end)
+
+
+class PlanRequest(Schema):
+    """POST /routes/plan: where the day starts (and ends), which stops, and what constrains
+    them. `stops` is a list of account ids or "today": the caller's open tasks due by the end
+    of the day of `departure_at` (overdue ones too, as the Today screen lists them) whose
+    account has a location."""
+
+    start: Point
+    stops: list[uuid.UUID] | Literal["today"]
+    end: Point | None = None
+    departure_at: IsoTime | None = None
+    windows: dict[uuid.UUID, Window] = Field(default_factory=dict, max_length=MAX_STOPS)
+    service_s: dict[uuid.UUID, ServiceSeconds] = Field(default_factory=dict, max_length=MAX_STOPS)
+    working_hours: WorkingHours | None = None
+    solver_ms: int | None = Field(default=None, ge=10, le=MAX_TIME_LIMIT_MS)
+
+    @field_validator("stops", mode="before")
+    @classmethod
+    def _a_list_or_today(cls, value: Any) -> Any:
+        # Checked before pydantic tries each member of the union, so the error says one thing.
+        if isinstance(value, str) and value != "today":
+            raise ValueError('a list of account ids, or "today"')
+        if isinstance(value, list):
+            if len(value) > MAX_STOPS:
+                raise ValueError(f"at most {MAX_STOPS} stops")
+            if len(set(map(str, value))) != len(value):
+                raise ValueError("each account at most once")
+        return value
+
+    @field_validator("windows")
+    @classmethod
+    def _windows_in_order(cls, windows: dict[uuid.UUID, Window]) -> dict[uuid.UUID, Window]:
+        for account_id, (opens, closes) in windows.items():
+            if closes < opens:
+                raise ValueError(f"the window of {account_id} closes before it opens")
+        return windows
+
+
+class LegLinks(BaseModel):
+    """The leg in each navigation app."""
+
+    google: str
+    apple: str
+    waze: str
+    geo: str
+
+
+class Leg(BaseModel):
+    """Driving from one point of the route to the next."""
+
+    model_config = ConfigDict(serialize_by_alias=True)
+
+    from_: Literal["start"] | uuid.UUID = Field(alias="from")
+    to: uuid.UUID | Literal["end"]
+    distance_m: int
+    duration_s: int
+    links: LegLinks
+
+
+class Unplanned(BaseModel):
+    """A stop left out of the plan, and why: its window is outside the working hours, it
+    cannot be reached within its window, or the day had no time left for it."""
+
+    id: uuid.UUID
+    reason: Reason
+
+
+class PlanMatrix(BaseModel):
+    """The figures the plan was made on: `ids` names the rows and columns ("start", the stops
+    in request order, then "end" when an end was given; without one the day ends at the
+    start)."""
+
+    ids: list[str]
+    distance_m: list[list[int]]
+    duration_s: list[list[int]]
+
+
+class PlanStop(BaseModel):
+    """A stop of the request: its account, and the task that brought it (with "today")."""
+
+    id: uuid.UUID
+    name: str
+    location: Point
+    task_id: uuid.UUID | None = None
+
+
+class PlanOut(BaseModel):
+    """A day's route: the order, each leg with its links, totals (driving), when each visit
+    begins and ends, what could not fit, and the matrix to re-plan on the device."""
+
+    order: list[uuid.UUID]
+    legs: list[Leg]
+    total_distance_m: int
+    total_duration_s: int
+    arrivals: dict[uuid.UUID, datetime]
+    departures: dict[uuid.UUID, datetime]
+    unplanned: list[Unplanned]
+    navigation_url: str | None
+    navigation_urls: list[str]
+    provider: Provider
+    matrix: PlanMatrix
+    stops: list[PlanStop]

@@ -1,0 +1,148 @@
+"""A local HTTP server speaking OSRM's `table` service (HTTP API v1), for the route planner.
+
+Its figures are geodesic distances stretched by `road_factor` at `speed_m_s`: different from the
+app's own geodesic fallback, so a test can tell which one a plan was made on. Like osrm-routed
+it answers 400 with `InvalidQuery` / `InvalidOptions` for requests it cannot read, `TooBig`
+when sources x destinations exceed `max_table_size` squared, and `null` cells between points it
+cannot route (`unroutable`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from server.geo.distance import geodesic_m
+from tests.support.loopback import LoopbackHttpServer
+
+PREFIX = "/table/v1/"
+
+
+@dataclass
+class FakeOsrm:
+    """Answers `GET /table/v1/{profile}/{lng,lat;...}?annotations=duration,distance[&sources=]`.
+    `down` answers 503, `hold` (an Event) keeps each answer until it is set, `code` answers that
+    error code instead of Ok, `unroutable` (a point index) makes every cell to and from that
+    point null."""
+
+    road_factor: float = 1.5
+    speed_m_s: float = 15.0
+    max_table_size: int = 100
+    down: bool = False
+    hold: threading.Event | None = None
+    code: str | None = None
+    unroutable: int | None = None
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    server: LoopbackHttpServer | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL to put in ROUTING_URL."""
+        assert self.server is not None
+        return self.server.origin
+
+    def start(self) -> FakeOsrm:
+        """Serve on a free loopback port in a daemon thread."""
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+                fake.requests.append({"path": parts.path, "query": query})
+                if fake.hold is not None:
+                    fake.hold.wait()
+                status, body = fake.answer(parts.path, query)
+                raw = json.dumps(body).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=UTF-8")
+                    self.send_header("Content-Length", str(len(raw)))
+                    self.end_headers()
+                    self.wfile.write(raw)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # the client gave up waiting (a timeout test)
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        self.server = LoopbackHttpServer(Handler)
+        return self
+
+    def stop(self) -> None:
+        """Release any held answer and shut the server down."""
+        if self.hold is not None:
+            self.hold.set()
+        if self.server is not None:
+            self.server.stop()
+
+    def figures(self, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+        """What this fake answers from a to b: (metres, seconds), unrounded as OSRM's are."""
+        metres = geodesic_m(*a, *b) * self.road_factor
+        return metres, metres / self.speed_m_s
+
+    def answer(self, path: str, query: dict[str, str]) -> tuple[int, Any]:
+        """The status and JSON body osrm-routed would give."""
+        if self.down:
+            return 503, {"code": "Unavailable", "message": "service unavailable"}
+        if not path.startswith(PREFIX) or path.count("/") != 4:
+            return 400, {"code": "InvalidUrl", "message": f"URL string malformed: {path}"}
+        try:
+            points = [
+                (float(lng), float(lat))
+                for lng, lat in (pair.split(",") for pair in path.rsplit("/", 1)[1].split(";"))
+            ]
+            sources = _indices(query.get("sources"), len(points))
+            destinations = _indices(query.get("destinations"), len(points))
+        except ValueError:
+            return 400, {"code": "InvalidQuery", "message": "Query string malformed"}
+        annotations = set(query.get("annotations", "duration").split(","))
+        if not annotations <= {"duration", "distance"}:
+            return 400, {"code": "InvalidOptions", "message": "Invalid annotations"}
+        if len(sources) * len(destinations) > self.max_table_size**2:
+            return 400, {"code": "TooBig", "message": "Too many table coordinates"}
+        if self.code is not None:
+            return 400, {"code": self.code, "message": "scripted failure"}
+        return 200, self._table(points, sources, destinations, annotations)
+
+    def _table(
+        self,
+        points: list[tuple[float, float]],
+        sources: list[int],
+        destinations: list[int],
+        annotations: set[str],
+    ) -> dict[str, Any]:
+        def cell(i: int, j: int, which: int) -> float | None:
+            if self.unroutable in (i, j) and i != j:
+                return None
+            return round(self.figures(points[i], points[j])[which], 1)
+
+        waypoint = lambda index: {  # noqa: E731
+            "hint": "",
+            "distance": 0.0,
+            "name": "",
+            "location": list(points[index]),
+        }
+        body: dict[str, Any] = {
+            "code": "Ok",
+            "sources": [waypoint(i) for i in sources],
+            "destinations": [waypoint(j) for j in destinations],
+        }
+        if "duration" in annotations:
+            body["durations"] = [[cell(i, j, 1) for j in destinations] for i in sources]
+        if "distance" in annotations:
+            body["distances"] = [[cell(i, j, 0) for j in destinations] for i in sources]
+        return body
+
+
+def _indices(text: str | None, size: int) -> list[int]:
+    if text is None or text == "all":
+        return list(range(size))
+    indices = [int(part) for part in text.split(";")]
+    if any(not 0 <= index < size for index in indices):
+        raise ValueError("index out of range")
+    return indices
