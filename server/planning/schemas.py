@@ -20,7 +20,9 @@ DEFAULT_WORKING_HOURS = ("08:00", "18:00")
 HOURS_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 ServiceSeconds = Annotated[int, Field(ge=0, le=MAX_SERVICE_S)]
-Window = tuple[IsoTime, IsoTime]
+# [opens, closes]: a list, not a tuple (strict validation after Schema's "before" validator
+# takes only lists for JSON arrays).
+Window = Annotated[list[IsoTime], Field(min_length=2, max_length=2)]
 
 
 class WorkingHours(Schema):
