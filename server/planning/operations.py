@@ -75,7 +75,10 @@ def _check_named_stops(request: PlanRequest, stops: list[StopRow]) -> None:
 def day_bounds(departure: datetime) -> tuple[datetime, datetime]:
     """The day `departure` falls on, in its own offset: [midnight, next midnight)."""
     midnight = datetime.combine(departure.date(), datetime.min.time(), departure.tzinfo)
-    return midnight, midnight + timedelta(days=1)
+    try:
+        return midnight, midnight + timedelta(days=1)
+    except OverflowError:  # 9999-12-31: the day ends when time does
+        return midnight, datetime.max.replace(tzinfo=departure.tzinfo)
 
 
 def shift(departure: datetime, hours: WorkingHours | None) -> tuple[int, int]:

@@ -352,6 +352,27 @@ def test_validation_error_conforms_to_the_envelope_when_a_body_is_invalid(docume
     assert _answer_errors(document, "/api/v1/accounts", "post", 422, response.json) == []
 
 
+def test_route_plan_conforms_to_the_document_when_a_day_is_planned(
+    document, api, org, make_account
+):
+    """A real POST /routes/plan answer (a window, an unplanned stop, an end) matches its
+    documented 200."""
+    stops = [str(make_account(org, 26.1 + n / 100, 44.4)) for n in range(3)]
+    body = {
+        "start": {"type": "Point", "coordinates": [26.1, 44.43]},
+        "end": {"type": "Point", "coordinates": [26.2, 44.43]},
+        "stops": stops,
+        "departure_at": "2026-03-10T08:00:00+02:00",
+        "windows": {stops[2]: ["2026-03-10T20:00:00+02:00", "2026-03-10T21:00:00+02:00"]},
+    }
+
+    response = api.post("/api/v1/routes/plan", json=body)
+
+    assert response.status_code == 200, response.json
+    assert response.json["unplanned"] != []
+    assert _answer_errors(document, "/api/v1/routes/plan", "post", 200, response.json) == []
+
+
 def test_health_answer_conforms_to_the_document_when_the_database_answers(document, client):
     """GET /healthz matches its documented 200."""
     response = client.get("/healthz")

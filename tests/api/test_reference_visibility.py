@@ -104,6 +104,7 @@ SEGMENTS = "/api/v1/segments"
 # The day the reps' rows of the world were made on (tests.sync.support.visit_data's).
 DAY_1, DAY_2 = "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"
 TODAY = {"from": DAY_1, "to": DAY_2}
+SHOP_POINT = {"type": "Point", "coordinates": list(SHOP)}
 AROUND_SHOP = {"center": {"type": "Point", "coordinates": list(SHOP)}, "radius_m": 50_000}
 BBOX = "25.9,44.3,26.3,44.6"
 CAMPAIGNS = "/api/v1/campaigns"
@@ -527,6 +528,19 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("POST", f"{CAMPAIGNS}/<uuid:campaign_id>/audience/deliveries"): _campaign_route(
         "POST", "/audience/deliveries", {"url": "http://127.0.0.1:9/hook"}
+    ),
+    # A stop of a plan is resolved like GET /accounts/{id}; windows and service times may
+    # name only the plan's stops (the ids are checked before them).
+    ("POST", "/api/v1/routes/plan"): Route(
+        (
+            Probe(
+                "account",
+                lambda o, x: Call(
+                    "POST", "/api/v1/routes/plan", {"start": SHOP_POINT, "stops": [o.account, x]}
+                ),
+                NOT_FOUND,
+            ),
+        )
     ),
     # A team's day names no id: the reps the caller may not see are never in it.
     ("GET", "/api/v1/team/day"): Route(
