@@ -66,8 +66,15 @@ class PlanRequest(Schema):
         if isinstance(value, list):
             if len(value) > MAX_STOPS:
                 raise ValueError(f"at most {MAX_STOPS} stops")
-            if len(set(map(str, value))) != len(value):
-                raise ValueError("each account at most once")
+        return value
+
+    @field_validator("stops")
+    @classmethod
+    def _each_account_once(
+        cls, value: list[uuid.UUID] | Literal["today"]
+    ) -> list[uuid.UUID] | Literal["today"]:
+        if isinstance(value, list) and len(set(value)) != len(value):
+            raise ValueError("each account at most once")
         return value
 
     @field_validator("windows")
