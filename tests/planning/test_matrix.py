@@ -59,7 +59,8 @@ def test_a_large_table_is_asked_for_in_blocks_of_rows_when_it_exceeds_the_table_
     that fit, and put together in order."""
     points = [(26.0 + 0.002 * n, 44.4 + 0.001 * (n % 17)) for n in range(120)]
 
-    matrix = osrm_matrix(fake_osrm.url, points, timeout_s=5)
+    # A bound, not a measure: 14,400 cells computed in Python on a busy machine.
+    matrix = osrm_matrix(fake_osrm.url, points, timeout_s=60)
 
     assert [len(r["query"]["sources"].split(";")) for r in fake_osrm.requests] == [83, 37]
     assert (matrix.distance_m, matrix.duration_s) == expected_osrm(fake_osrm, points)

@@ -116,10 +116,14 @@ class FakeOsrm:
         destinations: list[int],
         annotations: set[str],
     ) -> dict[str, Any]:
+        figures = {
+            (i, j): self.figures(points[i], points[j]) for i in sources for j in destinations
+        }
+
         def cell(i: int, j: int, which: int) -> float | None:
             if self.unroutable in (i, j) and i != j:
                 return None
-            return round(self.figures(points[i], points[j])[which], 1)
+            return round(figures[(i, j)][which], 1)
 
         waypoint = lambda index: {  # noqa: E731
             "hint": "",
