@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.health import blueprint as health
     from server.notes.api import blueprint as notes
     from server.openapi.api import blueprint as openapi
+    from server.planning.week_api import blueprint as planning_week
     from server.segments.api import blueprint as segments
     from server.sync.api import blueprint as sync
     from server.tasks.api import blueprint as tasks
@@ -129,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
         notes,
         tasks,
         campaigns,
+        planning_week,
         segments,
         territories,
         team,
