@@ -22,13 +22,15 @@ from server.planning.matrix import LngLat, TravelMatrix
 
 # A plan is a search; these make it the same search every time.
 SEED = 1
-ITERATIONS = 300
+ITERATIONS = 1_000
 # What an appointment kept is worth next to a visit: far more than anything else in the plan.
-APPOINTMENT_PRIZE = 1_000_000_000
-# What a due visit made is worth: more than any day's driving costs, so a visit that fits in
-# is made; each day it is overdue adds a little, so the most overdue go first when few fit.
-VISIT_PRIZE = 50_000_000
-OVERDUE_PRIZE_PER_DAY = 100_000
+APPOINTMENT_PRIZE = 20_000_000
+# What a due visit made is worth: more than any detour it costs (hours of driving), so a
+# visit that fits in is made; each day it is overdue adds a little, so the most overdue go
+# first when few fit. Prizes far above that blunt the solver's penalty for breaking working
+# hours (and slow it down): keep them within a few orders of a day's cost.
+VISIT_PRIZE = 1_000_000
+OVERDUE_PRIZE_PER_DAY = 10_000
 # Cost per second of driving on the first day; each later day costs a little more, so of two
 # equally short plans the one that visits accounts sooner wins.
 FIRST_DAY_COST = 20

@@ -238,11 +238,11 @@ def replan_tasks(
             earlier[task.account_id] = task
     created: list[PlannedTask] = []
     for item in planned:
-        task = earlier.pop(item.account_id, None)
-        if task is None:
+        found = earlier.pop(item.account_id, None)
+        if found is None:
             created.append(item)
-        elif task.due_at != item.due_at:
-            _replace(task, item.due_at)
+        elif found.due_at != item.due_at:
+            _replace(found, item.due_at)
     for task in earlier.values():
         _replace(task, None)
     made = create_planned_tasks(principal, [replace(item, planned_version=1) for item in created])
