@@ -16,7 +16,7 @@ FLASK  := .venv/bin/flask --app wsgi
 # `export DATABASE_URL="$(...)"` export's own success would hide the failure).
 WITH_DB := DATABASE_URL="$$(scripts/ensure-db.sh)" && export DATABASE_URL &&
 
-.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-map bench-sync bench-checksum bench-jobs bench-pwa bench-sockets bench-campaigns bench-territories seed clean-db
+.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-map bench-sync bench-checksum bench-jobs bench-pwa bench-sockets bench-campaigns bench-territories bench-week seed clean-db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET   (make test PYTEST_ARGS="-k visits", make db-revision m="add visits")'
@@ -87,6 +87,9 @@ bench-jobs: venv ## Job figures: 40 parallel reverse geocodes; 1,000 account cre
 
 bench-territories: venv ## Territory edits re-assigning 100k accounts: request plus job, and one transaction
 	@$(WITH_DB) $(PYTHON) -m bench.territories $(BENCH_ARGS)
+
+bench-week: venv ## Plan my week: a 5-day week of 60 accounts, planning time and gap to a longer run
+	@$(PYTHON) -m bench.planning_week $(BENCH_ARGS)
 
 bench-sockets: venv ## Socket tier: HTTP beside 2,000 idle sockets; task update to event, 1 and 2 processes
 	@$(WITH_DB) $(PYTHON) -m bench.sockets $(BENCH_ARGS)
