@@ -16,7 +16,7 @@ FLASK  := .venv/bin/flask --app wsgi
 # `export DATABASE_URL="$(...)"` export's own success would hide the failure).
 WITH_DB := DATABASE_URL="$$(scripts/ensure-db.sh)" && export DATABASE_URL &&
 
-.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-map bench-sync bench-checksum bench-jobs bench-pwa bench-sockets bench-campaigns bench-territories bench-routes seed clean-db
+.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-map bench-sync bench-checksum bench-jobs bench-pwa bench-sockets bench-campaigns bench-territories bench-routes bench-week seed clean-db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET   (make test PYTEST_ARGS="-k visits", make db-revision m="add visits")'
@@ -91,11 +91,11 @@ bench-territories: venv ## Territory edits re-assigning 100k accounts: request p
 bench-sockets: venv ## Socket tier: HTTP beside 2,000 idle sockets; task update to event, 1 and 2 processes
 	@$(WITH_DB) $(PYTHON) -m bench.sockets $(BENCH_ARGS)
 
-# The week plan's bench adds its module to this target's list.
-BENCH_ROUTES_MODULES := bench.planning
+bench-routes: venv ## Route plans: time and gap to the best known, 10-100 stops (OR-Tools beside, if installed), and a 5-day week of 60 accounts
+	@$(PYTHON) -m bench.planning $(BENCH_ARGS) && $(PYTHON) -m bench.planning_week
 
-bench-routes: venv ## Route plans: time and gap to the best known, 10-100 stops (OR-Tools beside, if installed)
-	@for module in $(BENCH_ROUTES_MODULES); do $(PYTHON) -m $$module $(BENCH_ARGS) || exit 1; done
+bench-week: venv ## Plan my week alone: a 5-day week of 60 accounts, planning time and gap to a longer run
+	@$(PYTHON) -m bench.planning_week $(BENCH_ARGS)
 
 bench-campaigns: venv ## Campaign launch: 5,000 targets and their tasks, per assignment; the audience preview
 	@$(WITH_DB) $(PYTHON) -m bench.campaigns $(BENCH_ARGS)

@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.notes.api import blueprint as notes
     from server.openapi.api import blueprint as openapi
     from server.planning.api import blueprint as planning
+    from server.planning.week_api import blueprint as planning_week
     from server.segments.api import blueprint as segments
     from server.sync.api import blueprint as sync
     from server.tasks.api import blueprint as tasks
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         territories,
         team,
         planning,
+        planning_week,
         sync,
         geocoding,
         openapi,

@@ -41,6 +41,9 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint(
             one_of("geocode_status", GEOCODE_STATUSES), name="accounts_geocode_status_known"
         ),
+        CheckConstraint(
+            "visit_every_days BETWEEN 1 AND 365", name="accounts_visit_every_days_range"
+        ),
         # Tenant-scoped nearest-first and radius queries walk this one index (btree_gist).
         Index("accounts_org_location_gist", "org_id", "location", postgresql_using="gist"),
         # Map viewports and clusters work in lng/lat degrees: a planar index for those.
@@ -93,6 +96,8 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(50)), server_default="{}")
     custom: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     last_visit_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Visit every this many days (NULL: no fixed frequency); the week planner reads it.
+    visit_every_days: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -10,7 +10,7 @@ import logging
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, update
 
 from server.accounts.models import Account
 from server.accounts.queries import existing_ids, load_account_for_update
@@ -73,6 +73,12 @@ def _check_owner(principal: Principal, owner_id: uuid.UUID | None) -> None:
         raise invalid({"owner_id": "no such active user in this organisation"})
 
 
+def _check_frequency(principal: Principal, sent: bool) -> None:
+    """Visit frequencies are the managers' to set; reps read them."""
+    if sent and principal.role not in MANAGING_ROLES:
+        raise ApiError(403, "forbidden", "only admins and managers set visit frequencies")
+
+
 def create_account(principal: Principal, data: AccountCreate) -> Account:
     """Add an account to the caller's organisation; reps own what they create."""
     [outcome] = create_accounts(principal, [data])
@@ -122,6 +128,7 @@ def _new_account(
     refusal = owners[owner_id]
     if refusal is not None:
         raise refusal
+    _check_frequency(principal, data.visit_every_days is not None)
     if data.id is not None:
         if data.id in taken:
             raise conflict("an account with this id already exists", {"id": "already in use"})
@@ -153,6 +160,7 @@ def build_account(
         owner_id=owner_id,
         tags=list(dict.fromkeys(data.tags)),
         custom=data.custom,
+        visit_every_days=data.visit_every_days,
         created_at=now,
         updated_at=now,
         version=1,
@@ -179,6 +187,7 @@ def update_account(principal: Principal, account_id: uuid.UUID, patch: AccountPa
     changes = patch.model_dump(exclude_unset=True, exclude={"version", "location"})
     if "owner_id" in changes:
         _check_owner(principal, patch.owner_id)
+    _check_frequency(principal, "visit_every_days" in changes)
     if "tags" in changes:
         changes["tags"] = list(dict.fromkeys(changes["tags"]))
     for name, value in changes.items():
@@ -202,6 +211,26 @@ def _relocate(account: Account, patch: AccountPatch) -> None:
             account.location, account.geocode_status = _locate(None, account.address)
     elif "address" in patch.model_fields_set and account.geocode_status != "manual":
         account.location, account.geocode_status = _locate(None, account.address)
+
+
+def set_visit_frequency(principal: Principal, audience: Select[Any], every_days: int | None) -> int:
+    """Visit every `every_days` days (None: no fixed frequency) for the accounts of `audience`
+    (a SELECT whose first column is account ids, as accounts_in_area gives it: only accounts
+    the caller may see), in one UPDATE; only admins and managers may. Returns how many
+    accounts changed: those that had this frequency already keep their version."""
+    _check_frequency(principal, True)
+    ids = audience.with_only_columns(Account.id).scalar_subquery()
+    statement = (
+        update(Account)
+        .where(Account.id.in_(ids), Account.visit_every_days.is_distinct_from(every_days))
+        .values(visit_every_days=every_days, updated_at=now_utc(), version=Account.version + 1)
+        .returning(Account.owner_id)
+        .execution_options(synchronize_session=False)
+    )
+    owners = list(db.session.scalars(statement))
+    if owners:
+        queue_event(db.session(), sync_poke(principal.org_id, *set(owners)))
+    return len(owners)
 
 
 def archive_account(principal: Principal, account_id: uuid.UUID) -> None:

@@ -17,6 +17,8 @@ Status = Literal["active", "at_risk", "inactive", "new", "contacted", "qualified
 GeocodeStatus = Literal["ok", "pending", "failed", "manual"]
 Tag = Annotated[str, Field(min_length=1, max_length=50)]
 MAX_CUSTOM_BYTES = 16_384
+# Visit every N days: from daily to yearly (the database checks the same range).
+VisitEveryDays = Annotated[int, Field(ge=1, le=365)]
 
 
 def _check_custom(value: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -40,6 +42,7 @@ class AccountCreate(Schema):
     owner_id: uuid.UUID | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=50)
     custom: dict[str, Any] = Field(default_factory=dict)
+    visit_every_days: VisitEveryDays | None = None
 
     _custom = field_validator("custom")(_check_custom)
 
@@ -58,6 +61,7 @@ class AccountPatch(Schema):
     owner_id: uuid.UUID | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)
     custom: dict[str, Any] | None = None
+    visit_every_days: VisitEveryDays | None = None
     version: int | None = Field(default=None, ge=1)
 
     _custom = field_validator("custom")(_check_custom)
@@ -88,6 +92,7 @@ class AccountOut(BaseModel):
     tags: list[str]
     custom: dict[str, Any]
     last_visit_at: datetime | None
+    visit_every_days: int | None
     created_at: datetime
     updated_at: datetime
     version: int
@@ -116,6 +121,7 @@ class AccountData(TypedDict):
     tags: list[str]
     custom: dict[str, Any]
     last_visit_at: datetime | None
+    visit_every_days: int | None
     created_at: datetime
     updated_at: datetime
     version: int

@@ -18,6 +18,9 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from server.accounts.operations import set_visit_frequency
+from server.accounts.queries import accounts_in_area
+from server.accounts.schemas import AccountFilters
 from server.campaigns.models import Campaign, CampaignTarget
 from server.campaigns.operations import create_campaign, launch_campaign
 from server.campaigns.schemas import CampaignCreate
@@ -42,6 +45,11 @@ SEGMENT = {
     "name": "Prospects not visited in 60 days",
     "filters": {"kind": "prospect", "not_visited_days": 60},
 }
+# Visit frequencies, the more specific last (it overrides the broader one).
+VISIT_FREQUENCIES = (
+    ({"kind": "customer"}, 14),
+    ({"kind": "customer", "status": "active", "industry": "hospitality"}, 7),
+)
 DUE_IN_DAYS = 10
 # The launched campaign: hospitality customers in the historic centre, Cișmigiu to Unirii.
 CENTRE = ((26.086, 44.4245), (26.127, 44.4245), (26.127, 44.4385), (26.086, 44.4385))
@@ -80,11 +88,20 @@ def seed_manager_desk(
     """The manager's territories, segment and campaigns, and the visits on the launched
     campaign's targets (their accounts' last visits follow)."""
     _territories(manager, reps, accounts)
+    _visit_frequencies(manager)
     segment = create_segment(manager, SegmentCreate.model_validate(SEGMENT))
     launched = create_campaign(manager, CampaignCreate.model_validate(LAUNCHED))
     _launch(manager, launched, rules.now)
     _visit_targets(rng, launched, accounts, rules)
     create_campaign(manager, CampaignCreate.model_validate({**DRAFT, "segment_id": segment.id}))
+
+
+def _visit_frequencies(manager: User) -> None:
+    """Customers are visited every two weeks, active hospitality ones every week: so "plan
+    my week" has a real week to plan on a rep's first login."""
+    for filters, every_days in VISIT_FREQUENCIES:
+        audience = accounts_in_area(manager, None, AccountFilters.model_validate(filters))
+        set_visit_frequency(manager, audience, every_days)
 
 
 def _territories(manager: User, reps: list[User], accounts: list[DemoAccount]) -> None:

@@ -48,7 +48,15 @@ from server.core.validation import PageQuery
 from server.geocoding.schemas import PlaceList, ReverseAddress, ReverseQuery, SearchQuery
 from server.notes.schemas import NoteCreate, NoteList, NoteListQuery, NoteOut
 from server.planning.schemas import PlanOut, PlanRequest
-from server.segments.schemas import SegmentCreate, SegmentList, SegmentOut, SegmentPatch
+from server.planning.week_schemas import PlanWeekIn, WeekPlanOut
+from server.segments.schemas import (
+    SegmentCreate,
+    SegmentList,
+    SegmentOut,
+    SegmentPatch,
+    VisitFrequency,
+    VisitFrequencyResult,
+)
 from server.sync.schemas import ChecksumOut, PullOut, PullQuery, PushIn, PushOut
 from server.tasks.schemas import TaskCreate, TaskList, TaskListQuery, TaskOut, TaskPatch
 from server.team.schemas import TeamDay, TeamDayQuery
@@ -583,6 +591,28 @@ ROUTES: tuple[Route, ...] = (
         description="Announced live as `task.updated` (to the previous assignee too).",
     ),
     Route(
+        "post",
+        "/api/v1/routes/plan-week",
+        "Plan my week: due accounts spread over the days around the appointments",
+        "routes",
+        {200: WeekPlanOut},
+        body=PlanWeekIn,
+        errors=(*WRITE_ERRORS,),
+        description=(
+            "Accounts with a `visit_every_days` are due when their last visit plus that many "
+            "days falls on or before a planned day (never visited: due now); a due account is "
+            "visited on its due day or later, at most once. Appointments (the caller's open "
+            "tasks with an account, due at a time inside a day's working hours) stay at their "
+            "time; accounts with any other open task of the caller's in these days are left "
+            "out. Each day starts at `start` within `working_hours` (in `timezone`, an IANA "
+            "name, default UTC) and ends at `end` (none: at its last visit); visits take 20 "
+            "minutes. What does not fit is `unplanned` (at most the 200 most overdue accounts "
+            "are weighed). With `create_tasks` the visits become the caller's open tasks at "
+            "their planned times; planning the same days again moves or cancels the earlier "
+            "plan's tasks nobody has changed, and never touches any other task."
+        ),
+    ),
+    Route(
         "get",
         "/api/v1/segments",
         "List saved segments, by name",
@@ -675,6 +705,21 @@ ROUTES: tuple[Route, ...] = (
             "are driving only. `navigation_urls` are Google Maps directions of at most 9 "
             "waypoints each, each starting where the previous ends; each leg has Apple Maps, "
             "Waze and `geo:` links too."
+        ),
+    ),
+    Route(
+        "post",
+        "/api/v1/segments/{segment_id}/visit-frequency",
+        "Visit a segment's members every N days (managers and admins)",
+        "segments",
+        {200: VisitFrequencyResult},
+        body=VisitFrequency,
+        errors=(*WRITE_ERRORS, 404),
+        description=(
+            "Sets `visit_every_days` (1..365, or null: no fixed frequency) on the segment's "
+            "current members that the caller may see, in one update; `updated` counts the "
+            "accounts whose frequency changed. Later members do not inherit it: the frequency "
+            "belongs to each account (PATCH /accounts/{id} changes one)."
         ),
     ),
     Route(

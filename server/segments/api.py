@@ -12,7 +12,13 @@ from server.core.http import json_data_response, json_response
 from server.core.transaction import unit_of_work
 from server.core.validation import PageQuery, parse_body, parse_query
 from server.segments import operations, queries
-from server.segments.schemas import SegmentCreate, SegmentList, SegmentPatch
+from server.segments.schemas import (
+    SegmentCreate,
+    SegmentList,
+    SegmentPatch,
+    VisitFrequency,
+    VisitFrequencyResult,
+)
 
 blueprint = Blueprint("segments", __name__, url_prefix="/api/v1/segments")
 WRITERS = ("manager", "admin")
@@ -74,3 +80,15 @@ def segment_members(segment_id: uuid.UUID) -> Response:
     return json_data_response(
         ACCOUNT_LIST_JSON, AccountListData(items=page.items, next_cursor=page.next_cursor)
     )
+
+
+@blueprint.post("/<uuid:segment_id>/visit-frequency")
+@require_role(*WRITERS)
+def set_visit_frequency(segment_id: uuid.UUID) -> Response:
+    """Visit the segment's current members (those the caller may see) every N days, or clear it."""
+    data = parse_body(VisitFrequency)
+    with unit_of_work():
+        updated = operations.set_visit_frequency(
+            current_principal(), segment_id, data.visit_every_days
+        )
+    return json_response(VisitFrequencyResult(updated=updated))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+from server.accounts import operations as accounts
+from server.accounts.queries import accounts_in_area
 from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
 from server.core.errors import conflict, not_found
@@ -65,6 +67,15 @@ def delete_segment(principal: Principal, segment_id: uuid.UUID) -> None:
     segment = queries.load_segment(principal, segment_id, for_update=True)
     db.session.delete(segment)
     db.session.flush()
+
+
+def set_visit_frequency(principal: Principal, segment_id: uuid.UUID, every_days: int | None) -> int:
+    """Visit every `every_days` days (None: no fixed frequency) for the segment's current
+    members that the caller may see, in one UPDATE; how many accounts changed."""
+    area, filters = queries.segment_audience(principal, segment_id)
+    return accounts.set_visit_frequency(
+        principal, accounts_in_area(principal, area, filters), every_days
+    )
 
 
 def _check_area(principal: Principal, area: AreaShape | None) -> None:

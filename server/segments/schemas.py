@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, model_validator
 
-from server.accounts.schemas import AudienceFilters
+from server.accounts.schemas import AudienceFilters, VisitEveryDays
 from server.core.validation import Schema
 from server.geo.geojson import Area, AreaShape
 
@@ -58,3 +58,16 @@ class SegmentList(BaseModel):
 
     items: list[SegmentOut]
     next_cursor: str | None
+
+
+class VisitFrequency(Schema):
+    """POST /segments/{id}/visit-frequency: visit the members every N days (null: no fixed
+    frequency). Required, so that clearing is said, not implied."""
+
+    visit_every_days: VisitEveryDays | None
+
+
+class VisitFrequencyResult(BaseModel):
+    """How many of the segment's members the caller may see changed frequency."""
+
+    updated: int

@@ -46,5 +46,8 @@ class Task(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
+    # The version the week planner last wrote (NULL: not the planner's task). While `version`
+    # still equals it nobody has touched the task, so planning its days again may replace it.
+    planned_version: Mapped[int | None] = mapped_column(Integer)
     change_xid: Mapped[int] = change_stamp_column()
     version_digest: Mapped[int] = version_digest_column()

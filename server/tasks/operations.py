@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import DateTime, Text, Uuid, bindparam, func, literal, select
+from sqlalchemy import DateTime, Integer, Text, Uuid, bindparam, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from server.accounts.models import Account
@@ -146,6 +146,8 @@ class PlannedTask:
     assignee_id: uuid.UUID
     due_at: datetime | None
     campaign_id: uuid.UUID | None = None
+    # The week planner's tasks carry the version it wrote (see Task.planned_version).
+    planned_version: int | None = None
 
 
 def create_planned_tasks(principal: Principal, planned: Sequence[PlannedTask]) -> list[Any]:
@@ -171,8 +173,18 @@ def create_planned_tasks(principal: Principal, planned: Sequence[PlannedTask]) -
             _array([item.assignee_id for item in planned], Uuid()),
             _array([item.due_at for item in planned], DateTime(timezone=True)),
             _array([item.campaign_id for item in planned], Uuid()),
+            _array([item.planned_version for item in planned], Integer()),
         )
-        .table_valued("id", "title", "notes", "account_id", "assignee_id", "due_at", "campaign_id")
+        .table_valued(
+            "id",
+            "title",
+            "notes",
+            "account_id",
+            "assignee_id",
+            "due_at",
+            "campaign_id",
+            "planned_version",
+        )
         .render_derived()
     )
     now = now_utc()
@@ -208,6 +220,53 @@ def create_planned_tasks(principal: Principal, planned: Sequence[PlannedTask]) -
     if made:
         queue_event(db.session(), sync_poke(principal.org_id, *assignees))
     return made
+
+
+def replan_tasks(
+    principal: Principal, start: datetime, end: datetime, planned: Sequence[PlannedTask]
+) -> int:
+    """Make `planned` (the caller's own visits, due in [start, end)) the planner's tasks of
+    that time: a task of the planner's still untouched there for the same account is moved to
+    its new time, the other untouched ones are cancelled, and the visits left are created.
+    Done and touched tasks, and everyone else's, stay as they are. Call lock_plans first.
+    Each change is announced like any task's; returns how many tasks were created."""
+    earlier: dict[uuid.UUID | None, Task] = {}
+    for task in queries.untouched_planned_tasks(principal, start, end):
+        if task.account_id in earlier:
+            _replace(task, None)
+        else:
+            earlier[task.account_id] = task
+    created: list[PlannedTask] = []
+    for item in planned:
+        found = earlier.pop(item.account_id, None)
+        if found is None:
+            created.append(item)
+        elif found.due_at != item.due_at:
+            _replace(found, item.due_at)
+    for task in earlier.values():
+        _replace(task, None)
+    made = create_planned_tasks(principal, [replace(item, planned_version=1) for item in created])
+    return len(made)
+
+
+def _replace(task: Task, due_at: datetime | None) -> None:
+    """Move one of the planner's untouched tasks to `due_at`, or cancel it (None); it stays
+    the planner's untouched task only when moved."""
+    if due_at is None:
+        task.status = "cancelled"
+    else:
+        task.due_at = due_at
+    task.updated_at = now_utc()
+    task.version += 1
+    task.planned_version = task.version if due_at is not None else None
+    db.session.flush()
+    _announce("task.updated", task)
+
+
+def lock_plans(principal: Principal) -> None:
+    """Hold the caller's planning until the transaction ends: two plans of the same days at
+    once would each see none of the other's tasks."""
+    db.session.execute(select(User.id).where(User.id == principal.id).with_for_update())
 
 
 def _array(values: list[Any], item_type: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
@@ -99,3 +100,22 @@ def load_task_for_update(principal: Principal, task_id: uuid.UUID) -> Task:
     """The task entity, row-locked, if the caller may see it; else 404."""
     task: Task = load_visible(Task, principal, task_id, for_update=True)
     return task
+
+
+def untouched_planned_tasks(principal: Principal, start: datetime, end: datetime) -> list[Task]:
+    """The caller's open tasks due in [start, end) that the week planner made and nobody has
+    changed since (row-locked, by due time)."""
+    query = (
+        select(Task)
+        .where(
+            visibility(principal),
+            Task.assignee_id == principal.id,
+            Task.status == "open",
+            Task.planned_version == Task.version,
+            Task.due_at >= start,
+            Task.due_at < end,
+        )
+        .order_by(Task.due_at, Task.id)
+        .with_for_update()
+    )
+    return list(db.session.scalars(query))

@@ -233,6 +233,18 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/segments/<uuid:segment_id>/members"): Route(
         (Probe("segment", lambda o, x: Call("GET", f"{SEGMENTS}/{x}/members"), NOT_FOUND),)
     ),
+    ("POST", "/api/v1/segments/<uuid:segment_id>/visit-frequency"): Route(
+        (
+            Probe(
+                "segment",
+                lambda o, x: Call(
+                    "POST", f"{SEGMENTS}/{x}/visit-frequency", {"visit_every_days": 7}
+                ),
+                NOT_FOUND,
+            ),
+        ),
+        MANAGING,
+    ),
     ("PATCH", "/api/v1/segments/<uuid:segment_id>"): Route(
         (
             Probe(
@@ -586,6 +598,7 @@ ID_LESS = {
     ("GET", "/api/v1/campaigns"),
     ("GET", "/api/v1/campaigns/signing-secret"),
     ("GET", "/api/v1/segments"),
+    ("POST", "/api/v1/routes/plan-week"),
     ("GET", TERRITORIES),
     ("GET", "/api/v1/api-tokens"),
     ("GET", "/api/v1/sync/checksum"),

@@ -539,3 +539,25 @@ def test_launched_campaign_has_targets_tasks_and_visits_when_seeded(app, client)
     assert 0 < stats["visited"] < stats["targets"]
     assert stats["visited"] >= sum(task.status == "done" for task in tasks) > 0
     assert campaigns["draft"]["segment_id"] is not None
+
+
+def test_a_demo_rep_has_a_week_to_plan_when_seeded(app, client):
+    """Customers carry visit frequencies, so a rep's first "plan my week" fills the days."""
+    output = _seed(app).output
+    email = re.findall(r"^\s*rep\s+(\S+@\S+)$", output, re.M)[0]
+    client.login(email, DEMO_PASSWORD)
+    today = now_utc().astimezone(DEMO_TIMEZONE).date()
+    days = [(today + timedelta(days=i)).isoformat() for i in range(5)]
+    start = {"type": "Point", "coordinates": [26.10, 44.43]}
+
+    plan = client.post(
+        "/api/v1/routes/plan-week",
+        json={"start": start, "days": days, "timezone": str(DEMO_TIMEZONE)},
+    )
+
+    assert plan.status_code == 200, plan.json
+    assert sum(1 for day in plan.json["days"] if day["order"]) >= 3
+    assert _count(app, Account) > 0
+    with app.app_context():
+        frequencies = set(db.session.scalars(select(Account.visit_every_days).distinct()))
+    assert frequencies == {None, 7, 14}
