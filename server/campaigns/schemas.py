@@ -296,12 +296,23 @@ class DeliveryIn(Schema):
         return value
 
 
+DeliveryState = Literal["queued", "retrying", "delivered", "failed", "refused"]
+
+
 class DeliveryOut(BaseModel):
-    """A delivery queued: its id is the `webhook-id` the receiver will see."""
+    """An audience delivery and how it went; its id is the `webhook-id` the receiver sees.
+    `last_status` is the receiver's last HTTP status, `last_error` what went wrong last (none
+    once delivered), `accounts` how many accounts the delivered body carried."""
 
     id: str
     url: str
-    state: Literal["queued"]
+    state: DeliveryState
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    accounts: int | None
+    created_at: datetime
+    updated_at: datetime
 
 
 class DeliveryBody(TypedDict):
