@@ -17,7 +17,7 @@ BLOCKED = [
     "192.168.0.10",
     "100.64.0.1",  # shared address space (carrier-grade NAT)
     "169.254.169.254",  # cloud metadata
-    "0.0.0.0",
+    "0.0.0.0",  # noqa: S104 (an address checked; nothing binds to it)
     "224.0.0.251",  # multicast
     "255.255.255.255",
     "::1",
