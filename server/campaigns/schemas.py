@@ -289,6 +289,7 @@ class DeliveryIn(Schema):
     def _http_url(cls, value: str) -> str:
         try:
             parts = urlsplit(value)
+            parts.port  # noqa: B018  (a port out of range or not a number raises here)
         except ValueError:
             raise ValueError("not a URL") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:

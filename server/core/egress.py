@@ -49,13 +49,14 @@ def resolve(host: str, port: int) -> list[IPAddress]:
 
 def check_url(url: str, allow_private: bool) -> None:
     """Nothing when an http(s) `url` may be requested; BlockedTargetError (its message says
-    why) when its host does not resolve or any of its addresses is blocked."""
+    why) when its host does not resolve or any of its addresses is blocked. With
+    `allow_private` every address may be reached: nothing is looked up."""
+    if allow_private:
+        return
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     addresses = resolve(host, port)
-    if allow_private:
-        return
     if any(is_blocked(address) for address in addresses):
         raise BlockedTargetError("the host is a loopback, private or link-local address")
 

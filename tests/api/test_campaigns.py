@@ -718,7 +718,7 @@ def test_each_organisation_signs_with_its_own_secret(manager_api, make_org, make
 def test_a_delivery_needs_an_http_url(manager_api):
     campaign = _campaign(manager_api)
 
-    for url in ("ftp://example.com/x", "not a url", "http://"):
+    for url in ("ftp://example.com/x", "not a url", "http://", "http://example.com:99999/x"):
         response = manager_api.post(
             f"{CAMPAIGNS}/{campaign['id']}/audience/deliveries", json={"url": url}
         )
