@@ -126,6 +126,10 @@ class Settings:
     # How long a socket's place in the shared counts (Redis) outlives a process that stopped
     # renewing it (a process that died); live processes renew theirs every third of it.
     socket_lease_s: float = 60.0
+    # Whether webhook deliveries may go to loopback, private, link-local and other non-global
+    # addresses (a receiver on the same machine, tests); off, a user-given URL cannot reach
+    # what only the server can.
+    webhook_allow_private_targets: bool = False
     pwa_dist_dir: str = str(Path(__file__).resolve().parent.parent / "pwa" / "dist")
 
     @classmethod
@@ -181,6 +185,7 @@ class Settings:
             sockets_per_address=_env_int("SOCKETS_PER_ADDRESS", 500),
             socket_connect_timeout_s=_env_float("SOCKET_CONNECT_TIMEOUT_S", 5.0),
             socket_lease_s=_env_float("SOCKET_LEASE_S", 60.0),
+            webhook_allow_private_targets=_env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False),
             pwa_dist_dir=os.environ.get("PWA_DIST_DIR") or cls.pwa_dist_dir,
         )
 

@@ -79,6 +79,20 @@ def _check_frequency(principal: Principal, sent: bool) -> None:
         raise ApiError(403, "forbidden", "only admins and managers set visit frequencies")
 
 
+def _check_owner_change(principal: Principal, account: Account, owner_id: uuid.UUID | None) -> None:
+    """A rep changes the owner only of an account they own: one they see through a territory
+    they work (another rep's, or no one's) is handed out by a manager, never taken (403)."""
+    if principal.role in MANAGING_ROLES or owner_id == account.owner_id:
+        return
+    if account.owner_id != principal.id:
+        raise ApiError(
+            403,
+            "forbidden",
+            "only a manager changes the owner of an account you do not own",
+            {"owner_id": "reps cannot take an account they see through a territory"},
+        )
+
+
 def create_account(principal: Principal, data: AccountCreate) -> Account:
     """Add an account to the caller's organisation; reps own what they create."""
     [outcome] = create_accounts(principal, [data])
@@ -187,6 +201,7 @@ def update_account(principal: Principal, account_id: uuid.UUID, patch: AccountPa
     changes = patch.model_dump(exclude_unset=True, exclude={"version", "location"})
     if "owner_id" in changes:
         _check_owner(principal, patch.owner_id)
+        _check_owner_change(principal, account, patch.owner_id)
     _check_frequency(principal, "visit_every_days" in changes)
     if "tags" in changes:
         changes["tags"] = list(dict.fromkeys(changes["tags"]))

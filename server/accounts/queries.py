@@ -77,8 +77,9 @@ def to_out(row: Any) -> AccountOut:
 
 
 def may_see(principal: Principal) -> ColumnElement[bool]:
-    """The role rule: admins see every account, managers their team's, their own and the
-    unowned ones, reps their own and those of the territories they work."""
+    """The role rule: admins see every account; managers their team's, their own, the
+    unowned ones and those of the territories their team's reps work; reps their own and
+    those of the territories they work."""
     return _seen_by_owner_or_territory(principal, Account.owner_id, Account.territory_id)
 
 
@@ -87,13 +88,17 @@ def _seen_by_owner_or_territory(
 ) -> ColumnElement[bool]:
     """The role rule on an owner and a territory column (of accounts, or of map cells)."""
     owned = _seen_through(principal, owner)
-    if principal.role in ("admin", "manager"):
+    if principal.role == "admin":
         return owned
     return or_(owned, territory.in_(_territories_worked_by(principal)))
 
 
 def _territories_worked_by(principal: Principal) -> Select[Any]:
-    """The ids of the territories the caller is a rep of (a subquery)."""
+    """The ids of the territories the caller works (a subquery): a rep's own, a manager's
+    team's (a manager oversees what their reps work)."""
+    if principal.role == "manager":
+        workers = team_member_ids(principal)
+        return select(TerritoryRep.territory_id).where(TerritoryRep.user_id.in_(workers))
     return select(TerritoryRep.territory_id).where(TerritoryRep.user_id == principal.id)
 
 

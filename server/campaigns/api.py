@@ -192,3 +192,11 @@ def deliver_audience(campaign_id: uuid.UUID) -> Response:
     with unit_of_work():
         body = operations.queue_delivery(current_principal(), campaign_id, data.url)
     return json_response(body, 202)
+
+
+@blueprint.get("/<uuid:campaign_id>/audience/deliveries/<string:delivery_id>")
+@require_role(*MANAGING)
+def get_delivery(campaign_id: uuid.UUID, delivery_id: str) -> Response:
+    """One audience delivery and how it went."""
+    delivery = queries.get_delivery(current_principal(), campaign_id, delivery_id)
+    return json_response(queries.delivery_out(delivery))

@@ -17,19 +17,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import func, select
 
 from server.accounts.models import Account
 from server.campaigns.models import CampaignTarget
 from server.core.auth import Principal
 from server.core.visibility import visible
 from server.extensions import db
-from server.geo import queries as geo
+from server.geo import nearest
 from server.territories.models import TerritoryRep
 from server.users.models import User
 
 # Nearest-rep shares may exceed an even share by this much.
 BALANCE_SLACK = 1.1
+# How many nearest reps each account is first offered; most accounts find room among them.
+NEAREST_FIRST_K = 4
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,9 @@ def nearest_balanced(
 ) -> dict[uuid.UUID, uuid.UUID]:
     """Each target to the rep whose home base is geodesically nearest, no rep past
     balance_cap; targets without a location (or reps without home bases) go to the least
-    loaded rep. Pairs are taken nearest first over all targets, so an account goes to its
-    next nearest rep only when the nearer ones are full."""
+    loaded rep. Pairs are taken nearest first, so an account goes to a farther rep only when
+    the nearer ones are full; each account is offered its few nearest reps first, so the work
+    grows with the accounts, not with accounts x reps."""
     if not targets:
         return {}
     if not reps:
@@ -140,12 +143,20 @@ def nearest_balanced(
     cap = balance_cap(len(targets), len(pool))
     load: Counter[uuid.UUID] = Counter(dict.fromkeys(pool, 0))
     chosen: dict[uuid.UUID, uuid.UUID] = {}
-    located = [target.account_id for target in targets if target.located]
-    if homes and located:
-        for account_id, user_id in _pairs_nearest_first(located, homes):
+    waiting = [target.account_id for target in targets if target.located]
+    k = NEAREST_FIRST_K
+    # Each round offers the accounts still waiting their k nearest reps, nearest pairs first;
+    # an account all of whose k nearest are full waits for the next round, with 4k. A rep
+    # never gets less full, so whoever an account ends with, every nearer rep was full.
+    while homes and waiting:
+        for account_id, user_id in _pairs_nearest_first(waiting, homes, k):
             if account_id not in chosen and load[user_id] < cap:
                 chosen[account_id] = user_id
                 load[user_id] += 1
+        if k >= len(homes):
+            break
+        waiting = [account_id for account_id in waiting if account_id not in chosen]
+        k *= 4
     for target in targets:
         if target.account_id not in chosen:
             rep = min(pool, key=lambda user_id: (load[user_id], str(user_id)))
@@ -160,16 +171,12 @@ def _reps_with_home(reps: list[uuid.UUID]) -> list[uuid.UUID]:
 
 
 def _pairs_nearest_first(
-    account_ids: list[uuid.UUID], rep_ids: list[uuid.UUID]
+    account_ids: list[uuid.UUID], rep_ids: list[uuid.UUID], k: int
 ) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """Every (account, rep) pair, by geodesic distance from the rep's home base."""
+    """(account, rep) pairs of each account and its k nearest reps by geodesic distance from
+    the rep's home base, nearest first."""
     home: Any = User.home_location
-    distance = geo.distance_m(Account.location, home).label("distance_m")
-    statement = (
-        select(Account.id, User.id)
-        .select_from(Account)
-        .join(User, true())
-        .where(Account.id.in_(account_ids), User.id.in_(rep_ids))
-        .order_by(distance, Account.id, User.id)
-    )
-    return [(row[0], row[1]) for row in db.session.execute(statement)]
+    points = select(Account.id, Account.location).where(Account.id.in_(account_ids)).subquery()
+    homes = select(User.id, home.label("location")).where(User.id.in_(rep_ids)).subquery()
+    statement = nearest.k_nearest_pairs(points, homes, k)
+    return [(row.point_id, row.home_id) for row in db.session.execute(statement)]

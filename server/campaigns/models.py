@@ -76,3 +76,34 @@ class CampaignTarget(db.Model):  # type: ignore[name-defined,misc]
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     task_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tasks.id"))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+DELIVERY_STATES = ("queued", "retrying", "delivered", "failed", "refused")
+
+
+class CampaignDelivery(db.Model):  # type: ignore[name-defined,misc]
+    """A signed POST of a campaign's audience to another tool, and how it went: queued, retrying
+    (the receiver failed, the queue tries again), delivered, failed (no attempt left) or refused
+    (the receiver's address is one deliveries may not reach)."""
+
+    __tablename__ = "campaign_deliveries"
+    __table_args__ = (
+        CheckConstraint(one_of("state", DELIVERY_STATES), name="campaign_deliveries_state_known"),
+        Index("campaign_deliveries_campaign_idx", "campaign_id", "created_at"),
+    )
+
+    # The `webhook-id` the receiver sees (msg_ and 32 hex digits).
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    campaign_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    url: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The receiver's last HTTP status, and what went wrong last (none once delivered).
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # How many accounts the delivered body carried.
+    accounts: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, insert
 from server.accounts.models import Account
 from server.accounts.schemas import AccountData
 from server.campaigns import assignment, queries
-from server.campaigns.models import Campaign, CampaignTarget
+from server.campaigns.models import Campaign, CampaignDelivery, CampaignTarget
 from server.campaigns.schemas import (
     DELIVERY_JSON,
     CampaignCreate,
@@ -29,6 +29,8 @@ from server.campaigns.schemas import (
     DeliveryOut,
     template_of,
 )
+from server.config import current_settings
+from server.core import egress
 from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
 from server.core.errors import ApiError, conflict, invalid
@@ -51,6 +53,8 @@ MANAGING = frozenset({"admin", "manager"})
 OVERSEERS = frozenset({"admin", "manager"})
 # How many accounts one delivery carries at most.
 MAX_DELIVERY_ACCOUNTS = 50_000
+# Attempts of a delivery in all (the queue's retry strategy, jobs.schedule, uses it too).
+DELIVERY_ATTEMPTS = 8
 
 
 def require_managing(principal: Principal) -> None:
@@ -331,26 +335,102 @@ def finish_launch(campaign_id: uuid.UUID) -> None:
 
 
 def queue_delivery(principal: Principal, campaign_id: uuid.UUID, url: str) -> DeliveryOut:
-    """Queue a signed POST of the campaign's audience (as the caller sees it) to `url`."""
+    """Queue a signed POST of the campaign's audience (as the caller sees it) to `url`; 422 on
+    `url` when its host does not resolve or is an address deliveries may not reach."""
     require_managing(principal)
     campaign = queries.get_campaign(principal, campaign_id)
     queries.campaign_audience(principal, campaign)
-    delivery_id = f"msg_{uuid.uuid4().hex}"
+    try:
+        egress.check_url(url, current_settings().webhook_allow_private_targets)
+    except egress.BlockedTargetError as error:
+        raise invalid({"url": str(error)}) from None
+    at = now_utc()
+    delivery = CampaignDelivery(
+        id=f"msg_{uuid.uuid4().hex}",
+        org_id=campaign.org_id,
+        campaign_id=campaign.id,
+        requested_by=principal.id,
+        url=url,
+        state="queued",
+        attempts=0,
+        created_at=at,
+        updated_at=at,
+    )
+    db.session.add(delivery)
+    db.session.flush()
     queue_job(
         db.session(),
         DELIVER_TASK,
         campaign_id=str(campaign.id),
         user_id=str(principal.id),
         url=url,
-        delivery_id=delivery_id,
+        delivery_id=delivery.id,
     )
-    return DeliveryOut(id=delivery_id, url=url, state="queued")
+    return queries.delivery_out(delivery)
 
 
-def delivery_body(campaign_id: uuid.UUID, user_id: uuid.UUID) -> tuple[uuid.UUID, bytes] | None:
-    """(organisation id, JSON body) of an audience delivery: `{"campaign": {...}, "accounts":
-    [...]}`, the audience as the user who asked sees it now. None when the user may no longer
-    see the campaign (nothing is sent)."""
+@dataclass(frozen=True)
+class DeliveryPayload:
+    """What one attempt sends: the organisation (whose secret signs it), the JSON body, how
+    many accounts it carries, and which attempt this is (1 for the first)."""
+
+    org_id: uuid.UUID
+    body: bytes
+    accounts: int
+    attempt: int
+
+
+def start_delivery(
+    campaign_id: uuid.UUID, user_id: uuid.UUID, delivery_id: str
+) -> DeliveryPayload | None:
+    """Count one more attempt of a delivery and build its body: `{"campaign": {...},
+    "accounts": [...]}`, the audience as the user who asked sees it now. None when the user
+    may no longer see the campaign (nothing is sent; the delivery is marked failed)."""
+    delivery = db.session.get(CampaignDelivery, delivery_id, with_for_update=True)
+    attempt = 1
+    if delivery is not None:
+        delivery.attempts += 1
+        delivery.updated_at = now_utc()
+        attempt = delivery.attempts
+    found = _delivery_body(campaign_id, user_id)
+    if found is None:
+        finish_delivery(delivery_id, "failed", error="the campaign is no longer visible")
+        return None
+    org_id, body, accounts = found
+    return DeliveryPayload(org_id=org_id, body=body, accounts=accounts, attempt=attempt)
+
+
+def finish_delivery(
+    delivery_id: str,
+    state: str,
+    status: int | None = None,
+    error: str | None = None,
+    accounts: int | None = None,
+) -> None:
+    """Record how an attempt went (a delivery queued before deliveries were recorded has no
+    row: nothing to record)."""
+    delivery = db.session.get(CampaignDelivery, delivery_id, with_for_update=True)
+    if delivery is None:
+        return
+    delivery.state = state
+    delivery.last_status = status
+    delivery.last_error = error
+    if accounts is not None:
+        delivery.accounts = accounts
+    delivery.updated_at = now_utc()
+    db.session.flush()
+
+
+def state_after_failure(attempt: int) -> str:
+    """A failed attempt leaves the delivery retrying, or failed when it was the last one."""
+    return "failed" if attempt >= DELIVERY_ATTEMPTS else "retrying"
+
+
+def _delivery_body(
+    campaign_id: uuid.UUID, user_id: uuid.UUID
+) -> tuple[uuid.UUID, bytes, int] | None:
+    """(organisation id, JSON body, accounts in it) of an audience delivery, or None when the
+    user may no longer see the campaign."""
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or user.role not in MANAGING:
         return None
@@ -368,7 +448,7 @@ def delivery_body(campaign_id: uuid.UUID, user_id: uuid.UUID) -> tuple[uuid.UUID
     body = DeliveryBody(
         campaign=queries.to_out(campaign), accounts=accounts[:MAX_DELIVERY_ACCOUNTS]
     )
-    return campaign.org_id, DELIVERY_JSON.dump_json(body)
+    return campaign.org_id, DELIVERY_JSON.dump_json(body), len(body["accounts"])
 
 
 def delivery_secret(org_id: uuid.UUID) -> str:

@@ -28,13 +28,14 @@ from sqlalchemy import (
 from server.accounts.models import Account
 from server.accounts.queries import account_columns, accounts_in_area, to_data
 from server.accounts.schemas import AccountData, AccountFilters, Cluster
-from server.campaigns.models import Campaign, CampaignTarget
+from server.campaigns.models import Campaign, CampaignDelivery, CampaignTarget
 from server.campaigns.schemas import (
     AudienceData,
     CampaignFilters,
     CampaignOut,
     CampaignStats,
     DayStats,
+    DeliveryOut,
     LaunchOut,
     RefreshOut,
     RepStats,
@@ -70,6 +71,32 @@ def may_see(principal: Principal) -> ColumnElement[bool]:
 
 
 register(Campaign, "campaign", may_see)
+
+
+def may_see_delivery(principal: Principal) -> ColumnElement[bool]:
+    """A campaign's deliveries are seen by whoever sees the campaign."""
+    return CampaignDelivery.campaign_id.in_(select(Campaign.id).where(visible(Campaign, principal)))
+
+
+register(CampaignDelivery, "delivery", may_see_delivery)
+
+
+def get_delivery(
+    principal: Principal, campaign_id: uuid.UUID, delivery_id: str
+) -> CampaignDelivery:
+    """One delivery of a campaign the caller may see, or 404."""
+    found: CampaignDelivery = load_visible(
+        CampaignDelivery,
+        principal,
+        delivery_id,
+        CampaignDelivery.campaign_id == campaign_id,
+    )
+    return found
+
+
+def delivery_out(delivery: CampaignDelivery) -> DeliveryOut:
+    """A delivery in API shape."""
+    return DeliveryOut.model_validate(delivery, from_attributes=True)
 
 
 def to_out(campaign: Campaign) -> CampaignOut:

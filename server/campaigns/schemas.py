@@ -289,6 +289,7 @@ class DeliveryIn(Schema):
     def _http_url(cls, value: str) -> str:
         try:
             parts = urlsplit(value)
+            parts.port  # noqa: B018  (a port out of range or not a number raises here)
         except ValueError:
             raise ValueError("not a URL") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -296,12 +297,23 @@ class DeliveryIn(Schema):
         return value
 
 
+DeliveryState = Literal["queued", "retrying", "delivered", "failed", "refused"]
+
+
 class DeliveryOut(BaseModel):
-    """A delivery queued: its id is the `webhook-id` the receiver will see."""
+    """An audience delivery and how it went; its id is the `webhook-id` the receiver sees.
+    `last_status` is the receiver's last HTTP status, `last_error` what went wrong last (none
+    once delivered), `accounts` how many accounts the delivered body carried."""
 
     id: str
     url: str
-    state: Literal["queued"]
+    state: DeliveryState
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    accounts: int | None
+    created_at: datetime
+    updated_at: datetime
 
 
 class DeliveryBody(TypedDict):

@@ -88,12 +88,13 @@ def require_visible(model: Any, principal: Principal, entity_id: uuid.UUID) -> N
 def load_visible(
     model: Any,
     principal: Principal,
-    entity_id: uuid.UUID,
+    entity_id: uuid.UUID | str,
     *conditions: Any,
     for_update: bool = False,
 ) -> Any:
     """The row `entity_id` names if the caller may see it (and `conditions` hold), row-locked
-    when `for_update`; else 404 not_found."""
+    when `for_update`; else 404 not_found. Ids are UUIDs but for the few rows named by a text
+    id the receiver of a webhook also sees (a delivery's `msg_...`)."""
     query = select(model).where(model.id == entity_id, visible(model, principal), *conditions)
     if for_update:
         query = query.with_for_update()

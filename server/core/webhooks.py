@@ -7,7 +7,8 @@ carries `webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature`
 checks where it came from, and that it is neither altered nor replayed.
 
 `post` is the one place that sends a delivery: a short timeout, no redirects, never inside a
-database transaction (it is called from a job, between units of work).
+database transaction (it is called from a job, between units of work), and never to an address
+inside the server's own network unless the settings allow it (server/core/egress.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import uuid
 import requests
 
 from server.config import current_settings
+from server.core import egress
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the form of a secret, not one)
 USER_AGENT = "Waypoint-Webhooks/1"
@@ -28,6 +30,11 @@ TIMEOUT_S = 10.0
 
 class DeliveryFailedError(Exception):
     """The receiver could not be reached or did not answer 2xx; the delivery is tried again."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
 
 
 def signing_secret(org_id: uuid.UUID, purpose: str = "webhooks") -> str:
@@ -55,14 +62,25 @@ def signed_headers(secret: str, message_id: str, timestamp: int, body: bytes) ->
     }
 
 
+class DeliveryRefusedError(Exception):
+    """The receiver's address is one deliveries may not reach; trying again would not help."""
+
+
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST a delivery; its status when 2xx, else DeliveryFailedError (so the job retries)."""
-    try:
-        response = requests.post(
-            url, data=body, headers=headers, timeout=TIMEOUT_S, allow_redirects=False
-        )
-    except requests.RequestException as error:
-        raise DeliveryFailedError(f"could not reach the receiver: {error}") from error
+    """POST a delivery; its status when 2xx, else DeliveryFailedError (so the job retries), or
+    DeliveryRefusedError when the receiver's address is blocked (egress.is_blocked)."""
+    allow_private = current_settings().webhook_allow_private_targets
+    with egress.guarded_session(allow_private) as session:
+        try:
+            response = session.post(
+                url, data=body, headers=headers, timeout=TIMEOUT_S, allow_redirects=False
+            )
+        except egress.BlockedTargetError as error:
+            raise DeliveryRefusedError(str(error)) from error
+        except requests.RequestException as error:
+            raise DeliveryFailedError(f"could not reach the receiver: {error}") from error
     if not 200 <= response.status_code < 300:
-        raise DeliveryFailedError(f"the receiver answered {response.status_code}")
+        raise DeliveryFailedError(
+            f"the receiver answered {response.status_code}", response.status_code
+        )
     return response.status_code

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam
+from sqlalchemy import ColumnElement, Float, Integer, Select, bindparam, select, true
 
 from server.extensions import db
 from server.geo.distance import SPHEROID_OVER_SPHERE_MAX, SPHEROID_OVER_SPHERE_MIN
@@ -78,3 +78,25 @@ def _settled(rows: Sequence[Any], candidates: list[Any], limit: int) -> bool:
     if len(candidates) < limit:
         return False
     return float(rows[-1].sphere_m) * SPHEROID_OVER_SPHERE_MIN > float(candidates[-1].distance_m)
+
+
+def k_nearest_pairs(points: Any, homes: Any, k: int) -> Select[Any]:
+    """(point_id, home_id, distance_m): each row of `points` with its `k` nearest rows of
+    `homes` by geodesic distance (both subqueries with `id` and a geography `location`), every
+    pair nearest first (then by point id and home id).
+
+    One LATERAL per point keeps only its k best: the answer grows with points x k, not with
+    points x homes, and the caller never sorts the whole product."""
+    distance = distance_m(homes.c.location, points.c.location)
+    nearest = (
+        select(homes.c.id.label("home_id"), distance.label("distance_m"))
+        .order_by(distance, homes.c.id)
+        .limit(k)
+        .lateral("nearest_homes")
+    )
+    return (
+        select(points.c.id.label("point_id"), nearest.c.home_id, nearest.c.distance_m)
+        .select_from(points)
+        .join(nearest, true())
+        .order_by(nearest.c.distance_m, points.c.id, nearest.c.home_id)
+    )

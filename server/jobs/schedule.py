@@ -10,7 +10,7 @@ import procrastinate
 from flask import Flask
 
 from server.accounts.operations import GEOCODE_TASK
-from server.campaigns.operations import DELIVER_TASK, LAUNCH_TASK
+from server.campaigns.operations import DELIVER_TASK, DELIVERY_ATTEMPTS, LAUNCH_TASK
 from server.jobs import tasks
 from server.territories.assignment import ASSIGN_TASK
 
@@ -28,7 +28,7 @@ PERIODIC: list[tuple[str, Callable[..., Any], str]] = [
 ]
 RETRY_STALLED = "retry-stalled-jobs"
 # An audience delivery that fails is tried again after 2, 4, 8, ... seconds, eight times in all.
-DELIVERY_RETRY = procrastinate.RetryStrategy(max_attempts=8, exponential_wait=2)
+DELIVERY_RETRY = procrastinate.RetryStrategy(max_attempts=DELIVERY_ATTEMPTS, exponential_wait=2)
 # Territory re-assignments run one at a time over all workers: two of them over overlapping
 # territories would lock the same accounts in different orders.
 TERRITORY_LOCK = "territory-assignment"

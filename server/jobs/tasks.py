@@ -172,14 +172,26 @@ def make_campaign_targets(
 
 def deliver_campaign_audience(campaign_id: str, user_id: str, url: str, delivery_id: str) -> bool:
     """POST a campaign's audience, signed, to `url`: read in one unit of work, sent with none
-    open. A failure raises, and the queue tries again later (see jobs.schedule). Returns
-    whether anything was sent (nothing when the user may no longer see the campaign)."""
+    open, the outcome recorded in another. A failure raises, and the queue tries again later
+    (see jobs.schedule); a receiver at an address deliveries may not reach is refused for good.
+    Returns whether the receiver took it."""
     with unit_of_work():
-        found = campaigns.delivery_body(uuid.UUID(campaign_id), uuid.UUID(user_id))
-    if found is None:
+        payload = campaigns.start_delivery(uuid.UUID(campaign_id), uuid.UUID(user_id), delivery_id)
+    if payload is None:
         return False
-    org_id, body = found
-    secret = campaigns.delivery_secret(org_id)
-    headers = webhooks.signed_headers(secret, delivery_id, int(time.time()), body)
-    webhooks.post(url, body, headers)
+    secret = campaigns.delivery_secret(payload.org_id)
+    headers = webhooks.signed_headers(secret, delivery_id, int(time.time()), payload.body)
+    try:
+        status = webhooks.post(url, payload.body, headers)
+    except webhooks.DeliveryRefusedError as error:
+        with unit_of_work():
+            campaigns.finish_delivery(delivery_id, "refused", error=str(error))
+        return False
+    except webhooks.DeliveryFailedError as error:
+        with unit_of_work():
+            state = campaigns.state_after_failure(payload.attempt)
+            campaigns.finish_delivery(delivery_id, state, error.status, error.message)
+        raise
+    with unit_of_work():
+        campaigns.finish_delivery(delivery_id, "delivered", status, accounts=payload.accounts)
     return True

@@ -982,8 +982,19 @@ ROUTES: tuple[Route, ...] = (
         description=(
             'The body is `{"campaign": {...}, "accounts": [...]}`, signed with the secret of '
             "GET /campaigns/signing-secret; a receiver that fails or answers other than 2xx is "
-            "tried again after 2, 4, 8... seconds, eight times in all."
+            "tried again after 2, 4, 8... seconds, eight times in all. A URL whose host does "
+            "not resolve, or resolves to a loopback, private, link-local or unique-local "
+            "address, is refused (422 on `url`) unless WEBHOOK_ALLOW_PRIVATE_TARGETS is set; "
+            "each connection is checked again, and a blocked one ends the delivery `refused`."
         ),
+    ),
+    Route(
+        "get",
+        "/api/v1/campaigns/{campaign_id}/audience/deliveries/{delivery_id}",
+        "One audience delivery and how it went (queued, retrying, delivered, failed, refused)",
+        "campaigns",
+        {200: DeliveryOut},
+        errors=(401, 403, 404),
     ),
     Route(
         "get",
@@ -1100,6 +1111,18 @@ LINKS: dict[tuple[str, str], dict[int, dict[str, Any]]] = {
     ("patch", USER): {200: USER_LINKS},
     ("post", "/api/v1/campaigns"): {201: CAMPAIGN_LINKS},
     ("patch", CAMPAIGN): {200: CAMPAIGN_LINKS},
+    ("post", CAMPAIGN + "/audience/deliveries"): {
+        202: {
+            "GetDelivery": _link(
+                "get",
+                CAMPAIGN + "/audience/deliveries/{delivery_id}",
+                parameters={
+                    "campaign_id": "$request.path.campaign_id",
+                    "delivery_id": "$response.body#/id",
+                },
+            )
+        }
+    },
     ("post", "/api/v1/api-tokens"): {
         201: {
             "RevokeToken": _link(
@@ -1175,13 +1198,19 @@ def _responses(route: Route, refs: Refs) -> dict[str, Any]:
     return responses
 
 
+# Path parameters that are not UUIDs (every other one is).
+PATH_SCHEMAS: dict[str, dict[str, Any]] = {
+    "delivery_id": {"type": "string", "pattern": "^msg_[0-9a-f]{32}$"},
+}
+
+
 def _parameters(route: Route) -> list[dict[str, Any]]:
     parameters = [
         {
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "string", "format": "uuid"},
+            "schema": PATH_SCHEMAS.get(name, {"type": "string", "format": "uuid"}),
         }
         for name in re.findall(r"{(\w+)}", route.path)
     ]

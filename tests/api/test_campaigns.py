@@ -421,6 +421,50 @@ def test_nearest_rep_is_balanced_and_otherwise_nearest(app, org, team, manager_a
     assert set(homes) >= set(loads)
 
 
+def test_nearest_rep_looks_past_the_first_few_reps_when_they_are_full(
+    app, org, make_user, logged_in, make_account
+):
+    """Twelve reps on a line west to east and 60 accounts clustered by the westmost: each rep
+    may take ceil(60 / 12 * 1.1) = 6, so most accounts go past their four nearest reps (the
+    first ones offered): the ten westmost reps end with 6 each, the two eastmost with none,
+    and each account's nearer reps are full."""
+    manager = make_user(org, role="manager")
+    homes = [(26.0 + 0.05 * n, 44.43) for n in range(12)]
+    reps = [
+        make_user(org, manager_id=manager.id, home_location=point_to_store(Point.at(lng, lat)))
+        for lng, lat in homes
+    ]
+    places = {
+        make_account(org, 25.99 + (n % 10) * 0.002, 44.42 + (n // 10) * 0.002): (
+            44.42 + (n // 10) * 0.002,
+            25.99 + (n % 10) * 0.002,
+        )
+        for n in range(60)
+    }
+    api = logged_in(manager)
+    area = {
+        "type": "Polygon",
+        "coordinates": [[[25.9, 44.3], [26.7, 44.3], [26.7, 44.5], [25.9, 44.5], [25.9, 44.3]]],
+    }
+    campaign = _campaign(api, area=area)
+
+    _launch(app, api, campaign["id"], "nearest_rep")
+
+    targets = _targets(app, campaign["id"])
+    loads = Counter(assignee for assignee, _ in targets.values())
+    home_of = {str(rep.id): (lat, lng) for rep, (lng, lat) in zip(reps, homes, strict=True)}
+    assert len(targets) == 60
+    assert loads == {str(rep.id): 6 for rep in reps[:10]}
+    for account_id, (lat, lng) in places.items():
+        assignee = targets[str(account_id)][0]
+        distance = {
+            rep_id: Geodesic.WGS84.Inverse(lat, lng, *home)["s12"]
+            for rep_id, home in home_of.items()
+        }
+        nearer = [r for r in distance if distance[r] < distance[assignee]]
+        assert all(loads[r] == 6 for r in nearer), (account_id, assignee, nearer)
+
+
 def _lat_lng(ewkt: str) -> tuple[float, float]:
     lng, lat = (float(v) for v in ewkt.split("POINT(")[1].rstrip(")").split())
     return lat, lng
@@ -674,7 +718,7 @@ def test_each_organisation_signs_with_its_own_secret(manager_api, make_org, make
 def test_a_delivery_needs_an_http_url(manager_api):
     campaign = _campaign(manager_api)
 
-    for url in ("ftp://example.com/x", "not a url", "http://"):
+    for url in ("ftp://example.com/x", "not a url", "http://", "http://example.com:99999/x"):
         response = manager_api.post(
             f"{CAMPAIGNS}/{campaign['id']}/audience/deliveries", json={"url": url}
         )

@@ -554,6 +554,9 @@ ROUTES: dict[tuple[str, str], Route] = {
             ),
         )
     ),
+    ("GET", f"{CAMPAIGNS}/<uuid:campaign_id>/audience/deliveries/<string:delivery_id>"): (
+        _campaign_route("GET", f"/audience/deliveries/msg_{'0' * 32}")
+    ),
     # A team's day names no id: the reps the caller may not see are never in it.
     ("GET", "/api/v1/team/day"): Route(
         (Probe("owner", lambda o, x: Call("GET", "/api/v1/team/day", query=TODAY), ABSENT),),

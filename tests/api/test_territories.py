@@ -396,3 +396,60 @@ def test_a_rep_sees_the_accounts_of_their_territories(
     assert seen.status_code == 200
     assert visit.status_code == 201
     assert rep_api.get(path).status_code == 404
+
+
+def test_a_rep_cannot_take_an_account_they_see_through_a_territory(
+    org, rep, make_user, make_account, manager, manager_api, rep_api
+):
+    """Another rep's account and an unowned one, both in the rep's territory: the rep sees
+    and edits them but may not make themselves their owner (403 on owner_id); their manager
+    may hand them over, and the rep may still change the owner of an account of their own."""
+    other_rep = make_user(org, manager_id=manager.id)
+    theirs = make_account(org, LNG, LAT, owner_id=other_rep.id)
+    unowned = make_account(org, LNG + 0.001, LAT)
+    own = make_account(org, LNG, LAT, owner_id=rep.id)
+    made = create(manager_api, rep_ids=[str(rep.id)]).json
+    assert made["rep_ids"] == [str(rep.id)]
+
+    taking = {
+        account: rep_api.patch(f"/api/v1/accounts/{account}", json={"owner_id": str(rep.id)})
+        for account in (theirs, unowned)
+    }
+    renamed = rep_api.patch(f"/api/v1/accounts/{theirs}", json={"name": "Renamed"})
+    handed = manager_api.patch(f"/api/v1/accounts/{unowned}", json={"owner_id": str(rep.id)})
+    released = rep_api.patch(f"/api/v1/accounts/{own}", json={"owner_id": None})
+
+    for answer in taking.values():
+        assert answer.status_code == 403
+        assert answer.json["error"]["code"] == "forbidden"
+        assert set(answer.json["error"]["fields"]) == {"owner_id"}
+    assert rep_api.get(f"/api/v1/accounts/{theirs}").json["owner_id"] == str(other_rep.id)
+    assert renamed.status_code == 200 and renamed.json["owner_id"] == str(other_rep.id)
+    assert handed.status_code == 200 and handed.json["owner_id"] == str(rep.id)
+    assert released.status_code == 200 and released.json["owner_id"] is None
+
+
+def test_a_manager_sees_the_accounts_of_the_territories_their_reps_work(
+    org, make_user, make_account, manager, manager_api, logged_in
+):
+    """Another team's account sits in a territory: the manager sees it only while a rep of
+    their own team works that territory; a manager of neither team never does."""
+    other_manager = make_user(org, role="manager")
+    theirs = make_account(org, LNG, LAT, owner_id=make_user(org, manager_id=other_manager.id).id)
+    mine = make_user(org, manager_id=manager.id)
+    bystander = logged_in(make_user(org, role="manager"))
+    made = create(manager_api).json
+    path = f"/api/v1/accounts/{theirs}"
+    before = manager_api.get(path).status_code
+
+    manager_api.patch(f"{TERRITORIES}/{made['id']}", json={"rep_ids": [str(mine.id)]})
+    during = manager_api.get(path)
+    listed = manager_api.get("/api/v1/accounts", query_string={"territory_id": made["id"]})
+    seen_by_bystander = bystander.get(path).status_code
+    manager_api.patch(f"{TERRITORIES}/{made['id']}", json={"rep_ids": []})
+
+    assert before == 404
+    assert during.status_code == 200 and during.json["territory_id"] == made["id"]
+    assert [item["id"] for item in listed.json["items"]] == [str(theirs)]
+    assert seen_by_bystander == 404
+    assert manager_api.get(path).status_code == 404

@@ -60,6 +60,15 @@ def phone(browser: Browser, live_server: Any, app: Any) -> Iterator[Any]:
     close_context(context)
 
 
+@pytest.fixture
+def laptop(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
+    """A laptop-sized browser context with no location: a manager's desk, beside the rep's
+    phone."""
+    context = new_laptop(browser, live_server.url)
+    yield context
+    close_context(context)
+
+
 def close_context(context: BrowserContext) -> None:
     """Close a context whose route handlers may still be running (a request the app sent at the
     end of the test): their errors would otherwise surface in the worker's next test."""

@@ -7,7 +7,6 @@ progress screen then counts the targets."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from server.extensions import db
-from tests.e2e.conftest import close_context, new_laptop
 from tests.e2e.pages import log_in
 from tests.e2e.sync_steps import local_account_ids, wait_for
 from tests.support.jobs import run_jobs
@@ -61,14 +59,6 @@ def accounts(org, rep, make_account) -> dict[str, str]:
     return {
         name: str(make_account(org, *at, owner_id=rep.id, name=name)) for name, at in places.items()
     }
-
-
-@pytest.fixture
-def laptop(browser, live_server) -> Iterator[Any]:
-    """A second browser context: the manager's laptop, no location."""
-    context = new_laptop(browser, live_server.url)
-    yield context
-    close_context(context)
 
 
 def _campaign_tasks(app: Flask) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +17,6 @@ from sqlalchemy import text
 
 from server.core.clock import now_utc
 from server.extensions import db
-from tests.e2e.conftest import close_context, new_laptop
 from tests.e2e.pages import assign_work, log_in
 from tests.e2e.sync_steps import outbox_count, wait_for, wait_until_sent
 
@@ -63,14 +61,6 @@ def shop(org, rep, make_account):
 @pytest.fixture
 def kiosk(org, rep, make_account):
     return str(make_account(org, *KIOSK, owner_id=rep.id, name="Chioșc Unirii"))
-
-
-@pytest.fixture
-def laptop(browser, live_server) -> Iterator[Any]:
-    """A second browser context: the manager's laptop, no location."""
-    context = new_laptop(browser, live_server.url)
-    yield context
-    close_context(context)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ same shape, whose accounts are then listed as sitting in two territories."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ from shapely.geometry import shape
 from sqlalchemy import text
 
 from server.extensions import db
-from tests.e2e.conftest import close_context, new_laptop
 from tests.e2e.pages import log_in
 from tests.e2e.sync_steps import local_account_ids, wait_for
 
@@ -47,13 +45,6 @@ def accounts(org, rep, make_account) -> dict[str, str]:
         "east": str(make_account(org, *INSIDE_EAST, owner_id=rep.id, name="Farmacia Est")),
         "outside": str(make_account(org, *OUTSIDE, owner_id=rep.id, name="Depozit Pantelimon")),
     }
-
-
-@pytest.fixture
-def laptop(browser, live_server) -> Iterator[Any]:
-    context = new_laptop(browser, live_server.url)
-    yield context
-    close_context(context)
 
 
 @pytest.fixture

@@ -90,6 +90,8 @@ def settings(
         geocoder_timeout_s=2.0,
         tile_url=fake_tiles.url_template,
         redis_url=None,
+        # The webhook receivers of the tests listen on loopback.
+        webhook_allow_private_targets=True,
     )
 
 

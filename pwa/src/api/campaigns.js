@@ -34,6 +34,11 @@ export const campaigns = {
   refreshDiff: (campaignId) => request(`/campaigns/${id(campaignId)}/refresh`),
   refresh: (campaignId) => request(`/campaigns/${id(campaignId)}/refresh`, { method: "POST", body: {} }),
   csvHref: (campaignId) => `/api/v1/campaigns/${id(campaignId)}/audience.csv`,
+  /** Queue a signed POST of the audience to `url`: the delivery, `state: "queued"`. */
+  deliver: (campaignId, url) => request(`/campaigns/${id(campaignId)}/audience/deliveries`, { method: "POST", body: { url } }),
+  delivery: (campaignId, deliveryId) => request(`/campaigns/${id(campaignId)}/audience/deliveries/${id(deliveryId)}`),
+  /** `{secret}`: the organisation's Standard Webhooks secret that signs deliveries. */
+  signingSecret: () => request("/campaigns/signing-secret"),
 };
 
 export const territories = { list: () => allPages("/territories") };

@@ -5,11 +5,8 @@
 // drawn or dragged: POST /campaigns/audience-preview, the latest request only (shared/campaigns.js
 // latestOnly). Save keeps a draft (POST, then PATCH); Launch asks who gets the visits, confirms,
 // and POSTs .../launch. The drawing plugin loads with this screen only.
-import { LitElement, css, html, nothing, unsafeCSS } from "lit";
+import { LitElement, css, html, nothing } from "lit";
 import L from "leaflet";
-import "@geoman-io/leaflet-geoman-free";
-// Geoman's CSS, like Leaflet's (map-base.js), lives in this element's shadow root.
-import geomanCss from "@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css?inline";
 import { campaigns, segments, territories } from "../api/campaigns.js";
 import { LANGUAGE_EVENT, addStrings, language, locale, t } from "../i18n.js";
 import strings from "../locales/campaigns.js";
@@ -30,6 +27,7 @@ import { formatNumber } from "../shared/format.js";
 import { allAccounts, getMeta } from "../store/db.js";
 import { Listen } from "./listen.js";
 import { TOUCH, addTiles, createMap, mapStyles, tileConfig } from "./map-base.js";
+import { SHAPE_CHANGES, drawStyles, makeEditable, onDrawing, startDrawing, stopDrawing, stopEditing, teachDrawing } from "./map-draw.js";
 import { screenStyles } from "./styles.js";
 
 addStrings(strings);
@@ -100,7 +98,7 @@ export class CampaignBuilder extends LitElement {
   static styles = [
     screenStyles,
     ...mapStyles,
-    unsafeCSS(geomanCss),
+    ...drawStyles,
     css`
       :host { max-width: 1280px; }
       .layout { display: grid; gap: 16px; }
@@ -209,9 +207,11 @@ export class CampaignBuilder extends LitElement {
     this.map = map;
     this.teachGeoman();
     this.audienceLayer = L.layerGroup().addTo(map);
-    map.on("pm:create", ({ layer }) => this.drawn(layer));
-    map.on("pm:drawstart", ({ shape, workingLayer }) => this.drawStarted(shape, workingLayer));
-    map.on("pm:drawend", () => (this.drawing = null));
+    onDrawing(map, {
+      drawn: (layer) => this.drawn(layer),
+      started: (shape, workingLayer) => this.drawStarted(shape, workingLayer),
+      ended: () => (this.drawing = null),
+    });
     map.on("moveend", () => this.schedulePreview());
     await this.placeView(map);
     if (this.map !== map) return;
@@ -223,7 +223,7 @@ export class CampaignBuilder extends LitElement {
   // Geoman's hints in the app's language (ours, so every language has them).
   teachGeoman() {
     const tooltips = Object.fromEntries(TIPS.map((key) => [key, t(`campaign.tip.${key}`)]));
-    this.map.pm.setLang(`wp-${language}`, { tooltips }, "en");
+    teachDrawing(this.map, language, tooltips);
   }
 
   languageChanged() {
@@ -285,19 +285,11 @@ export class CampaignBuilder extends LitElement {
 
   toggleDraw(shape) {
     if (this.drawing === shape) {
-      this.map.pm.disableDraw();
+      stopDrawing(this.map);
       this.drawing = null;
       return;
     }
-    this.map.pm.disableDraw();
-    this.map.pm.enableDraw(shape, {
-      snappable: false,
-      continueDrawing: false,
-      tooltips: true,
-      templineStyle: SHAPE_LOOK,
-      hintlineStyle: { ...SHAPE_LOOK, dashArray: "5 5" },
-      pathOptions: SHAPE_LOOK,
-    });
+    startDrawing(this.map, shape, SHAPE_LOOK, { snappable: false, continueDrawing: false, tooltips: true });
     this.drawing = shape;
   }
 
@@ -321,8 +313,8 @@ export class CampaignBuilder extends LitElement {
   // asking for the count again while the manager drags.
   adopt(layer) {
     this.shape = layer;
-    layer.pm.enable({ snappable: false, allowSelfIntersection: false, draggable: true });
-    layer.on("pm:drag pm:markerdrag pm:edit pm:dragend pm:markerdragend pm:vertexremoved pm:vertexadded pm:change", () => this.changedShape());
+    makeEditable(layer, { snappable: false });
+    layer.on(SHAPE_CHANGES, () => this.changedShape());
   }
 
   changedShape() {
@@ -333,7 +325,7 @@ export class CampaignBuilder extends LitElement {
 
   removeShape() {
     if (!this.shape) return;
-    this.shape.pm?.disable();
+    stopEditing(this.shape);
     this.shape.off();
     this.shape.remove();
     this.shape = null;
@@ -348,7 +340,7 @@ export class CampaignBuilder extends LitElement {
     event.preventDefault();
     const km = Number.parseFloat(this.renderRoot.querySelector("#radius").value);
     if (!(km > 0)) return;
-    this.map.pm.disableDraw();
+    stopDrawing(this.map);
     this.removeShape();
     const layer = L.circle(this.map.getCenter(), { ...SHAPE_LOOK, radius: km * 1000 }).addTo(this.map);
     this.adopt(layer);

@@ -1,12 +1,14 @@
 // One campaign (/campaigns/new and /campaigns/<id>): the builder while it is a draft, its
 // progress once launched. Each part is its own chunk, so following a campaign never loads the
 // drawing plugin. Saving a new campaign moves to its own path with the builder kept as it is.
+// Below either, once the campaign is saved: its audience leaving the app (CSV, webhook).
 import { LitElement, css, html, nothing } from "lit";
 import { campaigns } from "../api/campaigns.js";
 import { LANGUAGE_EVENT, addStrings, t } from "../i18n.js";
 import strings from "../locales/campaigns.js";
 import { navigate } from "../router.js";
 import { campaignStage } from "../shared/campaigns.js";
+import "./campaign-deliveries.js";
 import { Listen } from "./listen.js";
 
 addStrings(strings);
@@ -76,9 +78,14 @@ export class CampaignView extends LitElement {
     if (this.state === "failed") return html`<p class="note failed" role="status">${t("campaign.failed")}</p>`;
     if (this.state === "loading" && !this.stage) return html`<p class="note loading">${t("campaigns.loading")}</p>`;
     if (this.stage === "builder") {
-      return html`<wp-campaign-builder .campaign=${this.campaign} @campaign-saved=${this.saved} @campaign-launched=${this.launched}></wp-campaign-builder>`;
+      // The builder has no CSV button of its own; the progress screen has one beside its refresh.
+      return html`<wp-campaign-builder .campaign=${this.campaign} @campaign-saved=${this.saved} @campaign-launched=${this.launched}></wp-campaign-builder>
+        <wp-campaign-deliveries .campaign=${this.campaign} withCsv></wp-campaign-deliveries>`;
     }
-    if (this.stage === "progress") return html`<wp-campaign-progress .campaign=${this.campaign}></wp-campaign-progress>`;
+    if (this.stage === "progress") {
+      return html`<wp-campaign-progress .campaign=${this.campaign}></wp-campaign-progress>
+        <wp-campaign-deliveries .campaign=${this.campaign}></wp-campaign-deliveries>`;
+    }
     return nothing;
   }
 }

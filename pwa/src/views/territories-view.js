@@ -4,11 +4,8 @@
 // version it was read at (a 409 asks for a reload), deleted after a confirmation; the accounts
 // that sit in two territories, and on request those in the viewport that sit in none; GeoJSON
 // export and import. Online only: the answers are the server's, and offline it says so.
-import { LitElement, css, html, nothing, svg, unsafeCSS } from "lit";
+import { LitElement, css, html, nothing, svg } from "lit";
 import L from "leaflet";
-import "@geoman-io/leaflet-geoman-free";
-// Geoman's CSS, like Leaflet's (map-base.js), lives in this element's shadow root.
-import geomanCss from "@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css?inline";
 import { viewport } from "../api/map.js";
 import { reps as listReps } from "../api/team.js";
 import {
@@ -42,6 +39,7 @@ import {
 import { allAccounts, getMeta } from "../store/db.js";
 import { Listen } from "./listen.js";
 import { TOUCH, addTiles, createMap, mapStyles, tileConfig } from "./map-base.js";
+import { drawStyles, makeEditable, onDrawing, startDrawing, stopDrawing, stopEditing } from "./map-draw.js";
 import { screenStyles } from "./styles.js";
 import { freshTeamDay, keptTeamDay } from "./team-data.js";
 
@@ -91,7 +89,7 @@ export class TerritoriesView extends LitElement {
   static styles = [
     screenStyles,
     ...mapStyles,
-    unsafeCSS(geomanCss),
+    ...drawStyles,
     css`
       :host { max-width: 1400px; }
       .layout { display: grid; gap: 12px; }
@@ -207,8 +205,7 @@ export class TerritoriesView extends LitElement {
     this.gapLayer = L.layerGroup().addTo(map);
     this.draftGroup = L.featureGroup().addTo(map);
     map.on("moveend", () => this.refreshViewport());
-    map.on("pm:create", ({ layer }) => this.partDrawn(layer));
-    map.on("pm:drawend", () => (this.drawing = false));
+    onDrawing(map, { drawn: (layer) => this.partDrawn(layer), ended: () => (this.drawing = false) });
     this.drawTerritories();
     const config = tileConfig();
     await this.fitOnce();
@@ -352,8 +349,8 @@ export class TerritoriesView extends LitElement {
   }
 
   closeEditor() {
-    this.map?.pm.disableDraw();
-    for (const layer of this.draftGroup?.getLayers() ?? []) layer.pm?.disable();
+    stopDrawing(this.map);
+    for (const layer of this.draftGroup?.getLayers() ?? []) stopEditing(layer);
     this.draftGroup?.clearLayers();
     Object.assign(this, { draft: null, parts: 0, drawing: false, shaping: false, confirming: false });
   }
@@ -367,7 +364,7 @@ export class TerritoriesView extends LitElement {
     layer.setStyle({ color: DRAFT, weight: 3, fillOpacity: 0.2 });
     layer.on("pm:edit", () => (this.shapeChanged = true));
     this.draftGroup.addLayer(layer);
-    if (this.shaping) layer.pm.enable({ ...GEOMAN, draggable: true });
+    if (this.shaping) makeEditable(layer, GEOMAN);
     this.parts = this.draftGroup.getLayers().length;
   }
 
@@ -375,7 +372,7 @@ export class TerritoriesView extends LitElement {
     if (!this.map) return;
     this.drawing = true;
     const style = { color: DRAFT, weight: 3 };
-    this.map.pm.enableDraw("Polygon", { ...GEOMAN, templineStyle: style, hintlineStyle: { ...style, dashArray: [5, 5] }, pathOptions: style });
+    startDrawing(this.map, "Polygon", style, GEOMAN);
   }
 
   // Geoman adds what it drew to the map: it moves into the draft, as one more part.
@@ -390,13 +387,13 @@ export class TerritoriesView extends LitElement {
   toggleShaping() {
     this.shaping = !this.shaping;
     for (const layer of this.draftGroup.getLayers()) {
-      if (this.shaping) layer.pm.enable({ ...GEOMAN, draggable: true });
-      else layer.pm.disable();
+      if (this.shaping) makeEditable(layer, GEOMAN);
+      else stopEditing(layer);
     }
   }
 
   clearParts() {
-    for (const layer of this.draftGroup.getLayers()) layer.pm?.disable();
+    for (const layer of this.draftGroup.getLayers()) stopEditing(layer);
     this.draftGroup.clearLayers();
     Object.assign(this, { parts: 0, shaping: false });
     this.shapeChanged = true;
