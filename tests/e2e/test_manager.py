@@ -25,7 +25,16 @@ from tests.e2e.sync_steps import outbox_count, wait_for, wait_until_sent
 SHOP = (26.1031, 44.4279)  # about 130 m from the phone fixture's position
 KIOSK = (26.0990, 44.4250)
 REP_NAV = ["Today", "Plan my day", "Near me", "Map"]
-MANAGER_NAV = ["Team", "Assign work", "Campaigns", "Territories", "Today", "Plan my day", "Near me", "Map"]
+MANAGER_NAV = [
+    "Team",
+    "Assign work",
+    "Campaigns",
+    "Territories",
+    "Today",
+    "Plan my day",
+    "Near me",
+    "Map",
+]
 
 # Chromium has the Badging API, but a page that is not an installed app shows no badge: record
 # what the app asks for instead.
