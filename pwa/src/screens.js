@@ -96,6 +96,14 @@ export const SCREENS = Object.freeze([
     view: () => html`<wp-today></wp-today>`,
   },
   {
+    screen: "plan-day",
+    path: "/plan",
+    roles: EVERYONE,
+    nav: "nav.plan",
+    load: () => import("./views/plan-day-view.js"),
+    view: () => html`<wp-plan-day></wp-plan-day>`,
+  },
+  {
     screen: "near",
     path: "/near",
     roles: EVERYONE,

@@ -26,16 +26,17 @@ describe("the screen table", () => {
 });
 
 describe("the navigation", () => {
-  test("keeps a rep's links as they were: Today, Near me, Map", () => {
+  test("gives a rep Today, Plan my day, Near me and Map", () => {
     expect(navFor("rep")).toEqual([
       { screen: "today", path: "/today", nav: "nav.today" },
+      { screen: "plan-day", path: "/plan", nav: "nav.plan" },
       { screen: "near", path: "/near", nav: "nearMe" },
       { screen: "map", path: "/map", nav: "map" },
     ]);
   });
 
   test.each(["manager", "admin"])("gives a %s Team, Assign work, Campaigns and Territories first, then the rep's links", (role) => {
-    expect(navFor(role).map((link) => link.path)).toEqual(["/team", "/assign", "/campaigns", "/territories", "/today", "/near", "/map"]);
+    expect(navFor(role).map((link) => link.path)).toEqual(["/team", "/assign", "/campaigns", "/territories", "/today", "/plan", "/near", "/map"]);
   });
 });
 

@@ -22,8 +22,17 @@ from tests.e2e.sync_steps import outbox_count, wait_for, wait_until_sent
 
 SHOP = (26.1031, 44.4279)  # about 130 m from the phone fixture's position
 KIOSK = (26.0990, 44.4250)
-REP_NAV = ["Today", "Near me", "Map"]
-MANAGER_NAV = ["Team", "Assign work", "Campaigns", "Territories", "Today", "Near me", "Map"]
+REP_NAV = ["Today", "Plan my day", "Near me", "Map"]
+MANAGER_NAV = [
+    "Team",
+    "Assign work",
+    "Campaigns",
+    "Territories",
+    "Today",
+    "Plan my day",
+    "Near me",
+    "Map",
+]
 
 # Chromium has the Badging API, but a page that is not an installed app shows no badge: record
 # what the app asks for instead.
@@ -134,7 +143,7 @@ def _count(row: Any, name: str) -> Any:
 
 def test_managers_navigation_differs_from_a_reps_and_a_rep_cannot_open_team(desk, page):
     """The manager lands on Team with Team, Assign work and Campaigns in the navigation; the
-    rep keeps Today, Near me and Map, and /team shows them Near me instead."""
+    rep keeps Today, Plan my day, Near me and Map, and /team shows them Near me instead."""
     assert desk.url.endswith("/team")
     expect(desk.locator("wp-app nav a")).to_have_count(len(MANAGER_NAV))
     assert _nav(desk) == MANAGER_NAV

@@ -3,6 +3,7 @@
 export default {
   en: {
     "nav.today": "Today",
+    "nav.plan": "Plan my day",
     "today.campaign": "Campaign",
     "today.title": "Today",
     "today.now": "Due today and overdue",
@@ -35,6 +36,7 @@ export default {
   },
   bg: {
     "nav.today": "Днес",
+    "nav.plan": "Планирай деня",
     "today.campaign": "Кампания",
     "today.title": "Днес",
     "today.now": "За днес и просрочени",
@@ -67,6 +69,7 @@ export default {
   },
   ru: {
     "nav.today": "Сегодня",
+    "nav.plan": "План на день",
     "today.campaign": "Кампания",
     "today.title": "Сегодня",
     "today.now": "На сегодня и просроченные",
@@ -99,6 +102,7 @@ export default {
   },
   sr: {
     "nav.today": "Данас",
+    "nav.plan": "Планирај дан",
     "today.campaign": "Кампања",
     "today.title": "Данас",
     "today.now": "За данас и закаснели",
@@ -131,6 +135,7 @@ export default {
   },
   ro: {
     "nav.today": "Azi",
+    "nav.plan": "Planifică-mi ziua",
     "today.campaign": "Campanie",
     "today.title": "Azi",
     "today.now": "Scadente azi și întârziate",
@@ -163,6 +168,7 @@ export default {
   },
   lt: {
     "nav.today": "Šiandien",
+    "nav.plan": "Suplanuok dieną",
     "today.campaign": "Kampanija",
     "today.title": "Šiandien",
     "today.now": "Šiandienos ir pavėluotos",

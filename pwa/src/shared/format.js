@@ -61,3 +61,13 @@ export function formatSince(iso, locale, now = Date.now()) {
 export function formatDateTime(iso, locale) {
   return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
+
+/** A driving time: whole minutes below an hour, then hours and minutes ("1 hr 5 min"). */
+export function formatDuration(seconds, locale) {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return "";
+  const minutes = Math.round(seconds / 60);
+  const unit = (value, name) => formatNumber(value, locale, { style: "unit", unit: name, unitDisplay: "short" });
+  if (minutes < 60) return unit(minutes, "minute");
+  const rest = minutes % 60;
+  return rest ? `${unit(Math.floor(minutes / 60), "hour")} ${unit(rest, "minute")}` : unit(minutes / 60, "hour");
+}

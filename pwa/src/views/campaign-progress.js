@@ -12,7 +12,7 @@ import { TARGET_STATES, countByState, formatDay, launching, repRows, targetLook,
 import { formatNumber } from "../shared/format.js";
 import { REALTIME_EVENT } from "../sync/index.js";
 import { Listen, debounced } from "./listen.js";
-import { TOUCH, addTiles, createMap, mapStyles, tileConfig } from "./map-base.js";
+import { MapController, TOUCH, WORLD, mapStyles } from "./map-base.js";
 import { screenStyles } from "./styles.js";
 
 addStrings(strings);
@@ -40,7 +40,6 @@ export class CampaignProgress extends LitElement {
     diff: { state: true },
     message: { state: true },
     busy: { state: true },
-    noTiles: { state: true },
   };
 
   static styles = [
@@ -90,23 +89,22 @@ export class CampaignProgress extends LitElement {
     this.targets = [];
     this.diff = null;
     this.soon = debounced(() => this.loadFigures(), DEBOUNCE_MS);
+    this.base = new MapController(this, { ready: (map) => this.setUpMap(map) });
     new Listen(this, [
       [window, REALTIME_EVENT, (event) => LIVE_EVENTS.has(event.detail.type) && this.soon()],
       [window, LANGUAGE_EVENT, () => this.requestUpdate()],
     ]);
   }
 
-  connectedCallback() {
-    super.connectedCallback();
-    if (this.hasUpdated && !this.map) this.setUpMap();
+  /** The Leaflet map while the view is in the page, else null. */
+  get map() {
+    return this.base.map;
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     this.soon.cancel();
     clearTimeout(this.poll);
-    this.map?.remove();
-    this.map = null;
   }
 
   willUpdate(changed) {
@@ -118,18 +116,10 @@ export class CampaignProgress extends LitElement {
     }
   }
 
-  firstUpdated() {
-    this.setUpMap();
-  }
-
-  async setUpMap() {
-    const map = createMap(this.renderRoot.querySelector(".map"));
-    this.map = map;
+  setUpMap(map) {
     this.targetLayer = L.featureGroup().addTo(map);
-    map.setView([20, 0], 2);
+    map.setView(WORLD.center, WORLD.zoom);
     this.drawTargets(true);
-    const config = await tileConfig();
-    if (this.map === map) this.noTiles = !addTiles(map, config);
   }
 
   async loadFigures() {
@@ -241,7 +231,7 @@ export class CampaignProgress extends LitElement {
       <div class="layout">
         <section class="where">
           <div class="map" role="region" aria-label=${t("campaign.progressMap")}></div>
-          ${this.noTiles ? html`<p class="note">${t("mapNoTiles")}</p>` : nothing} ${this.renderLegend()}
+          ${this.base.noTiles ? html`<p class="note">${t("mapNoTiles")}</p>` : nothing} ${this.renderLegend()}
         </section>
         <section class="figures">${this.renderTotals()} ${this.renderReps()} ${this.renderOutcomes()}</section>
       </div>`;

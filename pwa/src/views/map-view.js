@@ -11,10 +11,9 @@ import { locale, t } from "../i18n.js";
 import { distanceMetres } from "../shared/distance.js";
 import { formatDistance } from "../shared/format.js";
 import { allAccounts, getMeta, saveAccounts, setMeta } from "../store/db.js";
-import { TOUCH, addTiles, createMap, mapStyles, tileConfig } from "./map-base.js";
+import { MapController, PositionMarker, PositionWatch, TOUCH, WORLD, mapStyles } from "./map-base.js";
 
 const STREET_ZOOM = 15;
-const WORLD = { center: [20, 0], zoom: 2 };
 const CROSSHAIR = html`<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="7"/><circle cx="12" cy="12" r="2"/><path d="M12 1v4M12 19v4M1 12h4M19 12h4"/></svg>`;
 const count = (n) => new Intl.NumberFormat(locale).format(n);
 
@@ -47,7 +46,6 @@ export class MapView extends LitElement {
     position: { state: true },
     offline: { state: true },
     failed: { state: true },
-    noTiles: { state: true },
   };
 
   static styles = [
@@ -80,35 +78,31 @@ export class MapView extends LitElement {
 
   constructor() {
     super();
-    this.map = null;
     this.markers = new Map(); // account id -> marker in the client cluster group
     this.sequence = 0; // answers to older viewports are dropped
-    this.watchId = null;
     this.recentre = true; // the first fix centres the map unless it is already in view
-    this.onVisibility = () => (document.visibilityState === "visible" ? this.watch() : this.unwatch());
+    this.base = new MapController(this, { ready: (map) => this.setUp(map), removed: () => this.markers.clear() });
+    this.geolocation = new PositionWatch(this, (position) => this.moved(position));
     this.onResize = () => this.fitHeight();
+  }
+
+  /** The Leaflet map while the view is in the page, else null. */
+  get map() {
+    return this.base.map;
   }
 
   connectedCallback() {
     super.connectedCallback();
-    document.addEventListener("visibilitychange", this.onVisibility);
     window.addEventListener("resize", this.onResize);
-    if (this.hasUpdated && !this.map) this.setUp();
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
-    document.removeEventListener("visibilitychange", this.onVisibility);
     window.removeEventListener("resize", this.onResize);
-    this.unwatch();
-    this.map?.remove();
-    this.map = this.me = this.accuracy = null;
-    this.markers.clear();
   }
 
   firstUpdated() {
     this.fitHeight();
-    this.setUp();
   }
 
   // The map fills the screen below the header, whose height changes with the width and the
@@ -121,9 +115,8 @@ export class MapView extends LitElement {
     this.map?.invalidateSize();
   }
 
-  async setUp() {
-    const map = createMap(this.renderRoot.querySelector(".map"));
-    this.map = map;
+  async setUp(map) {
+    this.me = new PositionMarker(map);
     this.serverLayer = L.layerGroup().addTo(map);
     this.clientLayer = L.markerClusterGroup({
       showCoverageOnHover: false,
@@ -133,17 +126,11 @@ export class MapView extends LitElement {
     }).addTo(map);
     map.on("moveend", () => this.refresh());
     map.on("click", () => (this.selected = null));
-    const config = tileConfig();
     const last = await getMeta("position");
-    if (this.map !== map) return;
+    if (!this.base.current(map)) return;
     if (last) this.showPosition(last);
     map.setView(last ? [last.lat, last.lng] : WORLD.center, last ? STREET_ZOOM : WORLD.zoom);
-    this.watch();
-    this.showTiles(await config);
-  }
-
-  showTiles(config) {
-    if (this.map) this.noTiles = !addTiles(this.map, config);
+    this.geolocation.watch();
   }
 
   async refresh() {
@@ -224,20 +211,6 @@ export class MapView extends LitElement {
     return marker;
   }
 
-  watch() {
-    if (!("geolocation" in navigator) || this.watchId !== null || document.visibilityState !== "visible") return;
-    this.watchId = navigator.geolocation.watchPosition(
-      (fix) => this.moved({ lng: fix.coords.longitude, lat: fix.coords.latitude, accuracy: fix.coords.accuracy }),
-      () => {}, // without a fix the map still works; the Near-me screen explains the permission
-      { enableHighAccuracy: true, maximumAge: 30000, timeout: 15000 },
-    );
-  }
-
-  unwatch() {
-    if (this.watchId !== null) navigator.geolocation.clearWatch(this.watchId);
-    this.watchId = null;
-  }
-
   async moved(position) {
     if (!this.map) return;
     this.showPosition(position);
@@ -251,19 +224,12 @@ export class MapView extends LitElement {
 
   showPosition(position) {
     this.position = position;
-    const here = [position.lat, position.lng];
-    if (!this.me) {
-      const look = { interactive: false, color: "#0b5fff", weight: 1, fillOpacity: 0.12 };
-      this.accuracy = L.circle(here, { ...look, radius: position.accuracy || 0 }).addTo(this.map);
-      this.me = L.circleMarker(here, { interactive: false, radius: 8, color: "#fff", weight: 3, fillColor: "#0b5fff", fillOpacity: 1 }).addTo(this.map);
-    }
-    this.accuracy.setLatLng(here).setRadius(position.accuracy || 0);
-    this.me.setLatLng(here);
+    this.me.show(position);
   }
 
   locateMe() {
     if (this.position) this.map.setView([this.position.lat, this.position.lng], Math.max(this.map.getZoom(), STREET_ZOOM));
-    else this.watch();
+    else this.geolocation.watch();
   }
 
   renderCard(account) {
@@ -278,7 +244,7 @@ export class MapView extends LitElement {
   }
 
   render() {
-    const note = this.offline ? t("mapOffline") : this.failed ? t("mapError") : this.noTiles ? t("mapNoTiles") : "";
+    const note = this.offline ? t("mapOffline") : this.failed ? t("mapError") : this.base.noTiles ? t("mapNoTiles") : "";
     return html`<div class="map" role="region" aria-label=${t("mapLabel")}></div>
       <button class="overlay locate" @click=${this.locateMe} aria-label=${t("mapLocateMe")} title=${t("mapLocateMe")}>${CROSSHAIR}</button>
       ${note ? html`<p class="overlay note" role="status">${note}</p>` : ""}

@@ -16,7 +16,7 @@ import { allAccounts, allRows } from "../store/db.js";
 import { OUTBOX_EVENT } from "../store/outbox.js";
 import { REALTIME_EVENT, saveChange } from "../sync/index.js";
 import { Listen, debounced } from "./listen.js";
-import { TOUCH, addTiles, createMap, mapStyles, tileConfig } from "./map-base.js";
+import { MapController, TOUCH, WORLD, mapStyles } from "./map-base.js";
 import { screenStyles } from "./styles.js";
 import { keptTeamDay } from "./team-data.js";
 
@@ -24,7 +24,6 @@ addStrings(manager);
 
 const LIVE_EVENTS = new Set(["connect", "sync.poke", "task.created", "task.updated", "task.deleted"]);
 const DEBOUNCE_MS = 300;
-const WORLD = { center: [20, 0], zoom: 2 };
 const FIT = { padding: [TOUCH, TOUCH], maxZoom: 16 };
 
 // Icons are built from DOM nodes, never HTML strings, so nothing from the server can inject markup.
@@ -42,7 +41,6 @@ export class RepDayView extends LitElement {
     visits: { state: true },
     reps: { state: true },
     offline: { state: true },
-    noTiles: { state: true },
     notice: { state: true },
   };
 
@@ -79,6 +77,7 @@ export class RepDayView extends LitElement {
     this.choices = new Map(); // task id -> the rep picked to take it over
     this.sequence = 0;
     this.soon = debounced(() => this.load(), DEBOUNCE_MS);
+    this.base = new MapController(this, { ready: (map) => this.setUpMap(map) });
     new Listen(this, [
       [window, REALTIME_EVENT, (event) => LIVE_EVENTS.has(event.detail.type) && this.soon()],
       [window, OUTBOX_EVENT, () => this.showTasks()],
@@ -86,20 +85,14 @@ export class RepDayView extends LitElement {
     ]);
   }
 
-  connectedCallback() {
-    super.connectedCallback();
-    if (this.hasUpdated && !this.map) this.setUpMap();
+  /** The Leaflet map while the view is in the page, else null. */
+  get map() {
+    return this.base.map;
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     this.soon.cancel();
-    this.map?.remove();
-    this.map = null;
-  }
-
-  firstUpdated() {
-    this.setUpMap();
   }
 
   updated(changed) {
@@ -157,14 +150,10 @@ export class RepDayView extends LitElement {
     this.drawVisits();
   }
 
-  async setUpMap() {
-    const map = createMap(this.renderRoot.querySelector(".map"));
-    this.map = map;
+  setUpMap(map) {
     this.layer = L.layerGroup().addTo(map);
     map.setView(WORLD.center, WORLD.zoom);
     this.drawVisits();
-    const config = await tileConfig();
-    if (this.map === map) this.noTiles = !addTiles(map, config);
   }
 
   // A marker per visit with a position; nothing joins them.
@@ -208,7 +197,7 @@ export class RepDayView extends LitElement {
       ${this.renderTasks()}
       <h2>${t("repDay.visits")}</h2>
       <div class="map" role="region" aria-label=${t("repDay.mapLabel")}></div>
-      ${this.noTiles ? html`<p class="note">${t("mapNoTiles")}</p>` : nothing}
+      ${this.base.noTiles ? html`<p class="note">${t("mapNoTiles")}</p>` : nothing}
       ${this.renderVisits()}`;
   }
 
