@@ -15,10 +15,7 @@ from server.core.errors import invalid, not_found
 from server.core.visibility import visible, visible_ids
 from server.extensions import db
 from server.geo import queries as geo
-from server.tasks.models import Task
-
-# The statuses of work still to do (the Today screen's list).
-ACTIVE_TASK_STATUSES = ("open", "in_progress")
+from server.tasks.models import UNFINISHED, Task
 
 
 @dataclass(frozen=True)
@@ -74,7 +71,7 @@ def todays_stops(principal: Principal, day_ends: datetime) -> list[StopRow]:
         .where(
             visible(Task, principal),
             Task.assignee_id == principal.id,
-            Task.status.in_(ACTIVE_TASK_STATUSES),
+            Task.status.in_(UNFINISHED),
             Task.due_at < day_ends,
             visible(Account, principal),
             Account.archived_at.is_(None),

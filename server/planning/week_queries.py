@@ -21,12 +21,11 @@ from server.core.auth import Principal
 from server.extensions import db
 from server.geo import queries as geo
 from server.planning.matrix import LngLat
-from server.tasks.models import Task
+from server.tasks.models import UNFINISHED, Task
 from server.tasks.queries import visibility as tasks_visible
 
 # The most accounts one plan weighs (the most overdue first): a rep's week holds far fewer.
 MAX_DUE_ACCOUNTS = 200
-OPEN = ("open", "in_progress")
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def booked_tasks(principal: Principal, start: datetime, end: datetime) -> list[A
         .where(
             tasks_visible(principal),
             Task.assignee_id == principal.id,
-            Task.status.in_(OPEN),
+            Task.status.in_(UNFINISHED),
             Task.due_at >= start,
             Task.due_at < end,
             or_(Task.planned_version.is_(None), Task.planned_version != Task.version),

@@ -13,6 +13,8 @@ from server.core.checks import one_of
 from server.extensions import db
 
 STATUSES = ("open", "in_progress", "done", "cancelled")
+# Work still to do: what Today lists, what a plan visits, what a manager counts as open.
+UNFINISHED = ("open", "in_progress")
 PRIORITIES = ("low", "normal", "high")
 
 

@@ -19,7 +19,7 @@ from server.core.pagination import Page, keyset_page
 from server.core.visibility import visible
 from server.extensions import db
 from server.sync.models import SyncClient
-from server.tasks.models import Task
+from server.tasks.models import UNFINISHED, Task
 from server.team.schemas import (
     Member,
     MemberDay,
@@ -31,7 +31,6 @@ from server.users.models import User
 from server.users.queries import team_member_ids
 from server.visits.models import Visit
 
-UNFINISHED = ("open", "in_progress")
 VERIFICATIONS = ("verified", "out_of_range", "unverifiable")
 
 

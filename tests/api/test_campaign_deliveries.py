@@ -3,8 +3,6 @@ refused both when the delivery is asked for and when the job connects."""
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -13,7 +11,7 @@ from server.campaigns.operations import DELIVER_TASK
 from tests.support.devices import wait_for
 from tests.support.fixtures import ApiClient
 from tests.support.jobs import jobs_of, run_jobs
-from tests.support.loopback import LoopbackHttpServer
+from tests.support.webhook_receiver import WebhookReceiver
 
 CAMPAIGNS = "/api/v1/campaigns"
 SQUARE = {
@@ -42,36 +40,12 @@ BLOCKED_URLS = [
 ]
 
 
-class Receiver:
-    """A webhook receiver on loopback that answers 500 until told to accept, and counts."""
-
-    def __init__(self) -> None:
-        self.accepting = False
-        self.requests = 0
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers["Content-Length"]))
-                with receiver.lock:
-                    receiver.requests += 1
-                    status = 204 if receiver.accepting else 500
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = LoopbackHttpServer(Handler)
-        self.url = f"{self.server.origin}/hooks/audience"
-
-
 @pytest.fixture
 def receiver():
-    made = Receiver()
+    """A receiver that answers 500 until told to accept."""
+    made = WebhookReceiver(accepting=False)
     yield made
-    made.server.stop()
+    made.stop()
 
 
 @pytest.fixture

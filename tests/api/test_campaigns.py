@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
-import hmac
 import io
 import json
 import math
-import threading
-import time
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler
-from typing import Any
 
 import pytest
 from geographiclib.geodesic import Geodesic
@@ -35,8 +29,9 @@ from server.jobs import tasks as jobs
 from server.tasks.models import Task
 from server.territories.models import Territory, TerritoryRep
 from server.visits.models import Visit
+from tests.support.devices import wait_for
 from tests.support.jobs import run_jobs
-from tests.support.loopback import LoopbackHttpServer
+from tests.support.webhook_receiver import WebhookReceiver, signed_by
 
 CAMPAIGNS = "/api/v1/campaigns"
 # A square of about 2 x 2 km in Bucharest, and a grid of accounts around it.
@@ -634,48 +629,6 @@ def test_audience_csv_is_the_audience_defused_for_spreadsheets(
     assert {row["owner_email"] for row in rows} == {reps[0].email}
 
 
-class Receiver:
-    """A webhook receiver on loopback: answers 500 to the first request, then checks the
-    Standard Webhooks signature of each and keeps the verified bodies."""
-
-    def __init__(self, secret: str) -> None:
-        self.key = base64.b64decode(secret.removeprefix("whsec_"))
-        self.attempts = 0
-        self.verified: list[dict[str, Any]] = []
-        self.ids: list[str] = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                status = receiver.receive(dict(self.headers), body)
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = LoopbackHttpServer(Handler)
-
-    def receive(self, headers: dict[str, str], body: bytes) -> int:
-        with self.lock:
-            self.attempts += 1
-            headers = {k.lower(): v for k, v in headers.items()}
-            self.ids.append(headers["webhook-id"])
-            if self.attempts == 1:
-                return 500
-            signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
-            expected = base64.b64encode(hmac.new(self.key, signed, hashlib.sha256).digest())
-            sent = headers["webhook-signature"].split(",", 1)[1].encode()
-            if not hmac.compare_digest(expected, sent):
-                return 401
-            if abs(time.time() - int(headers["webhook-timestamp"])) > 300:
-                return 401
-            self.verified.append(json.loads(body))
-            return 204
-
-
 def test_audience_delivery_is_signed_and_tried_again_after_a_failure(
     app, org, team, manager_api, make_account
 ):
@@ -684,24 +637,28 @@ def test_audience_delivery_is_signed_and_tried_again_after_a_failure(
     make_account(org, 27.0, 45.0, owner_id=reps[0].id)
     campaign = _campaign(manager_api)
     secret = manager_api.get(f"{CAMPAIGNS}/signing-secret").json["secret"]
-    receiver = Receiver(secret)
+    receiver = WebhookReceiver(failures=1)
     try:
         queued = manager_api.post(
-            f"{CAMPAIGNS}/{campaign['id']}/audience/deliveries",
-            json={"url": f"{receiver.server.origin}/hooks/audience"},
+            f"{CAMPAIGNS}/{campaign['id']}/audience/deliveries", json={"url": receiver.url}
         )
-        deadline = time.monotonic() + 60
-        while not receiver.verified and time.monotonic() < deadline:
+
+        def answered_twice() -> bool:
             run_jobs(app)
-            time.sleep(0.5)
+            return receiver.requests >= 2
+
+        wait_for(answered_twice, timeout_s=60, what="the delivery tried again")
     finally:
-        receiver.server.stop()
+        receiver.stop()
 
     assert queued.status_code == 202 and queued.json["state"] == "queued"
     assert secret.startswith("whsec_") and len(base64.b64decode(secret[6:])) == 32
-    assert receiver.attempts == 2
-    assert receiver.ids == [queued.json["id"]] * 2
-    (body,) = receiver.verified
+    assert receiver.requests == 2
+    assert [headers["webhook-id"] for headers, _ in receiver.received] == [queued.json["id"]] * 2
+    assert all(signed_by(secret, headers, body) for headers, body in receiver.received)
+    (_, raw), (_, raw_again) = receiver.received
+    assert raw == raw_again
+    body = json.loads(raw)
     assert body["campaign"]["id"] == campaign["id"]
     assert [account["id"] for account in body["accounts"]] == [str(inside)]
 

@@ -5,13 +5,8 @@ delivered, and copies the signing secret the receiver checks the signature with.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -19,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.pages import log_in
 from tests.support.jobs import run_jobs
-from tests.support.loopback import LoopbackHttpServer
+from tests.support.webhook_receiver import WebhookReceiver, signed_by
 
 CAMPAIGNS = "/api/v1/campaigns"
 AREA = {
@@ -30,35 +25,11 @@ AREA = {
 }
 
 
-class Receiver:
-    """A webhook receiver on loopback that keeps each request's headers and body."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                with receiver.lock:
-                    headers = {k.lower(): v for k, v in self.headers.items()}
-                    receiver.received.append((headers, body))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = LoopbackHttpServer(Handler)
-        self.url = f"{self.server.origin}/hooks/audience"
-
-
 @pytest.fixture
 def receiver():
-    made = Receiver()
+    made = WebhookReceiver()
     yield made
-    made.server.stop()
+    made.stop()
 
 
 @pytest.fixture
@@ -76,13 +47,6 @@ def campaign(org, manager, make_user, make_account, logged_in) -> dict[str, Any]
     response = logged_in(manager).post(CAMPAIGNS, json={"name": "Spring", "area": AREA})
     assert response.status_code == 201, response.json
     return response.json
-
-
-def _verified(secret: str, headers: dict[str, str], body: bytes) -> bool:
-    key = base64.b64decode(secret.removeprefix("whsec_"))
-    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
-    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
-    return headers["webhook-signature"] == f"v1,{expected}"
 
 
 def test_a_manager_sends_the_audience_to_a_webhook_and_sees_it_delivered(
@@ -124,7 +88,7 @@ def test_a_manager_sends_the_audience_to_a_webhook_and_sees_it_delivered(
 
     assert secret == shown.text_content()
     ((headers, body),) = receiver.received
-    assert _verified(secret, headers, body)
+    assert signed_by(secret, headers, body)
     delivered = json.loads(body)
     assert delivered["campaign"]["id"] == campaign["id"]
     assert sorted(account["name"] for account in delivered["accounts"]) == [
