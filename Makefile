@@ -48,16 +48,20 @@ fault-run: venv pwa browser ## Seeded browser fault run, 10,000 visits (FAULT_RU
 	@$(WITH_DB) FAULT_RUN_MUTATIONS="$${FAULT_RUN_MUTATIONS:-10000}" && export FAULT_RUN_MUTATIONS && \
 		$(PYTHON) -m pytest -n 0 -s tests/e2e/test_fault_run.py
 
-lint: venv ## Ruff and the import-layer contracts
+lint: venv pwa ## Ruff and the import-layer contracts; eslint and prettier for the web app
 	@.venv/bin/ruff check .
 	@.venv/bin/lint-imports
+	@npx --no-install eslint .
+	@npx --no-install prettier --check --log-level warn .
 
 typecheck: venv ## mypy (strict)
 	@.venv/bin/mypy
 
-fmt: venv ## Apply ruff's fixes and formatting
+fmt: venv pwa ## Apply ruff's and eslint's fixes, ruff's and prettier's formatting
 	@.venv/bin/ruff check --fix-only --quiet .
 	@.venv/bin/ruff format .
+	@npx --no-install eslint --fix .
+	@npx --no-install prettier --write --log-level warn .
 
 db-upgrade: venv ## Apply pending migrations
 	@$(WITH_DB) $(FLASK) db upgrade
