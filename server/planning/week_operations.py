@@ -19,7 +19,7 @@ from server.core.clock import new_id
 from server.core.concurrency import off_the_event_loop
 from server.planning import navigation, week
 from server.planning.matrix import TravelMatrix, travel_matrix
-from server.planning.schemas import LegLinks
+from server.planning.navigation import LegLinks
 from server.planning.week_queries import (
     Appointment,
     DueAccount,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from server.core.validation import IsoDate, Schema
 from server.geo.geojson import Point
-from server.planning.schemas import LegLinks
+from server.planning.navigation import LegLinks
 
 MAX_DAYS = 14
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
