@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from server.core.clock import now_utc
 from tests.e2e.conftest import STREET_CORNER, close_context, new_phone
-from tests.e2e.sync_steps import wait_for
+from tests.e2e.sync_steps import local_task_ids, wait_for
 
 # Five shops around the phone fixture's Bucharest street corner (lng, lat), each with a task due
 # today. Four decimals, so the app's coordinates in links read the same as here.
@@ -122,6 +122,10 @@ def _open_plan(page: Any, phone: Any = None) -> None:
     # Near me has a fix (and keeps it) once it lists the shops around: the day starts there.
     expect(page.locator("wp-near li").first).to_be_visible()
     if phone is not None:
+        # Near me lists what the server answers; the plan reads the tasks the pull stored.
+        wait_for(
+            page, "the day's tasks on the device", lambda: len(local_task_ids(page)) >= len(SHOPS)
+        )
         phone.set_offline(True)
     page.click("wp-app nav a[href='/plan']")
     expect(page.locator(f"{PLAN} h1")).to_have_text("Plan my day")
