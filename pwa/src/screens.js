@@ -104,6 +104,14 @@ export const SCREENS = Object.freeze([
     view: () => html`<wp-plan-day></wp-plan-day>`,
   },
   {
+    // Opened from Plan my day; the server plans it, so it is online only.
+    screen: "plan-week",
+    path: "/plan/week",
+    roles: EVERYONE,
+    load: () => import("./views/plan-week-view.js"),
+    view: () => html`<wp-plan-week></wp-plan-week>`,
+  },
+  {
     screen: "near",
     path: "/near",
     roles: EVERYONE,

@@ -609,7 +609,10 @@ ROUTES: tuple[Route, ...] = (
             "minutes. What does not fit is `unplanned` (at most the 200 most overdue accounts "
             "are weighed). With `create_tasks` the visits become the caller's open tasks at "
             "their planned times; planning the same days again moves or cancels the earlier "
-            "plan's tasks nobody has changed, and never touches any other task."
+            "plan's tasks nobody has changed, and never touches any other task. Each leg carries "
+            "`links` for Google Maps, Apple Maps, Waze and `geo:` as in /routes/plan, and each "
+            "day with visits its route as `navigation_urls` (Google Maps, at most 9 waypoints a "
+            "URL, each starting where the one before ends)."
         ),
     ),
     Route(

@@ -10,10 +10,10 @@ from typing import Literal
 from server.geo.geojson import Point
 from server.planning import navigation
 from server.planning.matrix import LngLat, TravelMatrix
+from server.planning.navigation import LegLinks
 from server.planning.queries import StopRow
 from server.planning.schemas import (
     Leg,
-    LegLinks,
     PlanMatrix,
     PlanOut,
     PlanRequest,

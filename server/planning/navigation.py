@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
+from pydantic import BaseModel
+
 from server.planning.matrix import LngLat
 
 GOOGLE_DIRECTIONS = "https://www.google.com/maps/dir/"
@@ -64,6 +66,15 @@ def geo_uri(destination: LngLat) -> str:
     """A `geo:` URI (RFC 5870, with Android's `q=` so a pin is dropped there)."""
     where = lat_lng(destination)
     return f"geo:{where}?q={where}"
+
+
+class LegLinks(BaseModel):
+    """The leg in each navigation app (a day's plan and a week's legs carry it)."""
+
+    google: str
+    apple: str
+    waze: str
+    geo: str
 
 
 def leg_links(origin: LngLat, destination: LngLat) -> dict[str, str]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from server.core.validation import IsoTime, Schema
 from server.geo.geojson import Point
 from server.planning.matrix import Provider
+from server.planning.navigation import LegLinks
 from server.planning.solver import MAX_TIME_LIMIT_MS, Reason
 
 MAX_STOPS = 100
@@ -84,15 +85,6 @@ class PlanRequest(Schema):
             if closes < opens:
                 raise ValueError(f"the window of {account_id} closes before it opens")
         return windows
-
-
-class LegLinks(BaseModel):
-    """The leg in each navigation app."""
-
-    google: str
-    apple: str
-    waze: str
-    geo: str
 
 
 class Leg(BaseModel):

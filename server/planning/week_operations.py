@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from server.core.auth import Principal
 from server.core.clock import new_id
 from server.core.concurrency import off_the_event_loop
-from server.planning import week
+from server.planning import navigation, week
 from server.planning.matrix import TravelMatrix, travel_matrix
+from server.planning.navigation import LegLinks
 from server.planning.week_queries import (
     Appointment,
     DueAccount,
@@ -150,12 +151,17 @@ def _day(solved: SolvedWeek, data: PlanWeekIn, day: date, visits: list[week.Visi
     if data.end is not None and visits:
         rows.append(1)
         names.append("end")
+    # The matrix's rows are these points: start, end (when given), the stops.
+    start = (data.start.lng, data.start.lat)
+    end = None if data.end is None else (data.end.lng, data.end.lat)
+    points = week.points_of(start, end, inputs.stops)
     legs = [
         Leg(
             from_=names[i],
             to=names[i + 1],
             distance_m=matrix.distance_m[rows[i]][rows[i + 1]],
             duration_s=matrix.duration_s[rows[i]][rows[i + 1]],
+            links=LegLinks(**navigation.leg_links(points[rows[i]], points[rows[i + 1]])),
         )
         for i in range(len(rows) - 1)
     ]
@@ -172,6 +178,8 @@ def _day(solved: SolvedWeek, data: PlanWeekIn, day: date, visits: list[week.Visi
             ).astimezone(zone)
             for visit in visits
         },
+        # A day without visits has no route to hand over (not a drive from start to end).
+        navigation_urls=navigation.google_urls([points[row] for row in rows]) if visits else [],
     )
 
 

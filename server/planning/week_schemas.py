@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from server.core.validation import IsoDate, Schema
 from server.geo.geojson import Point
+from server.planning.navigation import LegLinks
 
 MAX_DAYS = 14
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -67,7 +68,8 @@ class PlanWeekIn(Schema):
 
 
 class Leg(BaseModel):
-    """One drive of a day: from the start or an account, to an account or the end."""
+    """One drive of a day: from the start or an account, to an account or the end, with the
+    leg in each navigation app (as in a day's plan)."""
 
     model_config = ConfigDict(serialize_by_alias=True, populate_by_name=True)
 
@@ -75,11 +77,13 @@ class Leg(BaseModel):
     to: str
     distance_m: int
     duration_s: int
+    links: LegLinks
 
 
 class DayPlan(BaseModel):
-    """One day: the accounts in visiting order, the legs between them, totals, and when each
-    visit starts."""
+    """One day: the accounts in visiting order, the legs between them, totals, when each
+    visit starts, and the day's route as Google Maps URLs (split at its waypoint limit; none
+    for a day without visits)."""
 
     date: date
     order: list[uuid.UUID]
@@ -87,6 +91,7 @@ class DayPlan(BaseModel):
     total_distance_m: int
     total_duration_s: int
     arrivals: dict[uuid.UUID, datetime]
+    navigation_urls: list[str]
 
 
 class Unplanned(BaseModel):

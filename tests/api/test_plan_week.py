@@ -8,6 +8,7 @@ import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -129,6 +130,59 @@ def test_appointments_stay_on_their_day_at_their_time(org, rep, rep_api, make_ac
     wednesday = plan["days"][2]
     assert wednesday["legs"][-1]["to"] == "end"
     assert rep_api.get(f"/api/v1/tasks/{task['id']}").json["version"] == 1
+
+
+def _lat_lng(point: tuple[float, float]) -> str:
+    return f"{point[1]:.6f},{point[0]:.6f}"
+
+
+def test_each_leg_carries_navigation_links_and_each_day_its_google_route(
+    org, rep, rep_api, make_account
+):
+    points = {str(_due(make_account, org, rep, i, WEEK[0])): _near(i) for i in range(14)}
+    points["start"] = points["end"] = HOME
+    # Fourteen visits in one long day: its route needs two Google Maps URLs.
+    long_day = {"start": "07:00", "end": "20:00"}
+    plan = _plan(rep_api, days=DAYS[:1], end=START, working_hours=long_day)
+
+    assert [len(day["order"]) for day in plan["days"]] == [14]
+    for day in plan["days"]:
+        for leg in day["legs"]:
+            here, there = _lat_lng(points[leg["from"]]), _lat_lng(points[leg["to"]])
+            links = leg["links"]
+            assert links["geo"] == f"geo:{there}?q={there}"
+            assert parse_qs(urlsplit(links["apple"]).query) == {
+                "saddr": [here],
+                "daddr": [there],
+                "dirflg": ["d"],
+            }
+            assert parse_qs(urlsplit(links["waze"]).query) == {"ll": [there], "navigate": ["yes"]}
+            google = parse_qs(urlsplit(links["google"]).query)
+            assert (google["origin"], google["destination"]) == ([here], [there])
+        # The day's route: start, the visits in order, the end, at most 9 waypoints a URL,
+        # each URL starting where the one before ends.
+        route = [_lat_lng(points[name]) for name in ["start", *day["order"], "end"]]
+        through: list[str] = []
+        for url in day["navigation_urls"]:
+            query = parse_qs(urlsplit(url).query)
+            waypoints = query["waypoints"][0].split("|") if "waypoints" in query else []
+            assert len(waypoints) <= 9
+            if through:
+                assert query["origin"] == [through[-1]]
+                through.pop()
+            through += [query["origin"][0], *waypoints, query["destination"][0]]
+        assert through == route
+        assert len(day["navigation_urls"]) == 2
+
+
+def test_a_day_without_visits_has_no_route_to_hand_over(org, rep, rep_api, make_account):
+    _due(make_account, org, rep, 0, WEEK[4])
+
+    plan = _plan(rep_api)
+
+    assert [len(day["order"]) for day in plan["days"]] == [0, 0, 0, 0, 1]
+    assert [day["navigation_urls"] for day in plan["days"][:4]] == [[]] * 4
+    assert len(plan["days"][4]["navigation_urls"]) == 1
 
 
 def test_accounts_the_rep_may_not_see_are_never_planned(

@@ -39,11 +39,15 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def new_phone(browser: Browser, base_url: str) -> BrowserContext:
+def new_phone(browser: Browser, base_url: str, timezone_id: str | None = None) -> BrowserContext:
     """A phone-sized browser context on `base_url` at a Bucharest street corner, location
-    allowed; the caller closes it."""
+    allowed, in the machine's time zone unless given one; the caller closes it."""
     return browser.new_context(
-        base_url=base_url, viewport=PHONE, geolocation=STREET_CORNER, permissions=["geolocation"]
+        base_url=base_url,
+        viewport=PHONE,
+        geolocation=STREET_CORNER,
+        permissions=["geolocation"],
+        timezone_id=timezone_id,
     )
 
 

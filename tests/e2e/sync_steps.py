@@ -55,6 +55,7 @@ IDB_JS = """async (what) => {
     if (what === "outbox-ids") return await read("outbox", (s) => s.getAllKeys());
     if (what === "drafts") return (await read("meta", (s) => s.get("visit_drafts"))) ?? {};
     if (what === "account-ids") return await read("accounts", (s) => s.getAllKeys());
+    if (what === "task-ids") return await read("tasks", (s) => s.getAllKeys());
   } finally {
     db.close();
   }
@@ -104,6 +105,12 @@ def local_visits(page: Any) -> list[dict[str, Any]]:
 def local_account_ids(page: Any) -> set[str]:
     """The ids of the accounts stored on the device."""
     ids: list[str] = page.evaluate(IDB_JS, "account-ids")
+    return set(ids)
+
+
+def local_task_ids(page: Any) -> set[str]:
+    """The ids of the tasks stored on the device."""
+    ids: list[str] = page.evaluate(IDB_JS, "task-ids")
     return set(ids)
 
 

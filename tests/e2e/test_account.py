@@ -239,3 +239,33 @@ def test_account_opened_offline_shows_the_copy_saved_on_the_device(phone, rep, s
     expect(page.locator("wp-account h1")).to_have_text("Farmacia Centrală")
     expect(page.locator("wp-account .offline")).to_be_visible()
     expect(page.locator("wp-account a.call")).to_have_attribute("href", "tel:+40215550102")
+
+
+def test_the_office_sets_the_visit_frequency_and_the_rep_only_reads_it(
+    phone, laptop, rep, shop, org, make_user, admin_api
+):
+    """Someone in the office sets "visit every 14 days" on the form; the rep sees it read-only,
+    and the rep's own edit (which never carries the frequency) is applied, not refused."""
+    office = laptop.new_page()
+    log_in(office, make_user(org, role="admin").email, then_wait_for="wp-team")
+    office.goto(f"/accounts/{shop}")
+    office.click("wp-account button.edit")
+    office.fill("wp-account form.edit [name=visit_every_days]", "14")
+    office.click("wp-account form.edit button.save")
+
+    _saved_on_the_server(office)
+    expect(office.locator("wp-account dd[data-field=visit_every_days]")).to_have_text(
+        "Every 14 days"
+    )
+    assert admin_api.get(f"/api/v1/accounts/{shop}").json["visit_every_days"] == 14
+
+    page = phone.new_page()
+    _open(page, rep, shop)
+    expect(page.locator("wp-account dd[data-field=visit_every_days]")).to_have_text("Every 14 days")
+    _edit(page, industry="Pharmacy chain")
+    expect(page.locator("wp-account form.edit [name=visit_every_days]")).to_have_count(0)
+    page.click("wp-account form.edit button.save")
+
+    _saved_on_the_server(page)
+    stored = admin_api.get(f"/api/v1/accounts/{shop}").json
+    assert (stored["industry"], stored["visit_every_days"]) == ("Pharmacy chain", 14)

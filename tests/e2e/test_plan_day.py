@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,8 +16,8 @@ import pytest
 from playwright.sync_api import expect
 
 from server.core.clock import now_utc
-from tests.e2e.conftest import STREET_CORNER
-from tests.e2e.sync_steps import wait_for
+from tests.e2e.conftest import STREET_CORNER, close_context, new_phone
+from tests.e2e.sync_steps import local_task_ids, wait_for
 
 # Five shops around the phone fixture's Bucharest street corner (lng, lat), each with a task due
 # today. Four decimals, so the app's coordinates in links read the same as here.
@@ -58,11 +59,41 @@ def _best_order() -> list[str]:
     return list(min(itertools.permutations(SHOPS), key=lambda order: _totals(list(order))[1]))
 
 
+def _best_round_trip() -> list[str]:
+    """The server's day without an end comes back to its start (the device's ends at the last
+    stop): the order of the shortest such tour."""
+
+    def seconds(order: tuple[str, ...]) -> int:
+        points = [START, *(SHOPS[name] for name in order), START]
+        return sum(round(_metres(a, b) / SPEED_M_S) for a, b in itertools.pairwise(points))
+
+    return list(min(itertools.permutations(SHOPS), key=seconds))
+
+
 def _later_today() -> timedelta:
     """How far ahead a task is still due today in local time: halfway to midnight."""
     now = datetime.now().astimezone()
     midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return (midnight - now) / 2
+
+
+def _daytime_zone(now: datetime) -> str:
+    """A fixed-offset time zone in which `now` (UTC) falls within the default working hours
+    (08:00-18:00) on the same date, and a task due `_later_today()` is still due that day."""
+    hour = now.hour
+    offset = 0 if 9 <= hour <= 15 else (10 - hour if hour < 9 else 11 - hour)
+    # The Etc/GMT zones' signs are POSIX's: Etc/GMT-3 is three hours east of UTC.
+    return "Etc/UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any, app: Any) -> Iterator[Any]:
+    """The phone, set to a time zone where it is the working day now: the app asks for its plan
+    in the phone's local time, and the server plans within the working hours of that time, so
+    every stop fits whatever hour of the day (UTC) the suite runs at."""
+    context = new_phone(browser, live_server.url, timezone_id=_daytime_zone(now_utc()))
+    yield context
+    close_context(context)
 
 
 @pytest.fixture
@@ -91,6 +122,10 @@ def _open_plan(page: Any, phone: Any = None) -> None:
     # Near me has a fix (and keeps it) once it lists the shops around: the day starts there.
     expect(page.locator("wp-near li").first).to_be_visible()
     if phone is not None:
+        # Near me lists what the server answers; the plan reads the tasks the pull stored.
+        wait_for(
+            page, "the day's tasks on the device", lambda: len(local_task_ids(page)) >= len(SHOPS)
+        )
         phone.set_offline(True)
     page.click("wp-app nav a[href='/plan']")
     expect(page.locator(f"{PLAN} h1")).to_have_text("Plan my day")
@@ -206,10 +241,11 @@ def test_start_opens_the_navigation_app_for_the_next_stop_and_the_plan_follows_c
 
 def test_online_plan_comes_from_the_server_with_its_provider_needs_routes_plan_endpoint(day, page):
     """Online, the server plans the day (POST /api/v1/routes/plan, geodesic without a routing
-    service): its order, which is the best one, and its provider's note, not the device's."""
+    service): its order, the best tour back to the start, and its provider's note, not the
+    device's."""
     _open_plan(page)
 
     source = page.locator(f"{PLAN} .source")
     expect(source).to_have_text("Planned by the server: straight-line distances.")
     expect(source).to_have_attribute("data-provider", "geodesic")
-    expect(page.locator(f"{PLAN} ol.stops li .name")).to_have_text(_best_order())
+    expect(page.locator(f"{PLAN} ol.stops li .name")).to_have_text(_best_round_trip())

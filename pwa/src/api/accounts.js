@@ -44,20 +44,34 @@ export function navigationLinks(account) {
   };
 }
 
-/** The editable fields. */
+/** The fields everyone who may edit an account edits. */
 export const EDITABLE = ["name", "kind", "status", "address", "phone", "email", "industry"];
+/** Fields only managers and admins set (the server refuses a rep who sends one with 403). */
+export const MANAGED = ["visit_every_days"];
+const OFFICE = new Set(["manager", "admin"]);
 const REQUIRED = new Set(["name", "kind", "status"]);
+const WHOLE = /^\d+$/;
 
-/** A form value as the API wants it: trimmed, and null for an empty optional field. */
-export function apiValue(field, value) {
-  const text = typeof value === "string" ? value.trim() : value;
-  return text === "" && !REQUIRED.has(field) ? null : text;
+/** The fields `role` edits: a rep's form never holds, nor sends, a managers' field. */
+export function editableFields(role) {
+  return OFFICE.has(role) ? [...EDITABLE, ...MANAGED] : EDITABLE;
 }
 
-/** The fields of `draft` that differ from `account`, in API form. */
-export function changedFields(account, draft) {
+/**
+ * A form value as the API wants it: trimmed, and null for an empty optional field; a visit
+ * frequency as a whole number (anything else is sent as typed, for the server to refuse on it).
+ */
+export function apiValue(field, value) {
+  const text = typeof value === "string" ? value.trim() : value;
+  if (text === "" && !REQUIRED.has(field)) return null;
+  if (field === "visit_every_days" && typeof text === "string" && WHOLE.test(text)) return Number(text);
+  return text;
+}
+
+/** The `fields` of `draft` (the everyday ones unless told) that differ from `account`, in API form. */
+export function changedFields(account, draft, fields = EDITABLE) {
   const changes = {};
-  for (const field of EDITABLE) {
+  for (const field of fields) {
     const value = apiValue(field, draft[field] ?? "");
     if (value !== (account[field] ?? null)) changes[field] = value;
   }

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from "lit";
-import { EDITABLE, accounts, changedFields, mailtoHref, navigationLinks, telHref } from "../api/accounts.js";
+import { accounts, changedFields, editableFields, mailtoHref, navigationLinks, telHref } from "../api/accounts.js";
 import { locale, t } from "../i18n.js";
 import { distanceMetres } from "../shared/distance.js";
 import { formatDistance, formatRelativeDate } from "../shared/format.js";
@@ -25,8 +25,9 @@ function currentFix() {
   });
 }
 
-function draftOf(account) {
-  return Object.fromEntries(EDITABLE.map((field) => [field, account[field] ?? ""]));
+// The form's values of `fields` (strings: a number is shown as typed).
+function draftOf(account, fields) {
+  return Object.fromEntries(fields.map((field) => [field, account[field] === null || account[field] === undefined ? "" : String(account[field])]));
 }
 
 // One account: its details, links to call, mail and navigate, and editing through the outbox,
@@ -95,9 +96,20 @@ export class AccountView extends LitElement {
     this.loadToken = 0;
   }
 
+  connectedCallback() {
+    super.connectedCallback();
+    getMeta("user").then((user) => this.knowUser(user));
+  }
+
   disconnectedCallback() {
     super.disconnectedCallback();
     this.unwatch?.();
+  }
+
+  knowUser(user) {
+    this.user = user;
+    // A form opened before the user was read gains the managers' fields now.
+    if (this.editing && this.draft) this.draft = { ...draftOf(this.base ?? {}, this.fields()), ...this.draft };
   }
 
   willUpdate(changed) {
@@ -115,7 +127,7 @@ export class AccountView extends LitElement {
     } else {
       this.status = "ready";
       this.editing = true;
-      this.draft = { ...draftOf({}), kind: "prospect" };
+      this.draft = { ...draftOf({}, this.fields()), kind: "prospect" };
       this.addressNote = null;
       this.startCreate(token);
     }
@@ -178,12 +190,17 @@ export class AccountView extends LitElement {
     this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
   }
 
+  // The fields this user edits: the visit frequency only for managers and admins.
+  fields() {
+    return editableFields(this.user?.role);
+  }
+
   go(path) {
     this.dispatchEvent(new CustomEvent("navigate", { detail: path, bubbles: true, composed: true }));
   }
 
   startEdit() {
-    this.draft = draftOf(this.account);
+    this.draft = draftOf(this.account, this.fields());
     this.base = this.account;
     Object.assign(this, { editing: true, fieldErrors: {}, formError: null, notice: null, conflict: null });
   }
@@ -200,7 +217,7 @@ export class AccountView extends LitElement {
 
   submit(event) {
     event.preventDefault();
-    if (this.accountId) this.saveChanges(changedFields(this.base, this.draft), this.base.version);
+    if (this.accountId) this.saveChanges(changedFields(this.base, this.draft, this.fields()), this.base.version);
     else this.create();
   }
 
@@ -363,6 +380,7 @@ export class AccountView extends LitElement {
       ${row("email", t("account.email"), account.email)}
       ${row("industry", t("account.industry"), account.industry)}
       ${row("last_visit", t("account.lastVisit"), visit)}
+      ${row("visit_every_days", t("account.visit_every_days"), account.visit_every_days ? t("account.everyDays", { days: account.visit_every_days }) : t("account.noFrequency"))}
     </dl></div>`;
   }
 
@@ -436,6 +454,11 @@ export class AccountView extends LitElement {
       ${text("phone", "tel", { inputmode: "tel" })}
       ${text("email", "email", { inputmode: "email" })}
       ${text("industry")}
+      ${"visit_every_days" in draft ? html`<label>${t("account.visit_every_days")}
+        <input name="visit_every_days" type="number" min="1" max="365" step="1" .value=${draft.visit_every_days} @input=${this.input}
+          inputmode="numeric" aria-invalid=${this.fieldErrors.visit_every_days ? "true" : "false"} aria-describedby=${this.fieldErrors.visit_every_days ? "error-visit_every_days" : nothing} />
+        <span class="note">${t("account.frequencyHint")}</span>
+        ${error("visit_every_days")}</label>` : nothing}
       </fieldset>
       <div class="row">
         <button type="submit" class="save primary" ?disabled=${this.saving || Boolean(this.conflict)}>

@@ -7,6 +7,7 @@
 // (locks and skips kept), and "Start" opens the chosen navigation app for the next stop. The
 // plan (order, locks, skips and the figures it was made on) is kept per user and day, and
 // follows check-ins: a stop whose task is done, or whose account was visited, leaves the list.
+// A link leads to Plan my week (plan-week-view.js).
 import { LitElement, css, html, nothing } from "lit";
 import L from "leaflet";
 import { planDay } from "../api/routes.js";
@@ -229,6 +230,7 @@ export class PlanDayView extends LitElement {
 
   render() {
     return html`<h1>${t("plan.title")}</h1>
+      <p><a class="week" href="/plan/week" data-route>${t("plan.week")}</a></p>
       <div class="map" role="region" aria-label=${t("plan.mapLabel")}></div>
       ${this.base.noTiles ? html`<p class="note">${t("mapNoTiles")}</p>` : nothing}
       ${this.renderPlan()}`;
