@@ -694,7 +694,7 @@ ROUTES: tuple[Route, ...] = (
             'Orders the stops (account ids, or `"today"`: the caller\'s open or in-progress '
             "tasks due by the end of the day of `departure_at`, overdue ones included, whose "
             "account has a location; each account once) from `start` to `end` (without one "
-            "the day ends back at the start) to spend the least time on the road, within the "
+            "the day ends at its last visit) to spend the least time on the road, within the "
             "working hours (default 08:00-18:00) and each stop's window in `windows` (the "
             "visit begins in it), each visit taking `service_s` seconds (default 1200). Times "
             "of day are read in the offset of `departure_at` (default now, UTC). Stops that "

@@ -33,13 +33,15 @@ def plan_answer(
 ) -> PlanOut:
     """The answer to POST /routes/plan for `plan`, made on `matrix` over `points` (the start,
     the stops in request order, then the end when one was given)."""
-    end_index = len(stops) + 1 if request.end is not None else 0
-    # The route as matrix indices: start, each stop in order, end.
-    route = [0, *(number + 1 for number in plan.order), end_index]
+    # The route as matrix indices: start, each stop in order, then the end when one was given
+    # (without one the day ends at its last visit).
+    route = [0, *(number + 1 for number in plan.order)]
+    if request.end is not None:
+        route.append(len(stops) + 1)
     pairs = list(itertools.pairwise(route))
     legs = [
-        _leg(stops, points, matrix, here, there, last=step == len(pairs) - 1)
-        for step, (here, there) in enumerate(pairs)
+        _leg(stops, points, matrix, here, there, to_end=there == len(stops) + 1)
+        for here, there in pairs
     ]
 
     def at(seconds: int) -> datetime:
@@ -80,11 +82,11 @@ def _leg(
     here: int,
     there: int,
     *,
-    last: bool,
+    to_end: bool,
 ) -> Leg:
-    """The leg between matrix indices `here` and `there`; the last leg goes to "end"."""
+    """The leg between matrix indices `here` and `there` (the end point: "end")."""
     origin: Literal["start"] | uuid.UUID = "start" if here == 0 else stops[here - 1].id
-    destination: uuid.UUID | Literal["end"] = "end" if last else stops[there - 1].id
+    destination: uuid.UUID | Literal["end"] = "end" if to_end else stops[there - 1].id
     return Leg.model_validate(
         {
             "from": origin,

@@ -26,14 +26,14 @@ from server.planning.schemas import (
     PlanRequest,
     WorkingHours,
 )
-from server.planning.solver import DayProblem, Stop, solve
+from server.planning.solver import DayProblem, Stop, ending_anywhere, solve
 
 DEFAULT_HOURS = WorkingHours(start=DEFAULT_WORKING_HOURS[0], end=DEFAULT_WORKING_HOURS[1])
 
 
 def plan_day(principal: Principal, request: PlanRequest) -> PlanOut:
-    """The best order of the request's stops from its start to its end (or back to the start),
-    within the working hours and each stop's window."""
+    """The best order of the request's stops from its start to its end (without one, the day
+    ends at its last visit), within the working hours and each stop's window."""
     departure = request.departure_at or now_utc()
     stops = _stops(principal, request, departure)
     _check_named_stops(request, stops)
@@ -43,7 +43,10 @@ def plan_day(principal: Principal, request: PlanRequest) -> PlanOut:
     if request.end is not None:
         points.append((request.end.lng, request.end.lat))
     matrix = travel_matrix(points)
-    problem = day_problem(request, stops, departure, matrix.duration_s, matrix.distance_m)
+    duration_s, distance_m = matrix.duration_s, matrix.distance_m
+    if request.end is None:
+        duration_s, distance_m = ending_anywhere(duration_s), ending_anywhere(distance_m)
+    problem = day_problem(request, stops, departure, duration_s, distance_m)
     plan = off_the_event_loop(solve, problem, request.solver_ms)
     return plan_answer(request, stops, departure, points, matrix, plan)
 
@@ -122,5 +125,5 @@ def day_problem(
         distance_m=distance_m,
         stops=problem_stops,
         shift=shift(departure, request.working_hours),
-        separate_end=request.end is not None,
+        separate_end=True,
     )

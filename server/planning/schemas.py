@@ -109,8 +109,8 @@ class Unplanned(BaseModel):
 
 class PlanMatrix(BaseModel):
     """The figures the plan was made on: `ids` names the rows and columns ("start", the stops
-    in request order, then "end" when an end was given; without one the day ends at the
-    start)."""
+    in request order, then "end" when an end was given; without one the day ends at its last
+    visit)."""
 
     ids: list[str]
     distance_m: list[list[int]]

@@ -42,6 +42,12 @@ DEFAULT_TIME_LIMIT_MS = 5_000
 MAX_TIME_LIMIT_MS = 10_000
 
 
+def ending_anywhere(matrix: Sequence[Sequence[int]]) -> list[list[int]]:
+    """`matrix` with one more point that costs nothing to reach from anywhere: as a separate
+    end, the day ends wherever its last visit is (an open route)."""
+    return [[*row, 0] for row in matrix] + [[0] * (len(matrix) + 1)]
+
+
 def iterations_for(stops: int) -> int:
     """The solver's iterations for a day of `stops` stops."""
     return min(max(ITERATIONS_PER_STOP * stops, MIN_ITERATIONS), MAX_ITERATIONS)

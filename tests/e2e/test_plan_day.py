@@ -59,17 +59,6 @@ def _best_order() -> list[str]:
     return list(min(itertools.permutations(SHOPS), key=lambda order: _totals(list(order))[1]))
 
 
-def _best_round_trip() -> list[str]:
-    """The server's day without an end comes back to its start (the device's ends at the last
-    stop): the order of the shortest such tour."""
-
-    def seconds(order: tuple[str, ...]) -> int:
-        points = [START, *(SHOPS[name] for name in order), START]
-        return sum(round(_metres(a, b) / SPEED_M_S) for a, b in itertools.pairwise(points))
-
-    return list(min(itertools.permutations(SHOPS), key=seconds))
-
-
 def _later_today() -> timedelta:
     """How far ahead a task is still due today in local time: halfway to midnight."""
     now = datetime.now().astimezone()
@@ -239,13 +228,12 @@ def test_start_opens_the_navigation_app_for_the_next_stop_and_the_plan_follows_c
     )
 
 
-def test_online_plan_comes_from_the_server_with_its_provider_needs_routes_plan_endpoint(day, page):
+def test_online_plan_comes_from_the_server_with_its_provider_when_it_answers(day, page):
     """Online, the server plans the day (POST /api/v1/routes/plan, geodesic without a routing
-    service): its order, the best tour back to the start, and its provider's note, not the
-    device's."""
+    service): its order, which is the best one, and its provider's note, not the device's."""
     _open_plan(page)
 
     source = page.locator(f"{PLAN} .source")
     expect(source).to_have_text("Planned by the server: straight-line distances.")
     expect(source).to_have_attribute("data-provider", "geodesic")
-    expect(page.locator(f"{PLAN} ol.stops li .name")).to_have_text(_best_round_trip())
+    expect(page.locator(f"{PLAN} ol.stops li .name")).to_have_text(_best_order())
