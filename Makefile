@@ -51,7 +51,7 @@ fault-run: venv pwa browser ## Seeded browser fault run, 10,000 visits (FAULT_RU
 lint: venv pwa ## Ruff and the import-layer contracts; eslint and prettier for the web app
 	@.venv/bin/ruff check .
 	@.venv/bin/lint-imports
-	@npx --no-install eslint .
+	@npx --no-install eslint pwa service_worker *.config.js
 	@npx --no-install prettier --check --log-level warn .
 
 typecheck: venv ## mypy (strict)
@@ -60,7 +60,7 @@ typecheck: venv ## mypy (strict)
 fmt: venv pwa ## Apply ruff's and eslint's fixes, ruff's and prettier's formatting
 	@.venv/bin/ruff check --fix-only --quiet .
 	@.venv/bin/ruff format .
-	@npx --no-install eslint --fix .
+	@npx --no-install eslint --fix pwa service_worker *.config.js
 	@npx --no-install prettier --write --log-level warn .
 
 db-upgrade: venv ## Apply pending migrations

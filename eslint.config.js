@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["**/dist/**", "node_modules/**", "dev-dist/**"] },
+  { ignores: ["**/dist/**", "node_modules/**", ".venv/**", "dev-dist/**"] },
   js.configs.recommended,
   {
     files: ["pwa/**/*.js", "service_worker/**/*.js"],

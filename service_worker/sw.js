@@ -22,7 +22,9 @@ registerRoute(
   ({ request, url }) => request.destination === "image" && url.origin !== self.location.origin,
   new CacheFirst({
     cacheName: MAP_TILES_CACHE,
-    plugins: [new ExpirationPlugin({ maxEntries: 2000, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true })],
+    plugins: [
+      new ExpirationPlugin({ maxEntries: 2000, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true }),
+    ],
   }),
 );
 

@@ -68,7 +68,10 @@ export class AppShell extends LitElement {
     registerServiceWorker((registration) => (this.pendingUpdate = registration));
     this.addEventListener("logged-in", (event) => this.loggedIn(event.detail));
     this.addEventListener("logged-out", () => this.sessionExpired());
-    window.addEventListener(SYNC_STATUS_EVENT, (event) => event.detail.state === "auth" && this.sessionExpired());
+    window.addEventListener(
+      SYNC_STATUS_EVENT,
+      (event) => event.detail.state === "auth" && this.sessionExpired(),
+    );
     window.addEventListener(DB_LOST_EVENT, () => (this.dbLost = true));
     onLogoutElsewhere(() => this.loggedOutElsewhere());
     this.addEventListener("navigate", (event) => navigate(event.detail));
@@ -90,7 +93,9 @@ export class AppShell extends LitElement {
   }
 
   follow(event) {
-    const link = event.composedPath().find((node) => node.tagName === "A" && node.dataset?.route !== undefined);
+    const link = event
+      .composedPath()
+      .find((node) => node.tagName === "A" && node.dataset?.route !== undefined);
     if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     navigate(link.getAttribute("href"));
@@ -146,7 +151,8 @@ export class AppShell extends LitElement {
     this.leaving = { ...this.leaving, busy: true };
     try {
       const { waiting } = await endSession(options);
-      if (waiting > 0) this.leaving = { waiting }; // a change saved meanwhile (another tab): ask again
+      if (waiting > 0)
+        this.leaving = { waiting }; // a change saved meanwhile (another tab): ask again
       else this.loggedOut();
     } catch (error) {
       this.leaving = null; // not cleared (the storage is gone, see dbLost): still logged in
@@ -227,8 +233,10 @@ export class AppShell extends LitElement {
       ? html`<div class="update" role="status">${t("updateReady")}<button @click=${() => applyUpdate(this.pendingUpdate)}>${t("reload")}</button></div>`
       : "";
     if (this.blocked) return html`${lost}${banner}${this.renderNotice()}`;
-    if (!this.user) return html`${lost}${banner}<wp-install></wp-install>${this.renderNotice()}<wp-login></wp-login>`;
-    const link = ({ path, screen, nav }) => html`<a href=${path} data-route aria-current=${this.route?.screen === screen ? "page" : "false"}>${t(nav)}</a>`;
+    if (!this.user)
+      return html`${lost}${banner}<wp-install></wp-install>${this.renderNotice()}<wp-login></wp-login>`;
+    const link = ({ path, screen, nav }) =>
+      html`<a href=${path} data-route aria-current=${this.route?.screen === screen ? "page" : "false"}>${t(nav)}</a>`;
     return html`${lost}${banner}<wp-install></wp-install><header @click=${this.follow}><strong>${t("appName")}</strong>
         <nav>${navFor(this.user.role).map(link)}</nav>
         <wp-language></wp-language>

@@ -37,7 +37,19 @@ export function mergeTables(areas) {
   return merged;
 }
 
-const STRINGS = mergeTables([core, map, account, install, sync, tasks, notes, team, places, prospects, reminders]);
+const STRINGS = mergeTables([
+  core,
+  map,
+  account,
+  install,
+  sync,
+  tasks,
+  notes,
+  team,
+  places,
+  prospects,
+  reminders,
+]);
 
 // The language a browser tag asks for, or null when we don't speak it. Serbian counts only in
 // Cyrillic: sr-Latn, and tags whose usual script is Latin (sr-ME), are not it.

@@ -33,7 +33,9 @@ export function isStandalone() {
 // iOS browsers and in-app web views name themselves and may lack "Add to Home Screen".
 export function isIosSafari(userAgent = navigator.userAgent, touchPoints = navigator.maxTouchPoints) {
   const ios = /iPhone|iPad|iPod/.test(userAgent) || (/Macintosh/.test(userAgent) && touchPoints > 1);
-  return ios && /Safari\//.test(userAgent) && !/CriOS|FxiOS|EdgiOS|OPiOS|GSA\/|FBAN|Instagram/.test(userAgent);
+  return (
+    ios && /Safari\//.test(userAgent) && !/CriOS|FxiOS|EdgiOS|OPiOS|GSA\/|FBAN|Instagram/.test(userAgent)
+  );
 }
 
 function wasDismissed() {
@@ -104,7 +106,9 @@ export class InstallPrompt extends LitElement {
       return this.bar(html`<button class="install" @click=${this.install}>${t("installApp")}</button>`);
     }
     if (isIosSafari()) {
-      return this.bar(html`<div class="text"><p><strong>${t("installApp")}</strong></p><p>${t("iosInstallSteps")}</p></div>`);
+      return this.bar(
+        html`<div class="text"><p><strong>${t("installApp")}</strong></p><p>${t("iosInstallSteps")}</p></div>`,
+      );
     }
     return "";
   }

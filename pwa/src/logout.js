@@ -18,10 +18,12 @@ let channel = null; // one per page: a channel does not hear what it sends itsel
  */
 export async function endSession({ discard = false } = {}) {
   await stopSync(); // no sync run may write after the clearing
-  const waiting = await (discard ? forgetEverything().then(() => 0) : forgetUnlessWaiting()).catch((error) => {
-    startSync(); // the device could not be cleared (its storage is gone): still logged in
-    throw error;
-  });
+  const waiting = await (discard ? forgetEverything().then(() => 0) : forgetUnlessWaiting()).catch(
+    (error) => {
+      startSync(); // the device could not be cleared (its storage is gone): still logged in
+      throw error;
+    },
+  );
   if (waiting > 0) {
     startSync();
     return { waiting };

@@ -12,7 +12,8 @@ const UUID_ONLY = new RegExp(`^${UUID}$`, "i");
 
 // One template for both account paths, so going from a new account to the saved one keeps the
 // same element (and what it shows) instead of making another.
-const accountView = (route) => html`<wp-account .accountId=${route.accountId} .taskId=${route.taskId}></wp-account>`;
+const accountView = (route) =>
+  html`<wp-account .accountId=${route.accountId} .taskId=${route.taskId}></wp-account>`;
 // The same for a campaign: saving a new one moves to its own path and keeps the builder.
 const campaignView = (route) => html`<wp-campaign .campaignId=${route.campaignId}></wp-campaign>`;
 
@@ -215,5 +216,9 @@ export function guard(route, role) {
 
 /** The navigation links of `role`, in table order: [{screen, path, nav}]. */
 export function navFor(role) {
-  return SCREENS.filter((entry) => entry.nav && allowed(entry.screen, role)).map(({ screen, path, nav }) => ({ screen, path, nav }));
+  return SCREENS.filter((entry) => entry.nav && allowed(entry.screen, role)).map(({ screen, path, nav }) => ({
+    screen,
+    path,
+    nav,
+  }));
 }

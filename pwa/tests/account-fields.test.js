@@ -28,12 +28,18 @@ describe("changedFields with the visit frequency", () => {
   test("an unchanged frequency, typed as text, is not a change; a new one or a cleared one is", () => {
     const fields = editableFields("manager");
     expect(changedFields(account, draft, fields)).toEqual({});
-    expect(changedFields(account, { ...draft, visit_every_days: "7" }, fields)).toEqual({ visit_every_days: 7 });
-    expect(changedFields(account, { ...draft, visit_every_days: "" }, fields)).toEqual({ visit_every_days: null });
+    expect(changedFields(account, { ...draft, visit_every_days: "7" }, fields)).toEqual({
+      visit_every_days: 7,
+    });
+    expect(changedFields(account, { ...draft, visit_every_days: "" }, fields)).toEqual({
+      visit_every_days: null,
+    });
   });
 
   test("a rep's changes never carry it, even when the draft holds it", () => {
-    expect(changedFields(account, { ...draft, name: "Shop 2", visit_every_days: "7" }, editableFields("rep"))).toEqual({ name: "Shop 2" });
+    expect(
+      changedFields(account, { ...draft, name: "Shop 2", visit_every_days: "7" }, editableFields("rep")),
+    ).toEqual({ name: "Shop 2" });
     expect(changedFields(account, { ...draft, visit_every_days: "7" })).toEqual({});
   });
 });

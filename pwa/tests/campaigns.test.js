@@ -125,9 +125,20 @@ describe("a drawn shape as the API's area", () => {
 
 describe("the filters", () => {
   test("leave out what is empty, split tags and read the days as a whole number", () => {
-    const values = { kind: "prospect", status: "", industry: "  pharmacy ", tags: " vip, north,,vip ", not_visited_days: "60" };
+    const values = {
+      kind: "prospect",
+      status: "",
+      industry: "  pharmacy ",
+      tags: " vip, north,,vip ",
+      not_visited_days: "60",
+    };
 
-    expect(cleanFilters(values)).toEqual({ kind: "prospect", industry: "pharmacy", tags: ["vip", "north"], not_visited_days: 60 });
+    expect(cleanFilters(values)).toEqual({
+      kind: "prospect",
+      industry: "pharmacy",
+      tags: ["vip", "north"],
+      not_visited_days: 60,
+    });
   });
 
   test("keep zero days and drop what is not a number", () => {
@@ -152,17 +163,34 @@ describe("the audience preview request", () => {
   });
 
   test("sends the area, the filters and the map view (bbox text, whole zoom)", () => {
-    const body = previewBody({ source: audienceSource({ area }), filters: { kind: "prospect" }, bounds, zoom: 13.6 });
+    const body = previewBody({
+      source: audienceSource({ area }),
+      filters: { kind: "prospect" },
+      bounds,
+      zoom: 13.6,
+    });
 
-    expect(body).toEqual({ area, filters: { kind: "prospect" }, bbox: "26.000000,44.400000,26.200000,44.500000", zoom: 14, limit: 20 });
+    expect(body).toEqual({
+      area,
+      filters: { kind: "prospect" },
+      bbox: "26.000000,44.400000,26.200000,44.500000",
+      zoom: 14,
+      limit: 20,
+    });
   });
 
   test("sends a segment by its id, and no view without one", () => {
-    expect(previewBody({ source: audienceSource({ area, segmentId: "s1" }) })).toEqual({ segment_id: "s1", filters: {}, limit: 20 });
+    expect(previewBody({ source: audienceSource({ area, segmentId: "s1" }) })).toEqual({
+      segment_id: "s1",
+      filters: {},
+      limit: 20,
+    });
   });
 
   test("keeps a view wider than the world inside it", () => {
-    expect(bboxText({ west: -400, south: -95, east: 400, north: 95 })).toBe("-180.000000,-90.000000,180.000000,90.000000");
+    expect(bboxText({ west: -400, south: -95, east: 400, north: 95 })).toBe(
+      "-180.000000,-90.000000,180.000000,90.000000",
+    );
   });
 });
 
@@ -176,7 +204,9 @@ describe("sending the latest preview only", () => {
     const send = (body, signal) =>
       new Promise((resolve, reject) => {
         calls.push({ body, signal, answer: resolve });
-        signal.addEventListener("abort", () => reject(Object.assign(new Error("aborted"), { name: "AbortError" })));
+        signal.addEventListener("abort", () =>
+          reject(Object.assign(new Error("aborted"), { name: "AbortError" })),
+        );
       });
     return { calls, send };
   }
@@ -211,7 +241,11 @@ describe("sending the latest preview only", () => {
     const { calls, send } = server();
     const answers = [];
     const errors = [];
-    const scheduler = latestOnly(send, { delayMs: 10, onAnswer: (answer) => answers.push(answer), onError: (error) => errors.push(error) });
+    const scheduler = latestOnly(send, {
+      delayMs: 10,
+      onAnswer: (answer) => answers.push(answer),
+      onError: (error) => errors.push(error),
+    });
 
     scheduler.schedule({ n: 1 });
     vi.advanceTimersByTime(10);
@@ -285,7 +319,12 @@ describe("the campaign body", () => {
   });
 
   test("carries a segment instead of an area, the task's own title and notes, and the version of a draft", () => {
-    const values = { name: "Winter", task_title: "Show the winter range", task_notes: "Bring samples", due_in_days: "x" };
+    const values = {
+      name: "Winter",
+      task_title: "Show the winter range",
+      task_notes: "Bring samples",
+      due_in_days: "x",
+    };
 
     const body = campaignBody(values, audienceSource({ segmentId: "s1" }), 3);
 
@@ -352,8 +391,20 @@ describe("the progress of a campaign", () => {
   });
 
   test("totals the campaign, with nothing to divide by as zero", () => {
-    expect(totals({ targets: 8, visited: 2, converted: 1 })).toEqual({ targets: 8, visited: 2, converted: 1, visitedPercent: 25, convertedPercent: 13 });
-    expect(totals(null)).toEqual({ targets: 0, visited: 0, converted: 0, visitedPercent: 0, convertedPercent: 0 });
+    expect(totals({ targets: 8, visited: 2, converted: 1 })).toEqual({
+      targets: 8,
+      visited: 2,
+      converted: 1,
+      visitedPercent: 25,
+      convertedPercent: 13,
+    });
+    expect(totals(null)).toEqual({
+      targets: 0,
+      visited: 0,
+      converted: 0,
+      visitedPercent: 0,
+      convertedPercent: 0,
+    });
     expect(percent(1, 0)).toBe(0);
   });
 
@@ -366,10 +417,14 @@ describe("the progress of a campaign", () => {
 describe("the campaign screens' strings", () => {
   const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
-  test.each(languages.map(({ code }) => code))("have every English key with the same placeholders in %s", (code) => {
-    expect(Object.keys(strings[code]).sort()).toEqual(Object.keys(strings.en).sort());
-    for (const [key, text] of Object.entries(strings.en)) expect(placeholders(strings[code][key]), key).toEqual(placeholders(text));
-  });
+  test.each(languages.map(({ code }) => code))(
+    "have every English key with the same placeholders in %s",
+    (code) => {
+      expect(Object.keys(strings[code]).sort()).toEqual(Object.keys(strings.en).sort());
+      for (const [key, text] of Object.entries(strings.en))
+        expect(placeholders(strings[code][key]), key).toEqual(placeholders(text));
+    },
+  );
 
   test("name every target state the progress map shows", () => {
     for (const look of Object.values(TARGET_STATES)) expect(strings.en[look.label]).toBeTruthy();

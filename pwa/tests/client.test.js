@@ -44,13 +44,22 @@ describe("request", () => {
   });
 
   test("turns the error envelope into an ApiError", async () => {
-    const envelope = { error: { code: "validation", message: "Name is required", fields: { name: "required" } } };
+    const envelope = {
+      error: { code: "validation", message: "Name is required", fields: { name: "required" } },
+    };
     const { fetchImpl } = fakeFetch(422, envelope);
 
-    const error = await request("/accounts", { method: "POST", body: {}, fetchImpl }).catch((caught) => caught);
+    const error = await request("/accounts", { method: "POST", body: {}, fetchImpl }).catch(
+      (caught) => caught,
+    );
 
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 422, code: "validation", message: "Name is required", fields: { name: "required" } });
+    expect(error).toMatchObject({
+      status: 422,
+      code: "validation",
+      message: "Name is required",
+      fields: { name: "required" },
+    });
   });
 
   test("uses the status text when an error has no envelope", async () => {

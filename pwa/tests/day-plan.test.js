@@ -6,8 +6,20 @@ import { formatDuration } from "../src/shared/format.js";
 
 const NOW = new Date(2026, 4, 12, 10, 0); // local time, 12 May 2026 10:00
 const at = (hours) => new Date(2026, 4, 12, hours, 0).toISOString();
-const account = (id, located = true) => ({ id, name: `Shop ${id}`, location: located ? { type: "Point", coordinates: [26 + id.length / 100, 44.4] } : null });
-const task = (id, accountId, fields = {}) => ({ id, title: `Task ${id}`, assignee_id: "me", account_id: accountId, status: "open", due_at: at(15), ...fields });
+const account = (id, located = true) => ({
+  id,
+  name: `Shop ${id}`,
+  location: located ? { type: "Point", coordinates: [26 + id.length / 100, 44.4] } : null,
+});
+const task = (id, accountId, fields = {}) => ({
+  id,
+  title: `Task ${id}`,
+  assignee_id: "me",
+  account_id: accountId,
+  status: "open",
+  due_at: at(15),
+  ...fields,
+});
 
 describe("todayStops", () => {
   const accounts = [account("a"), account("bb"), account("ccc"), account("d", false)];
@@ -45,7 +57,12 @@ describe("todayStops", () => {
 describe("reconcile", () => {
   test("keeps the order of stops still to do, drops done ones and adds new ones after", () => {
     const kept = { order: ["a", "b", "c"], locked: ["b", "a"], skipped: ["d", "e"], provider: "osrm" };
-    expect(reconcile(kept, ["c", "b", "d", "f"])).toEqual({ order: ["b", "c", "f"], locked: ["b"], skipped: ["d"], provider: "osrm" });
+    expect(reconcile(kept, ["c", "b", "d", "f"])).toEqual({
+      order: ["b", "c", "f"],
+      locked: ["b"],
+      skipped: ["d"],
+      provider: "osrm",
+    });
   });
 
   test("is null without a kept plan", () => {
@@ -59,7 +76,11 @@ describe("startPoint", () => {
 
   test("starts where the device is, else at home, else at the first stop", () => {
     const home = { home_base: { type: "Point", coordinates: [25.9, 44.5] } };
-    expect(startPoint({ lng: 26, lat: 44, accuracy: 5 }, home, stops)).toEqual({ lng: 26, lat: 44, source: "device" });
+    expect(startPoint({ lng: 26, lat: 44, accuracy: 5 }, home, stops)).toEqual({
+      lng: 26,
+      lat: 44,
+      source: "device",
+    });
     expect(startPoint(null, home, stops)).toEqual({ lng: 25.9, lat: 44.5, source: "home" });
     expect(startPoint(null, { home_base: null }, stops)).toEqual({ lng: 26.1, lat: 44.4, source: "first" });
     expect(startPoint(null, null, [])).toBeNull();
@@ -86,8 +107,12 @@ describe("formatDuration", () => {
 describe("the Plan my day strings", () => {
   const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
-  test.each(languages.map(({ code }) => code))("have every English key with the same placeholders in %s", (code) => {
-    expect(Object.keys(plan[code]).sort()).toEqual(Object.keys(plan.en).sort());
-    for (const [key, text] of Object.entries(plan.en)) expect(placeholders(plan[code][key]), key).toEqual(placeholders(text));
-  });
+  test.each(languages.map(({ code }) => code))(
+    "have every English key with the same placeholders in %s",
+    (code) => {
+      expect(Object.keys(plan[code]).sort()).toEqual(Object.keys(plan.en).sort());
+      for (const [key, text] of Object.entries(plan.en))
+        expect(placeholders(plan[code][key]), key).toEqual(placeholders(text));
+    },
+  );
 });

@@ -17,7 +17,9 @@ function losableIndexedDB() {
   const indexedDB = {
     open(name, version) {
       const request = factory.open(name, version);
-      request.addEventListener("success", () => (crashed ? forceCloseDatabase(request.result) : connections.push(request.result)));
+      request.addEventListener("success", () =>
+        crashed ? forceCloseDatabase(request.result) : connections.push(request.result),
+      );
       return request;
     },
     deleteDatabase: (name) => factory.deleteDatabase(name),

@@ -43,7 +43,11 @@ describe("nearestFirst", () => {
 
   test("skips accounts without a location and breaks ties by id", () => {
     const here = { coordinates: [26.104, 44.428] };
-    const accounts = [{ id: "b", location: here }, { id: "x", location: null }, { id: "a", location: here }];
+    const accounts = [
+      { id: "b", location: here },
+      { id: "x", location: null },
+      { id: "a", location: here },
+    ];
 
     expect(nearestFirst(accounts, ...CENTRE).map((account) => account.id)).toEqual(["a", "b"]);
   });

@@ -1,6 +1,16 @@
 import { describe, expect, test } from "vitest";
 import core from "../src/locales/core.js";
-import { addStrings, chooseLanguage, languages, locale, localeFor, mergeTables, setLanguage, t, translate } from "../src/i18n.js";
+import {
+  addStrings,
+  chooseLanguage,
+  languages,
+  locale,
+  localeFor,
+  mergeTables,
+  setLanguage,
+  t,
+  translate,
+} from "../src/i18n.js";
 
 describe("chooseLanguage", () => {
   test("takes the first browser language the app speaks", () => {
@@ -67,12 +77,15 @@ describe("translate", () => {
 describe("the core table", () => {
   const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
-  test.each(languages.map(({ code }) => code))("has every English key with the same placeholders in %s", (code) => {
-    expect(Object.keys(core[code]).sort()).toEqual(Object.keys(core.en).sort());
-    for (const [key, text] of Object.entries(core.en)) {
-      expect(placeholders(core[code][key]), key).toEqual(placeholders(text));
-    }
-  });
+  test.each(languages.map(({ code }) => code))(
+    "has every English key with the same placeholders in %s",
+    (code) => {
+      expect(Object.keys(core[code]).sort()).toEqual(Object.keys(core.en).sort());
+      for (const [key, text] of Object.entries(core.en)) {
+        expect(placeholders(core[code][key]), key).toEqual(placeholders(text));
+      }
+    },
+  );
 
   test("translates every key except the brand name", () => {
     for (const { code } of languages.filter(({ code }) => code !== "en")) {

@@ -22,8 +22,19 @@ async function storedCounts() {
 // in progress, the last position.
 async function deviceInUse() {
   await bindUser(REP);
-  await storePull(pageOf("c1", upsert("account", { id: "a1", name: "Shop", version: 1 }), upsert("task", { id: "t1", title: "Call", version: 1 })));
-  const note = await record("note.create", { id: "n1", account_id: "a1", body: "Hi", written_at: "2026-12-01T09:00:00Z" });
+  await storePull(
+    pageOf(
+      "c1",
+      upsert("account", { id: "a1", name: "Shop", version: 1 }),
+      upsert("task", { id: "t1", title: "Call", version: 1 }),
+    ),
+  );
+  const note = await record("note.create", {
+    id: "n1",
+    account_id: "a1",
+    body: "Hi",
+    written_at: "2026-12-01T09:00:00Z",
+  });
   await acknowledge(note.id, [{ id: note.id, status: "rejected", code: "not_found" }]);
   await startDraft({ id: "v9", account_id: "a1", started_at: "2026-12-01T10:00:00Z" });
   await setMeta("position", { lat: 44.4, lng: 26.1 });
@@ -57,8 +68,12 @@ describe("a sync that ends after the device was cleared", () => {
   test("stores no pulled page and no sync state", async () => {
     await forgetUnlessWaiting();
 
-    expect(await storePull(pageOf("c2", upsert("account", { id: "a2", name: "Kiosk", version: 1 })), "c1")).toBe(false);
-    expect(await storePull(pageOf("c2", upsert("account", { id: "a2", name: "Kiosk", version: 1 })), null)).toBe(false);
+    expect(
+      await storePull(pageOf("c2", upsert("account", { id: "a2", name: "Kiosk", version: 1 })), "c1"),
+    ).toBe(false);
+    expect(
+      await storePull(pageOf("c2", upsert("account", { id: "a2", name: "Kiosk", version: 1 })), null),
+    ).toBe(false);
     await updateSyncState({ last_synced_at: "2026-12-01T11:00:00Z" });
 
     expect(await allRows("accounts")).toEqual([]);
@@ -75,7 +90,12 @@ describe("the caches a logout leaves", () => {
   });
 
   test("deletes every other cache", async () => {
-    const names = new Set(["workbox-precache-v2-https://crm.example/", "map-tiles", "api-answers", "old-accounts"]);
+    const names = new Set([
+      "workbox-precache-v2-https://crm.example/",
+      "map-tiles",
+      "api-answers",
+      "old-accounts",
+    ]);
     const storage = { keys: async () => [...names], delete: async (name) => names.delete(name) };
 
     expect((await forgetCachedAnswers(storage)).sort()).toEqual(["api-answers", "old-accounts"]);
@@ -99,6 +119,8 @@ describe("the logout request", () => {
 
     await api.logout();
 
-    expect(calls.map(({ url, init }) => [url, init.method, init.keepalive])).toEqual([["/api/v1/auth/logout", "POST", true]]);
+    expect(calls.map(({ url, init }) => [url, init.method, init.keepalive])).toEqual([
+      ["/api/v1/auth/logout", "POST", true],
+    ]);
   });
 });

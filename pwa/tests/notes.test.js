@@ -11,7 +11,12 @@ describe("noteBody", () => {
 
   test("is the note.create data with the text trimmed and the time it was written", () => {
     expect(noteBody({ ...typed, text: "  Owner wants the spring catalogue\n" })).toEqual({
-      data: { id: "n1", account_id: "a1", body: "Owner wants the spring catalogue", written_at: "2026-11-23T09:30:00.000Z" },
+      data: {
+        id: "n1",
+        account_id: "a1",
+        body: "Owner wants the spring catalogue",
+        written_at: "2026-11-23T09:30:00.000Z",
+      },
     });
   });
 
@@ -39,7 +44,12 @@ describe("accountHistory", () => {
 
     const items = accountHistory(visits, written);
 
-    expect(items.map((item) => [item.kind, item.row.id])).toEqual([["note", "n2"], ["visit", "v2"], ["note", "n1"], ["visit", "v1"]]);
+    expect(items.map((item) => [item.kind, item.row.id])).toEqual([
+      ["note", "n2"],
+      ["visit", "v2"],
+      ["note", "n1"],
+      ["visit", "v1"],
+    ]);
   });
 
   test("orders by instant, not by how the time is written", () => {
@@ -63,7 +73,12 @@ describe("accountHistory", () => {
 });
 
 describe("a note in the outbox", () => {
-  const data = { id: "n1", account_id: "a1", body: "Call before noon", written_at: "2026-11-23T09:30:00.000Z" };
+  const data = {
+    id: "n1",
+    account_id: "a1",
+    body: "Call before noon",
+    written_at: "2026-11-23T09:30:00.000Z",
+  };
 
   test("targets the note row it creates", () => {
     expect(targetOf(create(1, data))).toEqual({ entity: "note", id: "n1" });
@@ -87,10 +102,14 @@ describe("a note in the outbox", () => {
 describe("the note strings", () => {
   const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
-  test.each(languages.map(({ code }) => code))("has every English key with the same placeholders in %s", (code) => {
-    expect(Object.keys(notes[code]).sort()).toEqual(Object.keys(notes.en).sort());
-    for (const [key, text] of Object.entries(notes.en)) expect(placeholders(notes[code][key]), key).toEqual(placeholders(text));
-  });
+  test.each(languages.map(({ code }) => code))(
+    "has every English key with the same placeholders in %s",
+    (code) => {
+      expect(Object.keys(notes[code]).sort()).toEqual(Object.keys(notes.en).sort());
+      for (const [key, text] of Object.entries(notes.en))
+        expect(placeholders(notes[code][key]), key).toEqual(placeholders(text));
+    },
+  );
 
   test("translates every string", () => {
     for (const { code } of languages.filter(({ code }) => code !== "en")) {

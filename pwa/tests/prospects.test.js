@@ -2,12 +2,26 @@ import { describe, expect, test } from "vitest";
 import { languages } from "../src/i18n.js";
 import strings from "../src/locales/prospects.js";
 import { distanceMetres } from "../src/shared/distance.js";
-import { alongRoute, corridorArea, matchesFilters, notVisitedFor, routeLine } from "../src/shared/prospects.js";
+import {
+  alongRoute,
+  corridorArea,
+  matchesFilters,
+  notVisitedFor,
+  routeLine,
+} from "../src/shared/prospects.js";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 23, 9, 0);
 const point = (lng, lat) => ({ type: "Point", coordinates: [lng, lat] });
-const account = (id, lng, lat, fields = {}) => ({ id, name: id, kind: "prospect", status: "new", location: point(lng, lat), last_visit_at: null, ...fields });
+const account = (id, lng, lat, fields = {}) => ({
+  id,
+  name: id,
+  kind: "prospect",
+  status: "new",
+  location: point(lng, lat),
+  last_visit_at: null,
+  ...fields,
+});
 
 describe("not visited in N days", () => {
   test("holds for an account never visited or last visited before the cutoff", () => {
@@ -22,8 +36,14 @@ describe("not visited in N days", () => {
     const customer = account("customer", 26, 44, { kind: "customer" });
     const filters = { kind: "prospect", status: "", not_visited_days: "60" };
 
-    expect([recent, stale, customer].filter((item) => matchesFilters(item, filters, NOW)).map((item) => item.id)).toEqual(["stale"]);
-    expect([recent, stale, customer].filter((item) => matchesFilters(item, { kind: "", status: "", not_visited_days: "" }, NOW))).toHaveLength(3);
+    expect(
+      [recent, stale, customer].filter((item) => matchesFilters(item, filters, NOW)).map((item) => item.id),
+    ).toEqual(["stale"]);
+    expect(
+      [recent, stale, customer].filter((item) =>
+        matchesFilters(item, { kind: "", status: "", not_visited_days: "" }, NOW),
+      ),
+    ).toHaveLength(3);
     expect(matchesFilters(stale, { status: "active" }, NOW)).toBe(false);
   });
 });
@@ -31,12 +51,22 @@ describe("not visited in N days", () => {
 describe("the route of the day", () => {
   const now = new Date(2026, 10, 23, 9, 0);
   const at = (hours) => new Date(2026, 10, 23, hours, 0).toISOString();
-  const task = (id, accountId, due, fields = {}) => ({ id, title: id, account_id: accountId, assignee_id: "me", status: "open", due_at: due, ...fields });
+  const task = (id, accountId, due, fields = {}) => ({
+    id,
+    title: id,
+    account_id: accountId,
+    assignee_id: "me",
+    status: "open",
+    due_at: due,
+    ...fields,
+  });
   const accounts = new Map(
-    [account("first", 26.11, 44.43), account("second", 26.13, 44.44), account("third", 26.15, 44.45), { id: "unplaced", location: null }].map((item) => [
-      item.id,
-      item,
-    ]),
+    [
+      account("first", 26.11, 44.43),
+      account("second", 26.13, 44.44),
+      account("third", 26.15, 44.45),
+      { id: "unplaced", location: null },
+    ].map((item) => [item.id, item]),
   );
   const here = { lat: 44.4268, lng: 26.1025 };
 
@@ -102,7 +132,11 @@ describe("prospects along the route", () => {
   };
 
   test("come in the order the route passes them, with how far off the route each is", () => {
-    const prospects = [account("north-leg", 26.105, 44.05), account("late-east", 26.09, 44.004), account("early", 26.01, 43.995)];
+    const prospects = [
+      account("north-leg", 26.105, 44.05),
+      account("late-east", 26.09, 44.004),
+      account("early", 26.01, 43.995),
+    ];
 
     const ordered = alongRoute(line, prospects);
 
@@ -125,8 +159,12 @@ describe("prospects along the route", () => {
 describe("the Near me prospect strings", () => {
   const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
-  test.each(languages.map(({ code }) => code))("have every English key with the same placeholders in %s", (code) => {
-    expect(Object.keys(strings[code]).sort()).toEqual(Object.keys(strings.en).sort());
-    for (const [key, text] of Object.entries(strings.en)) expect(placeholders(strings[code][key]), key).toEqual(placeholders(text));
-  });
+  test.each(languages.map(({ code }) => code))(
+    "have every English key with the same placeholders in %s",
+    (code) => {
+      expect(Object.keys(strings[code]).sort()).toEqual(Object.keys(strings.en).sort());
+      for (const [key, text] of Object.entries(strings.en))
+        expect(placeholders(strings[code][key]), key).toEqual(placeholders(text));
+    },
+  );
 });

@@ -7,7 +7,13 @@ import { bindUser, recordAction, storePull, syncState, waiting } from "../src/st
 
 const REP = { id: "u1", name: "Rep" };
 const TASK = { id: "t1", title: "Visit the shop", status: "open", version: 3 };
-const VISIT = { id: "v1", account_id: "a1", started_at: "2026-12-01T09:00:00Z", outcome: "met", task_id: "t1" };
+const VISIT = {
+  id: "v1",
+  account_id: "a1",
+  started_at: "2026-12-01T09:00:00Z",
+  outcome: "met",
+  task_id: "t1",
+};
 const changes = [
   { op: "visit.create", data: VISIT },
   { op: "task.update", data: { id: "t1", status: "done" }, base_version: 3 },
@@ -16,14 +22,22 @@ const changes = [
 beforeEach(async () => {
   await forgetEverything();
   await bindUser(REP);
-  await storePull({ changes: [{ entity: "task", op: "upsert", data: TASK }], cursor: "c1", has_more: false, last_mutation_id: 0 });
+  await storePull({
+    changes: [{ entity: "task", op: "upsert", data: TASK }],
+    cursor: "c1",
+    has_more: false,
+    last_mutation_id: 0,
+  });
 });
 
 describe("a user action of several changes", () => {
   test("writes every mutation with consecutive ids and every optimistic row", async () => {
     const entries = await recordAction(changes);
 
-    expect(entries.map((entry) => [entry.id, entry.op])).toEqual([[1, "visit.create"], [2, "task.update"]]);
+    expect(entries.map((entry) => [entry.id, entry.op])).toEqual([
+      [1, "visit.create"],
+      [2, "task.update"],
+    ]);
     expect((await waiting()).map((entry) => [entry.id, entry.op, entry.base_version])).toEqual([
       [1, "visit.create", undefined],
       [2, "task.update", 3],

@@ -2,12 +2,26 @@ import { describe, expect, test } from "vitest";
 import { languages } from "../src/i18n.js";
 import places from "../src/locales/places.js";
 import reminders from "../src/locales/reminders.js";
-import { DEFAULT_REMINDER_MINUTES, minutesUntil, remember, reminderKey, reminderMinutes, remindersDue } from "../src/shared/reminders.js";
+import {
+  DEFAULT_REMINDER_MINUTES,
+  minutesUntil,
+  remember,
+  reminderKey,
+  reminderMinutes,
+  remindersDue,
+} from "../src/shared/reminders.js";
 import { assignedTo, dueWithin, todayLists } from "../src/shared/tasks.js";
 
 const now = new Date("2026-11-23T09:30:00Z");
 const inMinutes = (minutes) => new Date(now.getTime() + minutes * 60_000).toISOString();
-const task = (id, due_at, { status = "open", assignee_id = "me" } = {}) => ({ id, title: id, due_at, status, assignee_id, version: 1 });
+const task = (id, due_at, { status = "open", assignee_id = "me" } = {}) => ({
+  id,
+  title: id,
+  due_at,
+  status,
+  assignee_id,
+  version: 1,
+});
 
 describe("assignedTo", () => {
   test("keeps only the user's own tasks of a device that holds the team's", () => {
@@ -25,7 +39,12 @@ describe("assignedTo", () => {
 
 describe("dueWithin", () => {
   test("lists active tasks due in the next minutes, soonest first", () => {
-    const tasks = [task("in 25", inMinutes(25)), task("in 5", inMinutes(5)), task("in 31", inMinutes(31)), task("in 30", inMinutes(30))];
+    const tasks = [
+      task("in 25", inMinutes(25)),
+      task("in 5", inMinutes(5)),
+      task("in 31", inMinutes(31)),
+      task("in 30", inMinutes(30)),
+    ];
 
     expect(dueWithin(tasks, 30, now).map((item) => item.id)).toEqual(["in 5", "in 25", "in 30"]);
   });
@@ -44,11 +63,18 @@ describe("dueWithin", () => {
 });
 
 describe("remindersDue", () => {
-  const tasks = [task("soon", inMinutes(10)), task("later", inMinutes(90)), task("theirs", inMinutes(10), { assignee_id: "rep" })];
+  const tasks = [
+    task("soon", inMinutes(10)),
+    task("later", inMinutes(90)),
+    task("theirs", inMinutes(10), { assignee_id: "rep" }),
+  ];
 
   test("reminds the user of their own tasks due within their minutes", () => {
     expect(remindersDue(tasks, { userId: "me", minutes: 30, now }).map((item) => item.id)).toEqual(["soon"]);
-    expect(remindersDue(tasks, { userId: "me", minutes: 120, now }).map((item) => item.id)).toEqual(["soon", "later"]);
+    expect(remindersDue(tasks, { userId: "me", minutes: 120, now }).map((item) => item.id)).toEqual([
+      "soon",
+      "later",
+    ]);
   });
 
   test("reminds of a task once per due time", () => {
@@ -61,7 +87,9 @@ describe("remindersDue", () => {
     const shown = remember([], [tasks[0]], now);
     const moved = [{ ...tasks[0], due_at: inMinutes(20) }];
 
-    expect(remindersDue(moved, { userId: "me", minutes: 30, now, shown }).map((item) => item.id)).toEqual(["soon"]);
+    expect(remindersDue(moved, { userId: "me", minutes: 30, now, shown }).map((item) => item.id)).toEqual([
+      "soon",
+    ]);
   });
 
   test("reminds of nothing when reminders are off or no one is logged in", () => {
@@ -98,11 +126,14 @@ describe("minutesUntil and reminderMinutes", () => {
 describe("the place search and reminder strings", () => {
   const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
-  test.each(languages.flatMap(({ code }) => [[code, "places", places], [code, "reminders", reminders]]))(
-    "has every English key with the same placeholders in %s (%s)",
-    (code, _name, table) => {
-      expect(Object.keys(table[code]).sort()).toEqual(Object.keys(table.en).sort());
-      for (const [key, text] of Object.entries(table.en)) expect(placeholders(table[code][key]), key).toEqual(placeholders(text));
-    },
-  );
+  test.each(
+    languages.flatMap(({ code }) => [
+      [code, "places", places],
+      [code, "reminders", reminders],
+    ]),
+  )("has every English key with the same placeholders in %s (%s)", (code, _name, table) => {
+    expect(Object.keys(table[code]).sort()).toEqual(Object.keys(table.en).sort());
+    for (const [key, text] of Object.entries(table.en))
+      expect(placeholders(table[code][key]), key).toEqual(placeholders(text));
+  });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, test } from "vitest";
-import { EXACT_LIMIT, covers, geodesicMatrix, localSearch, moveStop, nearestNeighbour, planOrder, routeTotals } from "../src/shared/route-plan.js";
+import {
+  EXACT_LIMIT,
+  covers,
+  geodesicMatrix,
+  localSearch,
+  moveStop,
+  nearestNeighbour,
+  planOrder,
+  routeTotals,
+} from "../src/shared/route-plan.js";
 
 // A small seeded generator (mulberry32), so every instance is the same on every run.
 function random(seed) {
@@ -47,12 +56,16 @@ function bruteForce(matrix, stops, { locked = [], skipped = [] } = {}) {
 const duration = (matrix, order) => routeTotals(matrix, order).duration_s;
 
 describe("planOrder", () => {
-  test.each([3, 5, 6, 7, 8])("finds the shortest order of %i stops, as trying every order does", (count) => {
-    for (const seed of [1, 2, 3, 4, 5]) {
-      const { matrix, stops } = instance(seed * 100 + count, count);
-      expect(duration(matrix, planOrder(matrix, stops))).toBe(bruteForce(matrix, stops).cost);
-    }
-  }, 30_000); // the brute force is the slow part on a loaded machine
+  test.each([3, 5, 6, 7, 8])(
+    "finds the shortest order of %i stops, as trying every order does",
+    (count) => {
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const { matrix, stops } = instance(seed * 100 + count, count);
+        expect(duration(matrix, planOrder(matrix, stops))).toBe(bruteForce(matrix, stops).cost);
+      }
+    },
+    30_000,
+  ); // the brute force is the slow part on a loaded machine
 
   test("ends the day at the end point when the matrix has one", () => {
     for (const seed of [11, 12, 13]) {
@@ -159,11 +172,24 @@ describe("routeTotals", () => {
   });
 
   test("reads the matrix in the direction driven (road figures need not be symmetric)", () => {
-    expect(routeTotals(matrix, ["b", "a"])).toMatchObject({ distance_m: 300 + 190 + 90, duration_s: 30 + 19 + 9 });
+    expect(routeTotals(matrix, ["b", "a"])).toMatchObject({
+      distance_m: 300 + 190 + 90,
+      duration_s: 30 + 19 + 9,
+    });
   });
 
   test("is nothing for no stops without an end", () => {
-    const noEnd = { ids: ["start", "a"], distance_m: [[0, 5], [5, 0]], duration_s: [[0, 1], [1, 0]] };
+    const noEnd = {
+      ids: ["start", "a"],
+      distance_m: [
+        [0, 5],
+        [5, 0],
+      ],
+      duration_s: [
+        [0, 1],
+        [1, 0],
+      ],
+    };
     expect(routeTotals(noEnd, [])).toEqual({ distance_m: 0, duration_s: 0, legs: [] });
   });
 

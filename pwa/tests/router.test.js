@@ -10,13 +10,21 @@ describe("matchRoute", () => {
   });
 
   test("opens an account by id, lower-cased", () => {
-    expect(matchRoute(`/accounts/${ID.toUpperCase()}`)).toEqual({ screen: "account", accountId: ID, taskId: null });
+    expect(matchRoute(`/accounts/${ID.toUpperCase()}`)).toEqual({
+      screen: "account",
+      accountId: ID,
+      taskId: null,
+    });
   });
 
   test("opens an account from a task with the task's id", () => {
     const task = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
-    expect(matchRoute(`/accounts/${ID}`, `?task=${task}`)).toEqual({ screen: "account", accountId: ID, taskId: task });
+    expect(matchRoute(`/accounts/${ID}`, `?task=${task}`)).toEqual({
+      screen: "account",
+      accountId: ID,
+      taskId: task,
+    });
     expect(matchRoute(`/accounts/${ID}`, "?task=nonsense").taskId).toBeNull();
   });
 

@@ -1,5 +1,14 @@
 import { describe, expect, test } from "vitest";
-import { SCREENS, allowed, guard, landingPath, landingScreen, matchPath, navFor, screenEntry } from "../src/screens.js";
+import {
+  SCREENS,
+  allowed,
+  guard,
+  landingPath,
+  landingScreen,
+  matchPath,
+  navFor,
+  screenEntry,
+} from "../src/screens.js";
 
 const REP = "3f2b8c1e-4d5a-4b6c-8e7f-0123456789ab";
 const ACCOUNT = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
@@ -35,9 +44,21 @@ describe("the navigation", () => {
     ]);
   });
 
-  test.each(["manager", "admin"])("gives a %s Team, Assign work, Campaigns and Territories first, then the rep's links", (role) => {
-    expect(navFor(role).map((link) => link.path)).toEqual(["/team", "/assign", "/campaigns", "/territories", "/today", "/plan", "/near", "/map"]);
-  });
+  test.each(["manager", "admin"])(
+    "gives a %s Team, Assign work, Campaigns and Territories first, then the rep's links",
+    (role) => {
+      expect(navFor(role).map((link) => link.path)).toEqual([
+        "/team",
+        "/assign",
+        "/campaigns",
+        "/territories",
+        "/today",
+        "/plan",
+        "/near",
+        "/map",
+      ]);
+    },
+  );
 });
 
 describe("landing", () => {
@@ -54,7 +75,15 @@ describe("landing", () => {
 });
 
 describe("the guard", () => {
-  test.each(["/team", `/team/${REP}`, "/assign", "/campaigns", "/campaigns/new", `/campaigns/${CAMPAIGN}`, "/territories"])("sends a rep opening %s to Near me", (path) => {
+  test.each([
+    "/team",
+    `/team/${REP}`,
+    "/assign",
+    "/campaigns",
+    "/campaigns/new",
+    `/campaigns/${CAMPAIGN}`,
+    "/territories",
+  ])("sends a rep opening %s to Near me", (path) => {
     expect(guard(matchPath(path), "rep")).toEqual({ screen: "near" });
   });
 
@@ -71,7 +100,10 @@ describe("the guard", () => {
     for (const role of ["manager", "admin"]) {
       expect(guard(matchPath("/campaigns"), role)).toEqual({ screen: "campaigns" });
       expect(guard(matchPath("/campaigns/new"), role)).toEqual({ screen: "campaign", campaignId: null });
-      expect(guard(matchPath(`/campaigns/${CAMPAIGN.toUpperCase()}`), role)).toEqual({ screen: "campaign", campaignId: CAMPAIGN });
+      expect(guard(matchPath(`/campaigns/${CAMPAIGN.toUpperCase()}`), role)).toEqual({
+        screen: "campaign",
+        campaignId: CAMPAIGN,
+      });
     }
     expect(matchPath("/campaigns/not-an-id")).toEqual({ screen: null });
   });
@@ -83,7 +115,8 @@ describe("the guard", () => {
 
   test("leaves every role the screens a rep has", () => {
     for (const screen of ["today", "near", "map", "account", "inbox", "settings", "diagnostics"]) {
-      for (const role of ["rep", "manager", "admin"]) expect(allowed(screen, role), `${screen} ${role}`).toBe(true);
+      for (const role of ["rep", "manager", "admin"])
+        expect(allowed(screen, role), `${screen} ${role}`).toBe(true);
     }
   });
 
@@ -101,7 +134,11 @@ describe("paths", () => {
   });
 
   test("preselect the rep and the account Assign work was opened with", () => {
-    expect(matchPath("/assign", `?rep=${REP}&account=${ACCOUNT.toUpperCase()}`)).toEqual({ screen: "assign", repId: REP, accountId: ACCOUNT });
+    expect(matchPath("/assign", `?rep=${REP}&account=${ACCOUNT.toUpperCase()}`)).toEqual({
+      screen: "assign",
+      repId: REP,
+      accountId: ACCOUNT,
+    });
     expect(matchPath("/assign", "?rep=nonsense")).toEqual({ screen: "assign", repId: null, accountId: null });
   });
 

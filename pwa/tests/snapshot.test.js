@@ -14,9 +14,15 @@ const ids = async (store) => (await allRows(store)).map((row) => row.id).sort();
 // The device holds accounts a1..a4, visit v1 and task t1, synced earlier; the stored cursor is
 // then cleared, as the diagnostics' resync (or a newer app version) does.
 async function deviceHoldingRows() {
-  await storePull(page("c0", false, ...["a1", "a2", "a3", "a4"].map((id) => upsert("account", account(id))),
-    upsert("visit", { id: "v1", account_id: "a1", started_at: "2026-11-23T09:00:00Z", version: 1 }),
-    upsert("task", { id: "t1", title: "Call", version: 1 })));
+  await storePull(
+    page(
+      "c0",
+      false,
+      ...["a1", "a2", "a3", "a4"].map((id) => upsert("account", account(id))),
+      upsert("visit", { id: "v1", account_id: "a1", started_at: "2026-11-23T09:00:00Z", version: 1 }),
+      upsert("task", { id: "t1", title: "Call", version: 1 }),
+    ),
+  );
   await updateSyncState({ cursor: null });
 }
 
@@ -29,7 +35,15 @@ beforeEach(async () => {
 describe("a full snapshot over several pages", () => {
   test("drops the rows no page listed once the last page is stored, and not before", async () => {
     await storePull(page("s1", true, upsert("account", account("a1"))), null);
-    await storePull(page("s2", true, upsert("account", account("a2")), upsert("visit", { id: "v1", account_id: "a1", started_at: "x", version: 1 })), "s1");
+    await storePull(
+      page(
+        "s2",
+        true,
+        upsert("account", account("a2")),
+        upsert("visit", { id: "v1", account_id: "a1", started_at: "x", version: 1 }),
+      ),
+      "s1",
+    );
     const beforeLast = await ids("accounts");
     await storePull(page("s3", false, upsert("task", { id: "t1", title: "Call", version: 2 })), "s2");
 
@@ -84,7 +98,10 @@ describe("a full snapshot over several pages", () => {
     vi.resetModules(); // the page reloads: new modules, a new IndexedDB connection
     const store = await import("../src/store/outbox.js");
     const { cursor } = await store.syncState();
-    await store.storePull(page("s3", false, upsert("visit", { id: "v1", account_id: "a1", started_at: "x", version: 1 })), cursor);
+    await store.storePull(
+      page("s3", false, upsert("visit", { id: "v1", account_id: "a1", started_at: "x", version: 1 })),
+      cursor,
+    );
 
     expect(cursor).toBe("s2");
     expect(await ids("accounts")).toEqual(["a1", "a2"]);

@@ -17,7 +17,8 @@ import {
 import { visitBody } from "../src/shared/visit.js";
 
 const mutation = (id, op, data, extra = {}) => ({ id, op, data, at: "2026-11-23T09:30:00.000Z", ...extra });
-const visit = (id, size = 10) => mutation(id, "visit.create", { id: `v${id}`, account_id: "a", notes: "x".repeat(size) });
+const visit = (id, size = 10) =>
+  mutation(id, "visit.create", { id: `v${id}`, account_id: "a", notes: "x".repeat(size) });
 
 describe("firstBatch", () => {
   test("takes at most `count` mutations", () => {
@@ -39,7 +40,9 @@ describe("firstBatch", () => {
   });
 
   test("counts bytes, not characters, for non-ASCII notes", () => {
-    const cyrillic = Array.from({ length: 4 }, (_, i) => mutation(i + 1, "visit.create", { id: `v${i}`, notes: "ж".repeat(500) }));
+    const cyrillic = Array.from({ length: 4 }, (_, i) =>
+      mutation(i + 1, "visit.create", { id: `v${i}`, notes: "ж".repeat(500) }),
+    );
 
     const batch = firstBatch(cyrillic, { count: 100, bytes: 2100 });
 
@@ -63,14 +66,18 @@ describe("firstBatch", () => {
 
     expect(batch.length).toBeLessThanOrEqual(100);
     expect(new TextEncoder().encode(JSON.stringify(batch)).length).toBeLessThanOrEqual(256 * 1024);
-    expect(batch.length).toBe(Math.floor((256 * 1024 - 2) / (new TextEncoder().encode(JSON.stringify(entries[0])).length + 1)));
+    expect(batch.length).toBe(
+      Math.floor((256 * 1024 - 2) / (new TextEncoder().encode(JSON.stringify(entries[0])).length + 1)),
+    );
   });
 });
 
 describe("wireMutation", () => {
   test("sends base_version only for edits", () => {
     expect(wireMutation(visit(1))).not.toHaveProperty("base_version");
-    expect(wireMutation(mutation(2, "account.update", { id: "a" }, { base_version: 4 })).base_version).toBe(4);
+    expect(wireMutation(mutation(2, "account.update", { id: "a" }, { base_version: 4 })).base_version).toBe(
+      4,
+    );
   });
 });
 
@@ -127,7 +134,12 @@ describe("rebase", () => {
       mutation(7, "account.update", { id: "other", name: "Not this" }, { base_version: 1 }),
     ];
 
-    expect(rebaseRow("account", "a1", server, pending)).toEqual({ ...server, name: "Mine", phone: "2", pending: true });
+    expect(rebaseRow("account", "a1", server, pending)).toEqual({
+      ...server,
+      name: "Mine",
+      phone: "2",
+      pending: true,
+    });
   });
 
   test("leaves the pulled row alone without pending mutations for it", () => {
@@ -137,7 +149,11 @@ describe("rebase", () => {
   test("keeps a pending create that the server does not have yet", () => {
     const create = mutation(1, "visit.create", { id: "v1", account_id: "a1", outcome: "met" });
 
-    expect(rebaseRow("visit", "v1", undefined, [create])).toMatchObject({ id: "v1", outcome: "met", pending: true });
+    expect(rebaseRow("visit", "v1", undefined, [create])).toMatchObject({
+      id: "v1",
+      outcome: "met",
+      pending: true,
+    });
   });
 
   test("lets the server's row win over a create it already applied", () => {
@@ -148,7 +164,9 @@ describe("rebase", () => {
   });
 
   test("does not invent an account for an edit of one deleted on the server", () => {
-    expect(applyMutation(undefined, mutation(1, "account.update", { id: "gone", name: "x" }))).toBeUndefined();
+    expect(
+      applyMutation(undefined, mutation(1, "account.update", { id: "gone", name: "x" })),
+    ).toBeUndefined();
   });
 
   test("shows a task given offline at once, open and waiting, with the server's defaults", () => {
@@ -203,7 +221,10 @@ describe("checksum", () => {
   });
 
   test("counts only rows the server knows (with a version)", async () => {
-    const local = [{ id: "a", version: 1 }, { id: "b", pending: true }];
+    const local = [
+      { id: "a", version: 1 },
+      { id: "b", pending: true },
+    ];
 
     expect(await localChecksum(local)).toEqual({ count: 1, hash: "2b2c40a6706d9e5f" });
   });
@@ -224,15 +245,32 @@ describe("classifyFailure", () => {
 });
 
 describe("visitBody", () => {
-  const base = { id: "v1", accountId: "a1", startedAt: "s", endedAt: "e", outcome: "met", notes: " talked \n" };
+  const base = {
+    id: "v1",
+    accountId: "a1",
+    startedAt: "s",
+    endedAt: "e",
+    outcome: "met",
+    notes: " talked \n",
+  };
 
   test("carries the fix as a GeoJSON point with its accuracy", () => {
-    const body = visitBody({ ...base, fix: { lat: 44.4, lng: 26.1, accuracy: 12 }, nextStep: { title: "Call back", due_on: "2026-12-01" } });
+    const body = visitBody({
+      ...base,
+      fix: { lat: 44.4, lng: 26.1, accuracy: 12 },
+      nextStep: { title: "Call back", due_on: "2026-12-01" },
+    });
 
     expect(body).toEqual({
-      id: "v1", account_id: "a1", started_at: "s", ended_at: "e",
-      location: { type: "Point", coordinates: [26.1, 44.4] }, accuracy_m: 12,
-      outcome: "met", notes: "talked", next_step: { title: "Call back", due_on: "2026-12-01" },
+      id: "v1",
+      account_id: "a1",
+      started_at: "s",
+      ended_at: "e",
+      location: { type: "Point", coordinates: [26.1, 44.4] },
+      accuracy_m: 12,
+      outcome: "met",
+      notes: "talked",
+      next_step: { title: "Call back", due_on: "2026-12-01" },
     });
   });
 
@@ -253,12 +291,27 @@ describe("a refused change taken back", () => {
   });
 
   test("a refused edit puts its fields back and keeps the rep's later edits on top", () => {
-    const refused = mutation(4, "account.update", { id: "a1", email: "bad" }, { base_version: 3, undo: { email: "a@b.example" } });
+    const refused = mutation(
+      4,
+      "account.update",
+      { id: "a1", email: "bad" },
+      { base_version: 3, undo: { email: "a@b.example" } },
+    );
     const later = mutation(5, "account.update", { id: "a1", name: "Mine" }, { base_version: 3 });
     const shown = { ...server, email: "bad", name: "Mine", pending: true };
 
-    expect(withdrawn("account", shown, refused, [])).toEqual({ ...server, email: "a@b.example", name: "Mine", pending: false });
-    expect(withdrawn("account", shown, refused, [later])).toEqual({ ...server, email: "a@b.example", name: "Mine", pending: true });
+    expect(withdrawn("account", shown, refused, [])).toEqual({
+      ...server,
+      email: "a@b.example",
+      name: "Mine",
+      pending: false,
+    });
+    expect(withdrawn("account", shown, refused, [later])).toEqual({
+      ...server,
+      email: "a@b.example",
+      name: "Mine",
+      pending: true,
+    });
   });
 
   test("a refused create leaves nothing", () => {

@@ -7,10 +7,14 @@ import { formatSince } from "../src/shared/format.js";
 describe("the sync and visit strings", () => {
   const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
-  test.each(languages.map(({ code }) => code))("has every English key with the same placeholders in %s", (code) => {
-    expect(Object.keys(sync[code]).sort()).toEqual(Object.keys(sync.en).sort());
-    for (const [key, text] of Object.entries(sync.en)) expect(placeholders(sync[code][key]), key).toEqual(placeholders(text));
-  });
+  test.each(languages.map(({ code }) => code))(
+    "has every English key with the same placeholders in %s",
+    (code) => {
+      expect(Object.keys(sync[code]).sort()).toEqual(Object.keys(sync.en).sort());
+      for (const [key, text] of Object.entries(sync.en))
+        expect(placeholders(sync[code][key]), key).toEqual(placeholders(text));
+    },
+  );
 
   test("names every outcome in every language", () => {
     for (const { code } of languages) {

@@ -10,7 +10,12 @@ describe("todayLists", () => {
   const now = new Date(2026, 10, 23, 9, 30);
 
   test("puts overdue and today's tasks first, most overdue first, then upcoming soonest first", () => {
-    const tasks = [task("later", at(24 + 10)), task("today", at(17)), task("yesterday", at(-10)), task("next week", at(24 * 7))];
+    const tasks = [
+      task("later", at(24 + 10)),
+      task("today", at(17)),
+      task("yesterday", at(-10)),
+      task("next week", at(24 * 7)),
+    ];
 
     const lists = todayLists(tasks, now);
 
@@ -19,7 +24,11 @@ describe("todayLists", () => {
   });
 
   test("leaves out done and cancelled tasks, keeps those in progress", () => {
-    const tasks = [task("done", at(8), "done"), task("cancelled", at(8), "cancelled"), task("doing", at(8), "in_progress")];
+    const tasks = [
+      task("done", at(8), "done"),
+      task("cancelled", at(8), "cancelled"),
+      task("doing", at(8), "in_progress"),
+    ];
 
     expect(todayLists(tasks, now).now.map((item) => item.id)).toEqual(["doing"]);
   });
@@ -55,8 +64,12 @@ describe("a task's status", () => {
 describe("the task strings", () => {
   const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
-  test.each(languages.map(({ code }) => code))("has every English key with the same placeholders in %s", (code) => {
-    expect(Object.keys(tasks[code]).sort()).toEqual(Object.keys(tasks.en).sort());
-    for (const [key, text] of Object.entries(tasks.en)) expect(placeholders(tasks[code][key]), key).toEqual(placeholders(text));
-  });
+  test.each(languages.map(({ code }) => code))(
+    "has every English key with the same placeholders in %s",
+    (code) => {
+      expect(Object.keys(tasks[code]).sort()).toEqual(Object.keys(tasks.en).sort());
+      for (const [key, text] of Object.entries(tasks.en))
+        expect(placeholders(tasks[code][key]), key).toEqual(placeholders(text));
+    },
+  );
 });

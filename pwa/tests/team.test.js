@@ -18,7 +18,15 @@ import {
 } from "../src/shared/team.js";
 
 const local = (day, hours, minutes = 0) => new Date(2026, 10, day, hours, minutes); // November 2026, local time
-const task = (id, due, fields = {}) => ({ id, title: id, due_at: due ? due.toISOString() : null, status: "open", assignee_id: "ana", version: 1, ...fields });
+const task = (id, due, fields = {}) => ({
+  id,
+  title: id,
+  due_at: due ? due.toISOString() : null,
+  status: "open",
+  assignee_id: "ana",
+  version: 1,
+  ...fields,
+});
 
 describe("the day a Team query asks about", () => {
   test("runs from local midnight to the next, each with its offset", () => {
@@ -73,8 +81,15 @@ describe("a rep's tasks in the drill-down", () => {
 
 describe("mergeTasks", () => {
   test("takes the server's newer copy, but never over a change of ours not yet sent", () => {
-    const device = [task("a", null, { version: 1 }), task("b", null, { version: 1, status: "cancelled", pending: true })];
-    const server = [task("a", null, { version: 2, title: "renamed" }), task("b", null, { version: 2 }), task("c", null)];
+    const device = [
+      task("a", null, { version: 1 }),
+      task("b", null, { version: 1, status: "cancelled", pending: true }),
+    ];
+    const server = [
+      task("a", null, { version: 2, title: "renamed" }),
+      task("b", null, { version: 2 }),
+      task("c", null),
+    ];
 
     const merged = new Map(mergeTasks(device, server).map((item) => [item.id, item]));
 
@@ -84,7 +99,10 @@ describe("mergeTasks", () => {
   });
 
   test("keeps the device's copy when the server's is older", () => {
-    const merged = mergeTasks([task("a", null, { version: 3, title: "new" })], [task("a", null, { version: 2, title: "old" })]);
+    const merged = mergeTasks(
+      [task("a", null, { version: 3, title: "new" })],
+      [task("a", null, { version: 2, title: "old" })],
+    );
 
     expect(merged[0].title).toBe("new");
   });
@@ -97,7 +115,9 @@ describe("visitMarkers", () => {
       { id: "v2", location: null },
     ];
 
-    expect(visitMarkers(visits).map(({ id, lat, lng }) => ({ id, lat, lng }))).toEqual([{ id: "v1", lat: 44.4, lng: 26.1 }]);
+    expect(visitMarkers(visits).map(({ id, lat, lng }) => ({ id, lat, lng }))).toEqual([
+      { id: "v1", lat: 44.4, lng: 26.1 },
+    ]);
   });
 });
 
@@ -136,7 +156,14 @@ describe("the Assign work form", () => {
 
   test("makes task.create data with a new id, trimmed text and only the fields given", () => {
     const data = newTaskData(
-      { title: "  Bring the price list ", notes: " ", accountId: "acc", assigneeId: "ana", due: "2026-11-23T17:00", priority: "high" },
+      {
+        title: "  Bring the price list ",
+        notes: " ",
+        accountId: "acc",
+        assigneeId: "ana",
+        due: "2026-11-23T17:00",
+        priority: "high",
+      },
       () => "new-id",
     );
 
@@ -156,7 +183,10 @@ describe("the Assign work form", () => {
   });
 
   test("offers the Team answer's people, else the reps among the users, by name", () => {
-    const items = [{ user: { id: "b", name: "Bogdan", email: "b@x" } }, { user: { id: "a", name: "Ana", email: "a@x" } }];
+    const items = [
+      { user: { id: "b", name: "Bogdan", email: "b@x" } },
+      { user: { id: "a", name: "Ana", email: "a@x" } },
+    ];
     const users = [
       { id: "m", name: "Maria", role: "manager" },
       { id: "z", name: "Zoe", role: "rep" },
@@ -171,7 +201,14 @@ describe("the Assign work form", () => {
 });
 
 describe("a task given to the user", () => {
-  const mine = (fields = {}) => ({ id: "t1", title: "Call", assignee_id: "ana", created_by: "boss", status: "open", ...fields });
+  const mine = (fields = {}) => ({
+    id: "t1",
+    title: "Call",
+    assignee_id: "ana",
+    created_by: "boss",
+    status: "open",
+    ...fields,
+  });
 
   test("is a task created for them by someone else", () => {
     expect(givenToMe("task.created", mine(), "ana", new Set())).toBe(true);
@@ -191,7 +228,12 @@ describe("a task given to the user", () => {
   });
 
   test("counts on the badge while open or in progress", () => {
-    const tasks = [mine(), mine({ id: "t2", status: "in_progress" }), mine({ id: "t3", status: "done" }), mine({ id: "t4", assignee_id: "bob" })];
+    const tasks = [
+      mine(),
+      mine({ id: "t2", status: "in_progress" }),
+      mine({ id: "t3", status: "done" }),
+      mine({ id: "t4", assignee_id: "bob" }),
+    ];
 
     expect(openTaskCount(tasks, "ana")).toBe(2);
   });
@@ -203,8 +245,12 @@ describe.each([
 ])("the %s strings", (_, table) => {
   const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
-  test.each(languages.map(({ code }) => code))("have every English key with the same placeholders in %s", (code) => {
-    expect(Object.keys(table[code]).sort()).toEqual(Object.keys(table.en).sort());
-    for (const [key, text] of Object.entries(table.en)) expect(placeholders(table[code][key]), key).toEqual(placeholders(text));
-  });
+  test.each(languages.map(({ code }) => code))(
+    "have every English key with the same placeholders in %s",
+    (code) => {
+      expect(Object.keys(table[code]).sort()).toEqual(Object.keys(table.en).sort());
+      for (const [key, text] of Object.entries(table.en))
+        expect(placeholders(table[code][key]), key).toEqual(placeholders(text));
+    },
+  );
 });

@@ -19,7 +19,8 @@ import {
 const ll = (lat, lng) => ({ lat, lng });
 // A square drawn clockwise (as a hand often goes: north-west, north-east, south-east, south-west).
 const CLOCKWISE = [ll(44.44, 26.09), ll(44.44, 26.11), ll(44.42, 26.11), ll(44.42, 26.09)];
-const twiceArea = (ring) => ring.slice(0, -1).reduce((sum, [x1, y1], i) => sum + x1 * ring[i + 1][1] - ring[i + 1][0] * y1, 0);
+const twiceArea = (ring) =>
+  ring.slice(0, -1).reduce((sum, [x1, y1], i) => sum + x1 * ring[i + 1][1] - ring[i + 1][0] * y1, 0);
 
 describe("toMultiPolygon", () => {
   test("turns one drawn part into a closed, counter-clockwise MultiPolygon ring in [lng, lat]", () => {
@@ -30,7 +31,9 @@ describe("toMultiPolygon", () => {
     const [[ring]] = area.coordinates;
     expect(ring).toHaveLength(5);
     expect(ring[0]).toEqual(ring[4]);
-    expect(new Set(ring.slice(0, 4).map(String))).toEqual(new Set(["26.09,44.44", "26.11,44.44", "26.11,44.42", "26.09,44.42"]));
+    expect(new Set(ring.slice(0, 4).map(String))).toEqual(
+      new Set(["26.09,44.44", "26.11,44.44", "26.11,44.42", "26.09,44.42"]),
+    );
     expect(twiceArea(ring)).toBeGreaterThan(0);
   });
 
@@ -57,7 +60,13 @@ describe("toMultiPolygon", () => {
   });
 
   test("drops repeated corners, a closing repeat, and parts with no area; null when nothing is left", () => {
-    const repeated = [ll(44.44, 26.09), ll(44.44, 26.09), ll(44.44, 26.11), ll(44.42, 26.11), ll(44.44, 26.09)];
+    const repeated = [
+      ll(44.44, 26.09),
+      ll(44.44, 26.09),
+      ll(44.44, 26.11),
+      ll(44.42, 26.11),
+      ll(44.44, 26.09),
+    ];
     const line = [ll(1, 1), ll(1, 2), ll(1, 1)];
 
     const area = toMultiPolygon([[repeated], [line]]);
@@ -70,7 +79,9 @@ describe("toMultiPolygon", () => {
   });
 
   test("rounds coordinates to seven decimals", () => {
-    const [[ring]] = toMultiPolygon([[[ll(44.123456789, 26.987654321), ll(44.2, 26.9), ll(44.3, 27)]]]).coordinates;
+    const [[ring]] = toMultiPolygon([
+      [[ll(44.123456789, 26.987654321), ll(44.2, 26.9), ll(44.3, 27)]],
+    ]).coordinates;
 
     expect(ring).toContainEqual([26.9876543, 44.1234568]);
   });
@@ -84,7 +95,9 @@ describe("partsOf", () => {
 
     expect(parts).toHaveLength(2);
     expect(parts[1][0]).toHaveLength(3);
-    const back = toMultiPolygon(parts.map((rings) => rings.map((ring) => ring.map(([lat, lng]) => ll(lat, lng)))));
+    const back = toMultiPolygon(
+      parts.map((rings) => rings.map((ring) => ring.map(([lat, lng]) => ll(lat, lng)))),
+    );
     expect(back).toEqual(area);
   });
 
@@ -156,7 +169,9 @@ describe("what the screen lists", () => {
 
   test("turns a gaps answer into markers at [lat, lng] and counts every account in it", () => {
     const answer = {
-      clusters: [{ location: { type: "Point", coordinates: [26.1, 44.4] }, count: 12, bbox: [26, 44, 26.2, 44.5] }],
+      clusters: [
+        { location: { type: "Point", coordinates: [26.1, 44.4] }, count: 12, bbox: [26, 44, 26.2, 44.5] },
+      ],
       items: [
         { id: "a1", name: "Shop", location: { type: "Point", coordinates: [26.2, 44.5] } },
         { id: "a2", name: "Nowhere", location: null },
@@ -175,8 +190,14 @@ describe("what the screen lists", () => {
   test("takes the server's count of gaps over the accounts it lists, and says when it stopped counting", () => {
     const items = [{ id: "a1", name: "Shop", location: { type: "Point", coordinates: [26.2, 44.5] } }];
 
-    expect(gapMarkers({ count: 740, count_capped: false, items })).toMatchObject({ total: 740, capped: false });
-    expect(gapMarkers({ count: 10000, count_capped: true, items })).toMatchObject({ total: 10000, capped: true });
+    expect(gapMarkers({ count: 740, count_capped: false, items })).toMatchObject({
+      total: 740,
+      capped: false,
+    });
+    expect(gapMarkers({ count: 10000, count_capped: true, items })).toMatchObject({
+      total: 10000,
+      capped: true,
+    });
   });
 
   test("shows a re-assignment's progress while it runs, and none once done or absent", () => {
@@ -186,7 +207,12 @@ describe("what the screen lists", () => {
       total: 100000,
       percent: 25,
     });
-    expect(assignmentProgress({ assignment: { state: "queued", done: 0, total: 0 } })).toEqual({ state: "queued", done: 0, total: 0, percent: 0 });
+    expect(assignmentProgress({ assignment: { state: "queued", done: 0, total: 0 } })).toEqual({
+      state: "queued",
+      done: 0,
+      total: 0,
+      percent: 0,
+    });
     expect(assignmentProgress({ assignment: { state: "running", done: 12, total: 10 } }).done).toBe(10);
     expect(assignmentProgress({ assignment: { state: "done", done: 10, total: 10 } })).toBeNull();
     expect(assignmentProgress({ assignment: null })).toBeNull();
@@ -196,7 +222,10 @@ describe("what the screen lists", () => {
 
 describe("a GeoJSON file to import", () => {
   test("is a FeatureCollection with features", () => {
-    const collection = { type: "FeatureCollection", features: [{ type: "Feature", properties: { name: "North" }, geometry: null }] };
+    const collection = {
+      type: "FeatureCollection",
+      features: [{ type: "Feature", properties: { name: "North" }, geometry: null }],
+    };
 
     expect(readCollection(JSON.stringify(collection))).toEqual({ collection });
   });
@@ -211,7 +240,10 @@ describe("a GeoJSON file to import", () => {
   test("shows the server's field errors in feature order", () => {
     const fields = { "features.10.geometry": "not closed", "features.2.properties.name": "required" };
 
-    expect(fieldErrors(fields)).toEqual(["features.2.properties.name: required", "features.10.geometry: not closed"]);
+    expect(fieldErrors(fields)).toEqual([
+      "features.2.properties.name: required",
+      "features.10.geometry: not closed",
+    ]);
     expect(fieldErrors(undefined)).toEqual([]);
   });
 });
@@ -219,13 +251,20 @@ describe("a GeoJSON file to import", () => {
 describe("the Territories strings", () => {
   const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
-  test.each(languages.map(({ code }) => code))("have every English key with the same placeholders in %s", (code) => {
-    expect(Object.keys(strings[code]).sort()).toEqual(Object.keys(strings.en).sort());
-    for (const [key, text] of Object.entries(strings.en)) expect(placeholders(strings[code][key]), key).toEqual(placeholders(text));
-  });
+  test.each(languages.map(({ code }) => code))(
+    "have every English key with the same placeholders in %s",
+    (code) => {
+      expect(Object.keys(strings[code]).sort()).toEqual(Object.keys(strings.en).sort());
+      for (const [key, text] of Object.entries(strings.en))
+        expect(placeholders(strings[code][key]), key).toEqual(placeholders(text));
+    },
+  );
 
-  test.each(languages.filter(({ code }) => code !== "en").map(({ code }) => code))("are translated in %s", (code) => {
-    const same = Object.keys(strings.en).filter((key) => strings[code][key] === strings.en[key]);
-    expect(same).toEqual(["territories.file"]); // the format's name
-  });
+  test.each(languages.filter(({ code }) => code !== "en").map(({ code }) => code))(
+    "are translated in %s",
+    (code) => {
+      const same = Object.keys(strings.en).filter((key) => strings[code][key] === strings.en[key]);
+      expect(same).toEqual(["territories.file"]); // the format's name
+    },
+  );
 });

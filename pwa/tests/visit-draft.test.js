@@ -1,7 +1,21 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { DRAFTS_KEY, DraftGone, DraftKeeper, draftsElsewhere, takeDraft, withDraft, withoutDraft } from "../src/store/visit-draft.js";
+import {
+  DRAFTS_KEY,
+  DraftGone,
+  DraftKeeper,
+  draftsElsewhere,
+  takeDraft,
+  withDraft,
+  withoutDraft,
+} from "../src/store/visit-draft.js";
 
-const draft = (account_id, id, started_at = "2026-11-23T09:00:00.000Z", fields = {}) => ({ id, account_id, account_name: account_id, started_at, ...fields });
+const draft = (account_id, id, started_at = "2026-11-23T09:00:00.000Z", fields = {}) => ({
+  id,
+  account_id,
+  account_name: account_id,
+  started_at,
+  ...fields,
+});
 
 describe("the visits in progress on a device", () => {
   test("keep one visit per account, a new check-in there replacing the old", () => {
@@ -22,7 +36,13 @@ describe("the visits in progress on a device", () => {
   });
 
   test("name the visits elsewhere than the account on screen, oldest first", () => {
-    const drafts = withDraft(withDraft(withDraft({}, draft("c", "v3", "2026-11-23T11:00:00Z")), draft("a", "v1", "2026-11-23T10:00:00Z")), draft("b", "v2", "2026-11-23T09:00:00Z"));
+    const drafts = withDraft(
+      withDraft(
+        withDraft({}, draft("c", "v3", "2026-11-23T11:00:00Z")),
+        draft("a", "v1", "2026-11-23T10:00:00Z"),
+      ),
+      draft("b", "v2", "2026-11-23T09:00:00Z"),
+    );
 
     expect(draftsElsewhere(drafts, "a").map((item) => item.account_id)).toEqual(["b", "c"]);
     expect(draftsElsewhere(drafts, null)).toHaveLength(3);
@@ -34,13 +54,18 @@ describe("the visits in progress on a device", () => {
 function fakeTransaction(stored) {
   const meta = new Map(Object.entries(stored));
   const puts = [];
-  const store = { get: async (key) => meta.get(key), put: async (value, key) => (puts.push(key), meta.set(key, value)) };
+  const store = {
+    get: async (key) => meta.get(key),
+    put: async (value, key) => (puts.push(key), meta.set(key, value)),
+  };
   return { tx: { objectStore: (name) => (name === "meta" ? store : null) }, meta, puts };
 }
 
 describe("takeDraft, the check-out step in the outbox transaction", () => {
   test("takes the visit out of the drafts, leaving the others", async () => {
-    const { tx, meta } = fakeTransaction({ [DRAFTS_KEY]: withDraft(withDraft({}, draft("shop", "v1")), draft("bakery", "v2")) });
+    const { tx, meta } = fakeTransaction({
+      [DRAFTS_KEY]: withDraft(withDraft({}, draft("shop", "v1")), draft("bakery", "v2")),
+    });
 
     await takeDraft("shop", "v1")(tx);
 
@@ -60,11 +85,14 @@ describe("takeDraft, the check-out step in the outbox transaction", () => {
 
 describe("DraftKeeper", () => {
   let written;
-  const writer = (kind, delay = 0) => async (value) => {
-    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
-    written.push([kind, value.notes]);
-  };
-  const keeper = (options = {}) => new DraftKeeper({ start: writer("start"), update: writer("update"), delayMs: 300, ...options });
+  const writer =
+    (kind, delay = 0) =>
+    async (value) => {
+      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+      written.push([kind, value.notes]);
+    };
+  const keeper = (options = {}) =>
+    new DraftKeeper({ start: writer("start"), update: writer("update"), delayMs: 300, ...options });
 
   beforeEach(() => {
     written = [];
@@ -89,7 +117,10 @@ describe("DraftKeeper", () => {
 
     await vi.advanceTimersByTimeAsync(2000);
 
-    expect(written).toEqual([["start", ""], ["update", "typed"]]);
+    expect(written).toEqual([
+      ["start", ""],
+      ["update", "typed"],
+    ]);
   });
 
   test("flush writes at once and resolves when it is written", async () => {
@@ -121,7 +152,10 @@ describe("DraftKeeper", () => {
   test("goes on writing after a write failed", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     let calls = 0;
-    const keep = keeper({ update: async (value) => (calls++ === 0 ? Promise.reject(new Error("quota")) : written.push(["update", value.notes])) });
+    const keep = keeper({
+      update: async (value) =>
+        calls++ === 0 ? Promise.reject(new Error("quota")) : written.push(["update", value.notes]),
+    });
 
     keep.keep({ notes: "first" });
     await keep.flush();

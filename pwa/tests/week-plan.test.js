@@ -24,7 +24,13 @@ describe("localIso", () => {
 
 describe("nextWorkingDays", () => {
   test("the five working days after a Wednesday skip the weekend", () => {
-    expect(nextWorkingDays(new Date(2026, 4, 13, 10))).toEqual(["2026-05-14", "2026-05-15", "2026-05-18", "2026-05-19", "2026-05-20"]);
+    expect(nextWorkingDays(new Date(2026, 4, 13, 10))).toEqual([
+      "2026-05-14",
+      "2026-05-15",
+      "2026-05-18",
+      "2026-05-19",
+      "2026-05-20",
+    ]);
   });
 
   test("from a Friday night or a Sunday the week starts on Monday", () => {
@@ -46,13 +52,34 @@ test("deviceTimeZone names an IANA zone", () => {
 describe("weekDays", () => {
   const plan = {
     days: [
-      { date: "2026-05-14", order: ["b", "a"], arrivals: { a: "2026-05-14T09:30:00+03:00", b: "2026-05-14T08:10:00+03:00" }, total_distance_m: 4200, total_duration_s: 600, navigation_urls: ["https://g/1"] },
-      { date: "2026-05-15", order: [], arrivals: {}, total_distance_m: 0, total_duration_s: 0, navigation_urls: [] },
+      {
+        date: "2026-05-14",
+        order: ["b", "a"],
+        arrivals: { a: "2026-05-14T09:30:00+03:00", b: "2026-05-14T08:10:00+03:00" },
+        total_distance_m: 4200,
+        total_duration_s: 600,
+        navigation_urls: ["https://g/1"],
+      },
+      {
+        date: "2026-05-15",
+        order: [],
+        arrivals: {},
+        total_distance_m: 0,
+        total_duration_s: 0,
+        navigation_urls: [],
+      },
     ],
-    unplanned: [{ id: "c", reason: "no_time" }, { id: "gone", reason: "no_time" }],
+    unplanned: [
+      { id: "c", reason: "no_time" },
+      { id: "gone", reason: "no_time" },
+    ],
     tasks_created: 0,
   };
-  const names = new Map([["a", "Shop A"], ["b", "Shop B"], ["c", "Shop C"]]);
+  const names = new Map([
+    ["a", "Shop A"],
+    ["b", "Shop B"],
+    ["c", "Shop C"],
+  ]);
 
   test("lists each day's stops in visiting order with their names and arrival times", () => {
     const { days } = weekDays(plan, names);

@@ -6,9 +6,11 @@ export const accounts = {
   get: (id) => request(`/accounts/${encodeURIComponent(id)}`),
   reverseGeocode: (lat, lng) =>
     request(`/geocode/reverse?${new URLSearchParams({ lat: lat.toFixed(6), lng: lng.toFixed(6) })}`),
-  searchPlaces: (q, limit = 5) => request(`/geocode/search?${new URLSearchParams({ q, limit: String(limit) })}`),
+  searchPlaces: (q, limit = 5) =>
+    request(`/geocode/search?${new URLSearchParams({ q, limit: String(limit) })}`),
   /** Accounts inside an area (a polygon, a circle, a territory or a corridor along a line) with filters. */
-  search: (area, filters = {}, limit = 500) => request("/accounts/search", { method: "POST", body: { area, filters, limit } }),
+  search: (area, filters = {}, limit = 500) =>
+    request("/accounts/search", { method: "POST", body: { area, filters, limit } }),
 };
 
 /** `tel:` link for a phone number as people write it ("+40 21 555-01 02"), or null. */

@@ -26,7 +26,8 @@ export const campaigns = {
   update: (campaignId, body) => request(`/campaigns/${id(campaignId)}`, { method: "PATCH", body }),
   /** `{count, items, next_cursor, clusters}` for an unsaved draft; `signal` aborts it. */
   preview: (body, signal) => request("/campaigns/audience-preview", { method: "POST", body, signal }),
-  launch: (campaignId, assignment) => request(`/campaigns/${id(campaignId)}/launch`, { method: "POST", body: { assignment } }),
+  launch: (campaignId, assignment) =>
+    request(`/campaigns/${id(campaignId)}/launch`, { method: "POST", body: { assignment } }),
   stats: (campaignId) => request(`/campaigns/${id(campaignId)}/stats`),
   /** Every target (account, assignee, task, state) for the progress map, up to 10,000. */
   targets: (campaignId) => allPages(`/campaigns/${id(campaignId)}/targets`, {}, 20),
@@ -35,8 +36,10 @@ export const campaigns = {
   refresh: (campaignId) => request(`/campaigns/${id(campaignId)}/refresh`, { method: "POST", body: {} }),
   csvHref: (campaignId) => `/api/v1/campaigns/${id(campaignId)}/audience.csv`,
   /** Queue a signed POST of the audience to `url`: the delivery, `state: "queued"`. */
-  deliver: (campaignId, url) => request(`/campaigns/${id(campaignId)}/audience/deliveries`, { method: "POST", body: { url } }),
-  delivery: (campaignId, deliveryId) => request(`/campaigns/${id(campaignId)}/audience/deliveries/${id(deliveryId)}`),
+  deliver: (campaignId, url) =>
+    request(`/campaigns/${id(campaignId)}/audience/deliveries`, { method: "POST", body: { url } }),
+  delivery: (campaignId, deliveryId) =>
+    request(`/campaigns/${id(campaignId)}/audience/deliveries/${id(deliveryId)}`),
   /** `{secret}`: the organisation's Standard Webhooks secret that signs deliveries. */
   signingSecret: () => request("/campaigns/signing-secret"),
 };

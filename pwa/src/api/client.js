@@ -22,7 +22,10 @@ export function hasCsrfToken() {
 }
 
 // `keepalive`: the request outlives the page (a logout the rep follows at once with a reload).
-export async function request(path, { method = "GET", body, keepalive = false, signal, fetchImpl = fetch } = {}) {
+export async function request(
+  path,
+  { method = "GET", body, keepalive = false, signal, fetchImpl = fetch } = {},
+) {
   const headers = {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
@@ -39,7 +42,13 @@ export async function request(path, { method = "GET", body, keepalive = false, s
   if (!response.ok) {
     const error = payload?.error ?? {};
     const retryAfter = response.headers?.get?.("Retry-After") ?? null;
-    throw new ApiError(response.status, error.code ?? "error", error.message ?? response.statusText, error.fields ?? {}, retryAfter);
+    throw new ApiError(
+      response.status,
+      error.code ?? "error",
+      error.message ?? response.statusText,
+      error.fields ?? {},
+      retryAfter,
+    );
   }
   return payload;
 }

@@ -28,7 +28,11 @@ export function bboxParam({ west, south, east, north }) {
 
 // { clusters: [{location, count, bbox}], items: [account] } for the viewport at `zoom`.
 export async function viewport(bounds, zoom, filters = {}) {
-  const query = new URLSearchParams({ bbox: bboxParam(bounds), zoom: String(Math.round(zoom)), limit: String(PAGE_LIMIT) });
+  const query = new URLSearchParams({
+    bbox: bboxParam(bounds),
+    zoom: String(Math.round(zoom)),
+    limit: String(PAGE_LIMIT),
+  });
   for (const [name, value] of Object.entries(filters)) if (value) query.set(name, value);
   let page = await request(`/accounts?${query}`);
   const items = [...page.items];

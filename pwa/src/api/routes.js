@@ -9,10 +9,16 @@ const point = ({ lng, lat }) => ({ type: "Point", coordinates: [lng, lat] });
 
 /** The server's plan from `start` ({lng, lat}) through `stops` (account ids), leaving `now`. */
 export function planDay(start, stops, now = new Date()) {
-  return request("/routes/plan", { method: "POST", body: { start: point(start), stops, departure_at: localIso(now) } });
+  return request("/routes/plan", {
+    method: "POST",
+    body: { start: point(start), stops, departure_at: localIso(now) },
+  });
 }
 
 /** The server's plan of `days` (ISO dates) from `start`; with `createTasks` the visits become tasks. */
 export function planWeek(start, days, createTasks = false) {
-  return request("/routes/plan-week", { method: "POST", body: { start: point(start), days, timezone: deviceTimeZone(), create_tasks: createTasks } });
+  return request("/routes/plan-week", {
+    method: "POST",
+    body: { start: point(start), days, timezone: deviceTimeZone(), create_tasks: createTasks },
+  });
 }

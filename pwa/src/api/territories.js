@@ -28,7 +28,8 @@ export const getTerritory = (id) => request(path(id));
 export const createTerritory = (territory) => request("/territories", { method: "POST", body: territory });
 
 /** Changes to a territory, with the version they were made on (a stale one is a 409). */
-export const updateTerritory = (id, changes, version) => request(path(id), { method: "PATCH", body: { ...changes, version } });
+export const updateTerritory = (id, changes, version) =>
+  request(path(id), { method: "PATCH", body: { ...changes, version } });
 
 export const deleteTerritory = (id) => request(path(id), { method: "DELETE" });
 
@@ -36,10 +37,12 @@ export const deleteTerritory = (id) => request(path(id), { method: "DELETE" });
 export const overlaps = () => request(`/territories/overlaps?limit=${PAGE_LIMIT}`);
 
 /** The accounts with a location and no territory in a viewport: {count, count_capped, items}. */
-export const gaps = (bounds) => request(`/territories/gaps?${new URLSearchParams({ bbox: bboxParam(bounds), limit: String(PAGE_LIMIT) })}`);
+export const gaps = (bounds) =>
+  request(`/territories/gaps?${new URLSearchParams({ bbox: bboxParam(bounds), limit: String(PAGE_LIMIT) })}`);
 
 /** Where the browser downloads every territory as a GeoJSON FeatureCollection. */
 export const EXPORT_URL = "/api/v1/territories/export.geojson";
 
 /** One territory per feature of a FeatureCollection. */
-export const importTerritories = (collection) => request("/territories/import", { method: "POST", body: collection });
+export const importTerritories = (collection) =>
+  request("/territories/import", { method: "POST", body: collection });

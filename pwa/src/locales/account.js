@@ -114,7 +114,8 @@ export default {
     "account.visit_every_days": "Посещение на всеки N дни",
     "account.everyDays": "На всеки {days} дни",
     "account.noFrequency": "Без определена честота",
-    "account.frequencyHint": "От 1 до 365; празно за без определена честота. Планирай седмицата планира посещенията по нея.",
+    "account.frequencyHint":
+      "От 1 до 365; празно за без определена честота. Планирай седмицата планира посещенията по нея.",
   },
   ru: {
     "account.back": "Рядом",
@@ -172,7 +173,8 @@ export default {
     "account.visit_every_days": "Посещать каждые N дней",
     "account.everyDays": "Каждые {days} дн.",
     "account.noFrequency": "Без заданной частоты",
-    "account.frequencyHint": "От 1 до 365; пусто — без заданной частоты. План на неделю планирует визиты по ней.",
+    "account.frequencyHint":
+      "От 1 до 365; пусто — без заданной частоты. План на неделю планирует визиты по ней.",
   },
   sr: {
     "account.back": "У близини",
@@ -230,7 +232,8 @@ export default {
     "account.visit_every_days": "Посета сваких N дана",
     "account.everyDays": "Сваких {days} дана",
     "account.noFrequency": "Без сталне учесталости",
-    "account.frequencyHint": "Од 1 до 365; празно за без сталне учесталости. Планирај недељу планира посете према њој.",
+    "account.frequencyHint":
+      "Од 1 до 365; празно за без сталне учесталости. Планирај недељу планира посете према њој.",
   },
   ro: {
     "account.back": "În apropiere",
@@ -239,7 +242,8 @@ export default {
     "account.notFound": "Acest client nu există sau nu aveți acces la el.",
     "account.notOnDevice": "Sunteți offline, iar acest client nu este încă salvat pe dispozitiv.",
     "account.offlineCopy": "Offline: se afișează copia salvată pe acest dispozitiv.",
-    "account.offlineNotSaved": "Sunteți offline: nu s-a salvat nimic. Încercați din nou când aveți conexiune.",
+    "account.offlineNotSaved":
+      "Sunteți offline: nu s-a salvat nimic. Încercați din nou când aveți conexiune.",
     "account.unknownError": "Ceva nu a mers. Încercați din nou.",
     "account.saved": "Salvat.",
     "account.away": "la {distance}",
@@ -288,7 +292,8 @@ export default {
     "account.visit_every_days": "Vizită la fiecare N zile",
     "account.everyDays": "La fiecare {days} zile",
     "account.noFrequency": "Fără frecvență fixă",
-    "account.frequencyHint": "Între 1 și 365; gol pentru fără frecvență fixă. Planifică-mi săptămâna planifică vizitele după ea.",
+    "account.frequencyHint":
+      "Între 1 și 365; gol pentru fără frecvență fixă. Planifică-mi săptămâna planifică vizitele după ea.",
   },
   lt: {
     "account.back": "Netoliese",
@@ -346,6 +351,7 @@ export default {
     "account.visit_every_days": "Lankyti kas N dienų",
     "account.everyDays": "Kas {days} d.",
     "account.noFrequency": "Be nustatyto dažnumo",
-    "account.frequencyHint": "Nuo 1 iki 365; tuščia – be nustatyto dažnumo. Suplanuok savaitę pagal jį planuoja vizitus.",
+    "account.frequencyHint":
+      "Nuo 1 iki 365; tuščia – be nustatyto dažnumo. Suplanuok savaitę pagal jį planuoja vizitus.",
   },
 };

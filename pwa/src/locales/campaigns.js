@@ -39,7 +39,8 @@ export default {
     "campaign.editShape": "Edit the shape",
     "campaign.stopEditing": "Stop editing",
     "campaign.clearShape": "Remove the shape",
-    "campaign.drawHelp": "Click the map to place the corners, then click the first corner to close the shape. Drag the shape or its corners to change it.",
+    "campaign.drawHelp":
+      "Click the map to place the corners, then click the first corner to close the shape. Drag the shape or its corners to change it.",
     "campaign.radiusKm": "Radius (km)",
     "campaign.circleHere": "Circle around the map's centre",
     "campaign.territory": "Territory",
@@ -67,7 +68,8 @@ export default {
     "campaign.saving": "Saving…",
     "campaign.saved": "Draft saved.",
     "campaign.saveFailed": "Not saved: {message}",
-    "campaign.needSource": "Choose where the campaign runs first: draw an area, or pick a territory or a saved segment.",
+    "campaign.needSource":
+      "Choose where the campaign runs first: draw an area, or pick a territory or a saved segment.",
     "campaign.launchSection": "Launch",
     "campaign.assignment": "Who gets each visit",
     "campaign.assignment.owner": "The account's owner",
@@ -130,7 +132,8 @@ export default {
     "delivery.secret": "Signing secret",
     "delivery.copy": "Copy",
     "delivery.copied": "Copied",
-    "delivery.secretHelp": "The receiver checks each delivery's webhook-signature header with this secret (Standard Webhooks).",
+    "delivery.secretHelp":
+      "The receiver checks each delivery's webhook-signature header with this secret (Standard Webhooks).",
   },
   bg: {
     "campaigns.title": "Кампании",
@@ -197,7 +200,8 @@ export default {
     "campaign.saving": "Запазване…",
     "campaign.saved": "Черновата е запазена.",
     "campaign.saveFailed": "Не е запазено: {message}",
-    "campaign.needSource": "Първо изберете къде ще е кампанията: начертайте район или изберете територия или запазен сегмент.",
+    "campaign.needSource":
+      "Първо изберете къде ще е кампанията: начертайте район или изберете територия или запазен сегмент.",
     "campaign.launchSection": "Старт",
     "campaign.assignment": "Кой получава всяко посещение",
     "campaign.assignment.owner": "Отговорникът за клиента",
@@ -260,7 +264,8 @@ export default {
     "delivery.secret": "Ключ за подпис",
     "delivery.copy": "Копиране",
     "delivery.copied": "Копирано",
-    "delivery.secretHelp": "Получателят проверява заглавката webhook-signature на всяка доставка с този ключ (Standard Webhooks).",
+    "delivery.secretHelp":
+      "Получателят проверява заглавката webhook-signature на всяка доставка с този ключ (Standard Webhooks).",
   },
   ru: {
     "campaigns.title": "Кампании",
@@ -327,7 +332,8 @@ export default {
     "campaign.saving": "Сохранение…",
     "campaign.saved": "Черновик сохранён.",
     "campaign.saveFailed": "Не сохранено: {message}",
-    "campaign.needSource": "Сначала выберите, где пройдёт кампания: нарисуйте район или выберите территорию или сохранённый сегмент.",
+    "campaign.needSource":
+      "Сначала выберите, где пройдёт кампания: нарисуйте район или выберите территорию или сохранённый сегмент.",
     "campaign.launchSection": "Запуск",
     "campaign.assignment": "Кто получает каждый визит",
     "campaign.assignment.owner": "Ответственный за клиента",
@@ -390,7 +396,8 @@ export default {
     "delivery.secret": "Ключ подписи",
     "delivery.copy": "Копировать",
     "delivery.copied": "Скопировано",
-    "delivery.secretHelp": "Получатель проверяет заголовок webhook-signature каждой отправки этим ключом (Standard Webhooks).",
+    "delivery.secretHelp":
+      "Получатель проверяет заголовок webhook-signature каждой отправки этим ключом (Standard Webhooks).",
   },
   sr: {
     "campaigns.title": "Кампање",
@@ -428,7 +435,8 @@ export default {
     "campaign.editShape": "Измени облик",
     "campaign.stopEditing": "Заврши измену",
     "campaign.clearShape": "Уклони облик",
-    "campaign.drawHelp": "Кликните на мапу да поставите темена, па кликните на прво теме да затворите облик. Превуците облик или његова темена да га измените.",
+    "campaign.drawHelp":
+      "Кликните на мапу да поставите темена, па кликните на прво теме да затворите облик. Превуците облик или његова темена да га измените.",
     "campaign.radiusKm": "Полупречник (км)",
     "campaign.circleHere": "Круг око средишта мапе",
     "campaign.territory": "Територија",
@@ -456,7 +464,8 @@ export default {
     "campaign.saving": "Чува се…",
     "campaign.saved": "Нацрт је сачуван.",
     "campaign.saveFailed": "Није сачувано: {message}",
-    "campaign.needSource": "Прво изаберите где се кампања одвија: нацртајте подручје или изаберите територију или сачувани сегмент.",
+    "campaign.needSource":
+      "Прво изаберите где се кампања одвија: нацртајте подручје или изаберите територију или сачувани сегмент.",
     "campaign.launchSection": "Покретање",
     "campaign.assignment": "Ко добија сваку посету",
     "campaign.assignment.owner": "Задужени за купца",
@@ -519,7 +528,8 @@ export default {
     "delivery.secret": "Кључ за потпис",
     "delivery.copy": "Копирај",
     "delivery.copied": "Копирано",
-    "delivery.secretHelp": "Прималац проверава заглавље webhook-signature сваке испоруке овим кључем (Standard Webhooks).",
+    "delivery.secretHelp":
+      "Прималац проверава заглавље webhook-signature сваке испоруке овим кључем (Standard Webhooks).",
   },
   ro: {
     "campaigns.title": "Campanii",
@@ -586,7 +596,8 @@ export default {
     "campaign.saving": "Se salvează…",
     "campaign.saved": "Ciorna a fost salvată.",
     "campaign.saveFailed": "Nesalvată: {message}",
-    "campaign.needSource": "Alege întâi unde se desfășoară campania: desenează o zonă sau alege un teritoriu ori un segment salvat.",
+    "campaign.needSource":
+      "Alege întâi unde se desfășoară campania: desenează o zonă sau alege un teritoriu ori un segment salvat.",
     "campaign.launchSection": "Lansare",
     "campaign.assignment": "Cine primește fiecare vizită",
     "campaign.assignment.owner": "Responsabilul clientului",
@@ -640,7 +651,8 @@ export default {
     "delivery.badUrl": "Această adresă nu poate primi audiența",
     "delivery.notQueued": "Trimiterea nu a putut fi pusă în coadă. Încercați din nou.",
     "delivery.state.queued": "În coadă: se trimite în curând.",
-    "delivery.state.retrying": "Destinatarul nu a acceptat-o; se reîncearcă (încercări până acum: {attempts}).",
+    "delivery.state.retrying":
+      "Destinatarul nu a acceptat-o; se reîncearcă (încercări până acum: {attempts}).",
     "delivery.state.delivered": "Livrată: {accounts} clienți (HTTP {status}).",
     "delivery.state.failed": "Eșuată după {attempts} încercări.",
     "delivery.state.refused": "Refuzată: adresa este în rețeaua internă a serverului.",
@@ -649,7 +661,8 @@ export default {
     "delivery.secret": "Cheie de semnare",
     "delivery.copy": "Copiază",
     "delivery.copied": "Copiat",
-    "delivery.secretHelp": "Destinatarul verifică antetul webhook-signature al fiecărei livrări cu această cheie (Standard Webhooks).",
+    "delivery.secretHelp":
+      "Destinatarul verifică antetul webhook-signature al fiecărei livrări cu această cheie (Standard Webhooks).",
   },
   lt: {
     "campaigns.title": "Kampanijos",
@@ -716,7 +729,8 @@ export default {
     "campaign.saving": "Išsaugoma…",
     "campaign.saved": "Juodraštis išsaugotas.",
     "campaign.saveFailed": "Neišsaugota: {message}",
-    "campaign.needSource": "Pirmiausia pasirinkite, kur vyks kampanija: nubrėžkite vietovę arba pasirinkite teritoriją ar išsaugotą segmentą.",
+    "campaign.needSource":
+      "Pirmiausia pasirinkite, kur vyks kampanija: nubrėžkite vietovę arba pasirinkite teritoriją ar išsaugotą segmentą.",
     "campaign.launchSection": "Pradžia",
     "campaign.assignment": "Kas gauna kiekvieną vizitą",
     "campaign.assignment.owner": "Už klientą atsakingas atstovas",
@@ -779,6 +793,7 @@ export default {
     "delivery.secret": "Pasirašymo raktas",
     "delivery.copy": "Kopijuoti",
     "delivery.copied": "Nukopijuota",
-    "delivery.secretHelp": "Gavėjas kiekvieno pristatymo antraštę webhook-signature tikrina šiuo raktu (Standard Webhooks).",
+    "delivery.secretHelp":
+      "Gavėjas kiekvieno pristatymo antraštę webhook-signature tikrina šiuo raktu (Standard Webhooks).",
   },
 };

@@ -2,7 +2,8 @@
 // language has every English key with the same placeholders (a unit test checks it).
 export default {
   en: {
-    "place.noPosition": "Your position is not available here. Search for a place or an address to see the accounts around it.",
+    "place.noPosition":
+      "Your position is not available here. Search for a place or an address to see the accounts around it.",
     "place.query": "Place or address",
     "place.search": "Search",
     "place.searching": "Searching…",
@@ -15,7 +16,8 @@ export default {
     "place.coordinates": "Enter coordinates",
   },
   bg: {
-    "place.noPosition": "Местоположението ви не е достъпно тук. Потърсете място или адрес, за да видите клиентите около него.",
+    "place.noPosition":
+      "Местоположението ви не е достъпно тук. Потърсете място или адрес, за да видите клиентите около него.",
     "place.query": "Място или адрес",
     "place.search": "Търси",
     "place.searching": "Търсене…",
@@ -28,7 +30,8 @@ export default {
     "place.coordinates": "Въведете координати",
   },
   ru: {
-    "place.noPosition": "Ваше местоположение здесь недоступно. Найдите место или адрес, чтобы увидеть клиентов рядом с ним.",
+    "place.noPosition":
+      "Ваше местоположение здесь недоступно. Найдите место или адрес, чтобы увидеть клиентов рядом с ним.",
     "place.query": "Место или адрес",
     "place.search": "Найти",
     "place.searching": "Поиск…",
@@ -41,7 +44,8 @@ export default {
     "place.coordinates": "Ввести координаты",
   },
   sr: {
-    "place.noPosition": "Ваш положај овде није доступан. Потражите место или адресу да бисте видели клијенте око њега.",
+    "place.noPosition":
+      "Ваш положај овде није доступан. Потражите место или адресу да бисте видели клијенте око њега.",
     "place.query": "Место или адреса",
     "place.search": "Тражи",
     "place.searching": "Претрага…",
@@ -54,7 +58,8 @@ export default {
     "place.coordinates": "Унесите координате",
   },
   ro: {
-    "place.noPosition": "Poziția dvs. nu este disponibilă aici. Căutați un loc sau o adresă pentru a vedea clienții din jur.",
+    "place.noPosition":
+      "Poziția dvs. nu este disponibilă aici. Căutați un loc sau o adresă pentru a vedea clienții din jur.",
     "place.query": "Loc sau adresă",
     "place.search": "Caută",
     "place.searching": "Se caută…",
@@ -67,7 +72,8 @@ export default {
     "place.coordinates": "Introduceți coordonatele",
   },
   lt: {
-    "place.noPosition": "Jūsų buvimo vieta čia nepasiekiama. Ieškokite vietos ar adreso, kad pamatytumėte aplink esančius klientus.",
+    "place.noPosition":
+      "Jūsų buvimo vieta čia nepasiekiama. Ieškokite vietos ar adreso, kad pamatytumėte aplink esančius klientus.",
     "place.query": "Vieta arba adresas",
     "place.search": "Ieškoti",
     "place.searching": "Ieškoma…",

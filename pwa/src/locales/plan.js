@@ -35,7 +35,8 @@ export default {
     "plan.week": "Plan my week",
     "week.title": "Plan my week",
     "week.backToDay": "Back to Plan my day",
-    "week.offline": "Planning the week needs a connection: the server knows which accounts are due. Try again when online.",
+    "week.offline":
+      "Planning the week needs a connection: the server knows which accounts are due. Try again when online.",
     "week.noStart": "No starting point: allow location, or ask the office to set your home base.",
     "week.failed": "The week could not be planned. Try again later.",
     "week.empty": "No accounts are due a visit in the next working days.",
@@ -78,8 +79,10 @@ export default {
     "plan.week": "Планирай седмицата",
     "week.title": "Планирай седмицата",
     "week.backToDay": "Обратно към Планирай деня",
-    "week.offline": "Планирането на седмицата изисква връзка: сървърът знае кои клиенти трябва да бъдат посетени. Опитайте отново, когато сте онлайн.",
-    "week.noStart": "Няма начална точка: разрешете местоположението или помолете офиса да зададе вашата база.",
+    "week.offline":
+      "Планирането на седмицата изисква връзка: сървърът знае кои клиенти трябва да бъдат посетени. Опитайте отново, когато сте онлайн.",
+    "week.noStart":
+      "Няма начална точка: разрешете местоположението или помолете офиса да зададе вашата база.",
     "week.failed": "Седмицата не можа да бъде планирана. Опитайте по-късно.",
     "week.empty": "Няма клиенти за посещение през следващите работни дни.",
     "week.addTasks": "Добави към моите задачи",
@@ -121,7 +124,8 @@ export default {
     "plan.week": "План на неделю",
     "week.title": "План на неделю",
     "week.backToDay": "Назад к плану на день",
-    "week.offline": "Для планирования недели нужна связь: сервер знает, каких клиентов пора посетить. Повторите, когда будете в сети.",
+    "week.offline":
+      "Для планирования недели нужна связь: сервер знает, каких клиентов пора посетить. Повторите, когда будете в сети.",
     "week.noStart": "Нет точки отправления: разрешите геолокацию или попросите офис указать вашу базу.",
     "week.failed": "Не удалось спланировать неделю. Попробуйте позже.",
     "week.empty": "В ближайшие рабочие дни нет клиентов, которых пора посетить.",
@@ -164,7 +168,8 @@ export default {
     "plan.week": "Планирај недељу",
     "week.title": "Планирај недељу",
     "week.backToDay": "Назад на Планирај дан",
-    "week.offline": "За планирање недеље потребна је веза: сервер зна које клијенте треба посетити. Покушајте поново када будете на мрежи.",
+    "week.offline":
+      "За планирање недеље потребна је веза: сервер зна које клијенте треба посетити. Покушајте поново када будете на мрежи.",
     "week.noStart": "Нема полазне тачке: дозволите локацију или замолите канцеларију да постави вашу базу.",
     "week.failed": "Недеља није могла да се испланира. Покушајте касније.",
     "week.empty": "Нема клијената за посету наредних радних дана.",
@@ -207,7 +212,8 @@ export default {
     "plan.week": "Planifică-mi săptămâna",
     "week.title": "Planifică-mi săptămâna",
     "week.backToDay": "Înapoi la Planifică-mi ziua",
-    "week.offline": "Planificarea săptămânii are nevoie de conexiune: serverul știe ce clienți sunt de vizitat. Încercați din nou când sunteți online.",
+    "week.offline":
+      "Planificarea săptămânii are nevoie de conexiune: serverul știe ce clienți sunt de vizitat. Încercați din nou când sunteți online.",
     "week.noStart": "Niciun punct de plecare: permiteți localizarea sau cereți biroului să vă seteze baza.",
     "week.failed": "Săptămâna nu a putut fi planificată. Încercați mai târziu.",
     "week.empty": "Niciun client nu este de vizitat în următoarele zile lucrătoare.",
@@ -250,8 +256,10 @@ export default {
     "plan.week": "Suplanuok savaitę",
     "week.title": "Suplanuok savaitę",
     "week.backToDay": "Atgal į Suplanuok dieną",
-    "week.offline": "Savaitei planuoti reikia ryšio: serveris žino, kuriuos klientus laikas aplankyti. Bandykite dar kartą prisijungę.",
-    "week.noStart": "Nėra pradžios taško: leiskite nustatyti vietą arba paprašykite biuro nustatyti jūsų bazę.",
+    "week.offline":
+      "Savaitei planuoti reikia ryšio: serveris žino, kuriuos klientus laikas aplankyti. Bandykite dar kartą prisijungę.",
+    "week.noStart":
+      "Nėra pradžios taško: leiskite nustatyti vietą arba paprašykite biuro nustatyti jūsų bazę.",
     "week.failed": "Savaitės suplanuoti nepavyko. Bandykite vėliau.",
     "week.empty": "Artimiausiomis darbo dienomis lankytinų klientų nėra.",
     "week.addTasks": "Įtraukti į mano užduotis",

@@ -32,7 +32,9 @@ const isPoint = (value) => value && typeof value.lat === "number" && typeof valu
 function polygonArea(latLngs) {
   const polygons = isPoint(latLngs[0]) ? [[latLngs]] : isPoint(latLngs[0][0]) ? [latLngs] : latLngs;
   const offset = turnsOff(polygons[0][0][0].lng);
-  const coordinates = polygons.map((rings) => rings.filter((points) => points.length >= 3).map((points) => ring(points, offset)));
+  const coordinates = polygons.map((rings) =>
+    rings.filter((points) => points.length >= 3).map((points) => ring(points, offset)),
+  );
   if (coordinates.length === 1) return { type: "Polygon", coordinates: coordinates[0] };
   return { type: "MultiPolygon", coordinates };
 }
@@ -69,7 +71,8 @@ export function shapeOfArea(area) {
   }
   const flip = (points) => points.map(([lng, lat]) => [lat, lng]);
   if (area.type === "Polygon") return { kind: "polygon", latLngs: area.coordinates.map(flip) };
-  if (area.type === "MultiPolygon") return { kind: "polygon", latLngs: area.coordinates.map((rings) => rings.map(flip)) };
+  if (area.type === "MultiPolygon")
+    return { kind: "polygon", latLngs: area.coordinates.map((rings) => rings.map(flip)) };
   if (area.territory_id) return { kind: "territory", territoryId: area.territory_id };
   return null;
 }
@@ -124,7 +127,12 @@ const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
 /** "minLng,minLat,maxLng,maxLat" of a map view, inside the world's limits. */
 export function bboxText({ west, south, east, north }) {
   const whole = east - west >= 360;
-  const box = [whole ? -180 : clamp(west, -180, 180), clamp(south, -90, 90), whole ? 180 : clamp(east, -180, 180), clamp(north, -90, 90)];
+  const box = [
+    whole ? -180 : clamp(west, -180, 180),
+    clamp(south, -90, 90),
+    whole ? 180 : clamp(east, -180, 180),
+    clamp(north, -90, 90),
+  ];
   return box.map((value) => value.toFixed(6)).join(",");
 }
 
@@ -155,7 +163,10 @@ export function previewBody({ source, filters = {}, bounds = null, zoom = null, 
  * answer, `onError(error)` its failure (never an abort). `now(body)` sends at once; `cancel()`
  * drops what is pending and under way.
  */
-export function latestOnly(send, { delayMs = 250, maxWaitMs = 4 * delayMs, onAnswer = () => {}, onError = () => {}, clock = Date.now } = {}) {
+export function latestOnly(
+  send,
+  { delayMs = 250, maxWaitMs = 4 * delayMs, onAnswer = () => {}, onError = () => {}, clock = Date.now } = {},
+) {
   let timer = null;
   let first = null; // when the burst of calls under way began
   let controller = null;
@@ -236,7 +247,10 @@ export function blankCampaign(today = new Date()) {
 export function campaignBody(values, source, version = null) {
   const text = (name) => String(values[name] ?? "").trim();
   const due = Number.parseInt(String(values.due_in_days ?? ""), 10);
-  const template = { title: text("task_title") || text("name"), due_in_days: Number.isFinite(due) && due >= 0 ? due : DEFAULT_DUE_IN_DAYS };
+  const template = {
+    title: text("task_title") || text("name"),
+    due_in_days: Number.isFinite(due) && due >= 0 ? due : DEFAULT_DUE_IN_DAYS,
+  };
   if (text("task_notes")) template.notes = text("task_notes");
   const body = {
     name: text("name"),
@@ -294,7 +308,11 @@ export function percent(part, whole) {
 export function repRows(stats) {
   return [...(stats?.by_rep ?? [])]
     .sort((a, b) => b.targets - a.targets || String(a.name ?? "").localeCompare(String(b.name ?? "")))
-    .map((row) => ({ ...row, visitedPercent: percent(row.visited, row.targets), convertedPercent: percent(row.converted, row.targets) }));
+    .map((row) => ({
+      ...row,
+      visitedPercent: percent(row.visited, row.targets),
+      convertedPercent: percent(row.converted, row.targets),
+    }));
 }
 
 /** The campaign totals: targets, visited and converted with percentages. */
@@ -302,7 +320,13 @@ export function totals(stats) {
   const targets = stats?.targets ?? 0;
   const visited = stats?.visited ?? 0;
   const converted = stats?.converted ?? 0;
-  return { targets, visited, converted, visitedPercent: percent(visited, targets), convertedPercent: percent(converted, targets) };
+  return {
+    targets,
+    visited,
+    converted,
+    visitedPercent: percent(visited, targets),
+    convertedPercent: percent(converted, targets),
+  };
 }
 
 /** A YYYY-MM-DD date in the locale's medium style ("4 Dec 2026"); "" without one. */

@@ -5,7 +5,11 @@ import { assignedTo, todayLists } from "./tasks.js";
 
 /** Where the plan of `userId` for the local day of `now` is kept (one per user and day). */
 export function planKey(userId, now = new Date()) {
-  const day = [now.getFullYear(), String(now.getMonth() + 1).padStart(2, "0"), String(now.getDate()).padStart(2, "0")].join("-");
+  const day = [
+    now.getFullYear(),
+    String(now.getMonth() + 1).padStart(2, "0"),
+    String(now.getDate()).padStart(2, "0"),
+  ].join("-");
   return `waypoint.plan.${userId}.${day}`;
 }
 
@@ -33,7 +37,14 @@ export function todayStops(tasks, accounts, visits, userId, now = new Date()) {
     if (!account?.location || stops.has(account.id)) continue;
     if (visitedAccounts.has(account.id) || visitedTasks.has(task.id)) continue;
     const [lng, lat] = account.location.coordinates;
-    stops.set(account.id, { id: account.id, name: account.name, lng, lat, task_id: task.id, title: task.title });
+    stops.set(account.id, {
+      id: account.id,
+      name: account.name,
+      lng,
+      lat,
+      task_id: task.id,
+      title: task.title,
+    });
   }
   return [...stops.values()];
 }
@@ -49,7 +60,12 @@ export function reconcile(kept, ids) {
   const known = new Set([...kept.order, ...(kept.skipped ?? [])]);
   const order = [...kept.order.filter((id) => present.has(id)), ...ids.filter((id) => !known.has(id))];
   const keep = (list) => (list ?? []).filter((id) => present.has(id));
-  return { ...kept, order, locked: keep(kept.locked).filter((id) => order.includes(id)), skipped: keep(kept.skipped) };
+  return {
+    ...kept,
+    order,
+    locked: keep(kept.locked).filter((id) => order.includes(id)),
+    skipped: keep(kept.skipped),
+  };
 }
 
 /**

@@ -14,7 +14,11 @@ export function deliveryPending(delivery) {
  * the receiver's last error while it is not delivered (shown as the server wrote it).
  */
 export function deliveryNote(delivery) {
-  const params = { attempts: delivery.attempts ?? 0, accounts: delivery.accounts ?? 0, status: delivery.last_status ?? "" };
+  const params = {
+    attempts: delivery.attempts ?? 0,
+    accounts: delivery.accounts ?? 0,
+    status: delivery.last_status ?? "",
+  };
   const error = delivery.state === "delivered" ? null : (delivery.last_error ?? null);
   return { key: `delivery.state.${delivery.state}`, params, error };
 }

@@ -54,7 +54,10 @@ function sinceUnit(seconds) {
 export function formatSince(iso, locale, now = Date.now()) {
   if (!iso) return null;
   const [value, unit] = sinceUnit(Math.min(0, (new Date(iso).getTime() - now) / 1000));
-  return new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(unit === "second" && value > -45 ? 0 : value, unit);
+  return new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(
+    unit === "second" && value > -45 ? 0 : value,
+    unit,
+  );
 }
 
 /** A date and time in the user's locale ("23 Nov 2026, 09:30"). */
@@ -66,8 +69,11 @@ export function formatDateTime(iso, locale) {
 export function formatDuration(seconds, locale) {
   if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return "";
   const minutes = Math.round(seconds / 60);
-  const unit = (value, name) => formatNumber(value, locale, { style: "unit", unit: name, unitDisplay: "short" });
+  const unit = (value, name) =>
+    formatNumber(value, locale, { style: "unit", unit: name, unitDisplay: "short" });
   if (minutes < 60) return unit(minutes, "minute");
   const rest = minutes % 60;
-  return rest ? `${unit(Math.floor(minutes / 60), "hour")} ${unit(rest, "minute")}` : unit(minutes / 60, "hour");
+  return rest
+    ? `${unit(Math.floor(minutes / 60), "hour")} ${unit(rest, "minute")}`
+    : unit(minutes / 60, "hour");
 }

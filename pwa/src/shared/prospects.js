@@ -22,7 +22,8 @@ export function matchesFilters(account, filters, now = Date.now()) {
   const { kind, status, not_visited_days: days } = filters;
   if (kind && account.kind !== kind) return false;
   if (status && account.status !== status) return false;
-  if (days !== undefined && days !== null && days !== "" && !notVisitedFor(account, Number(days), now)) return false;
+  if (days !== undefined && days !== null && days !== "" && !notVisitedFor(account, Number(days), now))
+    return false;
   return true;
 }
 
@@ -34,7 +35,8 @@ export function matchesFilters(account, filters, now = Date.now()) {
  */
 export function routeLine(position, tasks, accountsById, userId, now = new Date()) {
   const places = [];
-  if (position && Number.isFinite(position.lat) && Number.isFinite(position.lng)) places.push([round(position.lng), round(position.lat)]);
+  if (position && Number.isFinite(position.lat) && Number.isFinite(position.lng))
+    places.push([round(position.lng), round(position.lat)]);
   for (const task of todayLists(assignedTo(tasks, userId), now).now) {
     const coordinates = accountsById.get(task.account_id)?.location?.coordinates;
     if (!coordinates) continue;
@@ -65,7 +67,8 @@ function fractionAlong(point, a, b) {
 export function alongRoute(line, accounts) {
   const stops = line.coordinates;
   const starts = [0];
-  for (let i = 1; i < stops.length; i += 1) starts.push(starts[i - 1] + distanceMetres(...stops[i - 1], ...stops[i]));
+  for (let i = 1; i < stops.length; i += 1)
+    starts.push(starts[i - 1] + distanceMetres(...stops[i - 1], ...stops[i]));
   return accounts
     .filter((account) => account.location)
     .map((account) => {

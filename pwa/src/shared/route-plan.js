@@ -19,7 +19,11 @@ export const EXACT_LIMIT = 8;
  * there is one): whole metres along the stretched straight line and whole seconds to drive them.
  */
 export function geodesicMatrix(points) {
-  const distance_m = points.map((from) => points.map((to) => (from === to ? 0 : Math.round(distanceMetres(from.lng, from.lat, to.lng, to.lat) * GEODESIC_DETOUR))));
+  const distance_m = points.map((from) =>
+    points.map((to) =>
+      from === to ? 0 : Math.round(distanceMetres(from.lng, from.lat, to.lng, to.lat) * GEODESIC_DETOUR),
+    ),
+  );
   const duration_s = distance_m.map((row) => row.map((metres) => Math.round(metres / GEODESIC_SPEED_M_S)));
   return { ids: points.map((point) => point.id), distance_m, duration_s };
 }
@@ -63,7 +67,12 @@ export function routeTotals(matrix, order) {
   const legs = [];
   for (let k = 1; k < path.length; k += 1) {
     const [i, j] = [at(path[k - 1]), at(path[k])];
-    legs.push({ from: path[k - 1], to: path[k], distance_m: matrix.distance_m[i][j], duration_s: matrix.duration_s[i][j] });
+    legs.push({
+      from: path[k - 1],
+      to: path[k],
+      distance_m: matrix.distance_m[i][j],
+      duration_s: matrix.duration_s[i][j],
+    });
   }
   const sum = (name) => legs.reduce((total, leg) => total + leg[name], 0);
   return { distance_m: sum("distance_m"), duration_s: sum("duration_s"), legs };
@@ -84,7 +93,10 @@ export function planOrder(matrix, stops, { locked = [], skipped = [] } = {}) {
   const lockedSet = new Set(locked);
   const fixed = visiting.map((id) => (lockedSet.has(id) ? at(id) : null)); // position -> node or null
   const free = visiting.filter((id) => !lockedSet.has(id)).map(at);
-  const nodes = free.length <= EXACT_LIMIT ? bestOrder(table, fixed, free, end) : localSearch(table, fixed, nearestNeighbour(table, fixed, free), end);
+  const nodes =
+    free.length <= EXACT_LIMIT
+      ? bestOrder(table, fixed, free, end)
+      : localSearch(table, fixed, nearestNeighbour(table, fixed, free), end);
   return nodes.map((node) => matrix.ids[node]);
 }
 
@@ -102,7 +114,10 @@ function bestOrder(table, fixed, free, end) {
       if (total < bestCost) [bestCost, best] = [total, [...tour]];
       return;
     }
-    const candidates = fixed[position] !== null ? [[fixed[position], -1]] : free.map((node, k) => [node, k]).filter(([, k]) => !used[k]);
+    const candidates =
+      fixed[position] !== null
+        ? [[fixed[position], -1]]
+        : free.map((node, k) => [node, k]).filter(([, k]) => !used[k]);
     for (const [node, k] of candidates) {
       if (k >= 0) used[k] = true;
       tour.push(node);
@@ -126,7 +141,8 @@ export function nearestNeighbour(table, fixed, free) {
   for (const node of fixed) {
     let next = node;
     if (next === null) {
-      for (const candidate of left) if (next === null || table[from][candidate] < table[from][next]) next = candidate;
+      for (const candidate of left)
+        if (next === null || table[from][candidate] < table[from][next]) next = candidate;
       left.delete(next);
     }
     tour.push(next);
@@ -143,8 +159,10 @@ export function nearestNeighbour(table, fixed, free) {
 export function localSearch(table, fixed, tour, end) {
   let current = [...tour];
   let cost = tourCost(table, current, end);
-  const freePositions = fixed.map((node, position) => (node === null ? position : -1)).filter((position) => position >= 0);
-  for (let improved = true; improved; ) {
+  const freePositions = fixed
+    .map((node, position) => (node === null ? position : -1))
+    .filter((position) => position >= 0);
+  for (let improved = true; improved;) {
     improved = false;
     for (const candidate of moves(current, fixed, freePositions)) {
       const candidateCost = tourCost(table, candidate, end);

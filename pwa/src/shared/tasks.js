@@ -26,7 +26,10 @@ export function todayLists(tasks, now = new Date()) {
   const active = tasks
     .filter((task) => ACTIVE.includes(task.status))
     .sort((a, b) => dueTime(a) - dueTime(b) || String(a.title).localeCompare(String(b.title)));
-  return { now: active.filter((task) => dueTime(task) <= end), upcoming: active.filter((task) => dueTime(task) > end) };
+  return {
+    now: active.filter((task) => dueTime(task) <= end),
+    upcoming: active.filter((task) => dueTime(task) > end),
+  };
 }
 
 /**
@@ -42,7 +45,9 @@ export function dueWithin(tasks, minutes, now = new Date()) {
   const from = now.getTime();
   const until = from + minutes * 60_000;
   return tasks
-    .filter((task) => ACTIVE.includes(task.status) && task.due_at && dueTime(task) > from && dueTime(task) <= until)
+    .filter(
+      (task) => ACTIVE.includes(task.status) && task.due_at && dueTime(task) > from && dueTime(task) <= until,
+    )
     .sort((a, b) => dueTime(a) - dueTime(b) || String(a.title).localeCompare(String(b.title)));
 }
 

@@ -44,7 +44,9 @@ const dueTime = (task) => (task.due_at ? Date.parse(task.due_at) : Number.POSITI
 export function repTaskLists(tasks, repId, now = new Date()) {
   const start = startOfDay(now).getTime();
   const end = endOfDay(now);
-  const theirs = tasks.filter((task) => task.assignee_id === repId).sort((a, b) => dueTime(a) - dueTime(b) || String(a.title).localeCompare(String(b.title)));
+  const theirs = tasks
+    .filter((task) => task.assignee_id === repId)
+    .sort((a, b) => dueTime(a) - dueTime(b) || String(a.title).localeCompare(String(b.title)));
   const today = (task) => dueTime(task) >= start && dueTime(task) <= end;
   const late = (task) => overdue(task, now) && dueTime(task) < start;
   return {
@@ -71,7 +73,12 @@ export function mergeTasks(local, remote) {
 export function visitMarkers(visits) {
   return visits
     .filter((visit) => Array.isArray(visit.location?.coordinates))
-    .map((visit) => ({ id: visit.id, lng: visit.location.coordinates[0], lat: visit.location.coordinates[1], visit }));
+    .map((visit) => ({
+      id: visit.id,
+      lng: visit.location.coordinates[0],
+      lat: visit.location.coordinates[1],
+      visit,
+    }));
 }
 
 // Case and accents do not matter when looking for "farmacia centrala".
@@ -92,12 +99,16 @@ export function searchAccounts(accounts, query, limit = 20) {
   return accounts
     .map((account) => ({ account, name: folded(account.name) }))
     .filter(({ name }) => words.every((word) => name.includes(word)))
-    .sort((a, b) => Number(!a.name.startsWith(whole)) - Number(!b.name.startsWith(whole)) || a.name.localeCompare(b.name))
+    .sort(
+      (a, b) =>
+        Number(!a.name.startsWith(whole)) - Number(!b.name.startsWith(whole)) || a.name.localeCompare(b.name),
+    )
     .slice(0, limit)
     .map(({ account }) => account);
 }
 
-const localInput = (date) => `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+const localInput = (date) =>
+  `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 
 /** The due time a new task starts with: 17:00 today, or tomorrow once it is past 16:00 (a datetime-local value). */
 export function defaultDue(now = new Date()) {
@@ -118,7 +129,10 @@ export function dueFromInput(value) {
  * The task.create data of the Assign work form: a new id, the title and notes trimmed, and the
  * optional fields only when given. Null when the form lacks a title or a rep.
  */
-export function newTaskData({ title, notes = "", accountId = null, assigneeId, due = "", priority = "normal" }, newId = () => crypto.randomUUID()) {
+export function newTaskData(
+  { title, notes = "", accountId = null, assigneeId, due = "", priority = "normal" },
+  newId = () => crypto.randomUUID(),
+) {
   const trimmed = String(title ?? "").trim();
   if (!trimmed || !assigneeId) return null;
   const data = { id: newId(), title: trimmed, assignee_id: assigneeId, priority };
@@ -135,6 +149,10 @@ export function newTaskData({ title, notes = "", accountId = null, assigneeId, d
  * one, else the users the device could list (reps only).
  */
 export function assignableReps(teamItems = [], users = []) {
-  const people = teamItems.length ? teamItems.map((item) => item.user) : users.filter((user) => user.role === "rep");
-  return [...people].sort((a, b) => String(a.name).localeCompare(String(b.name))).map(({ id, name }) => ({ id, name }));
+  const people = teamItems.length
+    ? teamItems.map((item) => item.user)
+    : users.filter((user) => user.role === "rep");
+  return [...people]
+    .sort((a, b) => String(a.name).localeCompare(String(b.name)))
+    .map(({ id, name }) => ({ id, name }));
 }

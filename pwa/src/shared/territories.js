@@ -3,11 +3,23 @@
 // as the screen lists them, a long re-assignment's progress and a GeoJSON file read for import.
 
 // Distinct on the map's light and dark tiles, and none of them the accounts' blue or orange.
-const PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#1f78b4", "#b15928", "#6a3d9a", "#e31a1c"];
+const PALETTE = [
+  "#1b9e77",
+  "#d95f02",
+  "#7570b3",
+  "#e7298a",
+  "#66a61e",
+  "#a6761d",
+  "#1f78b4",
+  "#b15928",
+  "#6a3d9a",
+  "#e31a1c",
+];
 const DIGITS = 1e7; // GeoJSON coordinates kept to 7 decimals (about a centimetre)
 
 const round = (value) => Math.round(value * DIGITS) / DIGITS;
-const isPoint = (value) => value !== null && typeof value === "object" && Number.isFinite(value.lat) && Number.isFinite(value.lng);
+const isPoint = (value) =>
+  value !== null && typeof value === "object" && Number.isFinite(value.lat) && Number.isFinite(value.lng);
 
 /** The colour a territory is drawn in: the same for the same id on every device and every visit. */
 export function territoryColour(id) {
@@ -19,7 +31,8 @@ export function territoryColour(id) {
 // Twice the ring's signed area in degrees (positive when counter-clockwise); only its sign is used.
 function signedArea(ring) {
   let sum = 0;
-  for (let i = 0; i < ring.length - 1; i += 1) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+  for (let i = 0; i < ring.length - 1; i += 1)
+    sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
   return sum;
 }
 
@@ -33,7 +46,12 @@ function ringOf(latlngs) {
     const last = positions.at(-1);
     if (!last || last[0] !== position[0] || last[1] !== position[1]) positions.push(position);
   }
-  while (positions.length > 1 && positions[0][0] === positions.at(-1)[0] && positions[0][1] === positions.at(-1)[1]) positions.pop();
+  while (
+    positions.length > 1 &&
+    positions[0][0] === positions.at(-1)[0] &&
+    positions[0][1] === positions.at(-1)[1]
+  )
+    positions.pop();
   if (new Set(positions.map(String)).size < 3) return null;
   return [...positions, positions[0]];
 }
@@ -69,10 +87,14 @@ export function toMultiPolygon(parts) {
  * [outer, ...holes], each ring of [lat, lng] without GeoJSON's closing repeat.
  */
 export function partsOf(area) {
-  const polygons = area?.type === "Polygon" ? [area.coordinates] : area?.type === "MultiPolygon" ? area.coordinates : [];
+  const polygons =
+    area?.type === "Polygon" ? [area.coordinates] : area?.type === "MultiPolygon" ? area.coordinates : [];
   return polygons.map((rings) =>
     rings.map((ring) => {
-      const open = ring.length > 1 && ring[0][0] === ring.at(-1)[0] && ring[0][1] === ring.at(-1)[1] ? ring.slice(0, -1) : ring;
+      const open =
+        ring.length > 1 && ring[0][0] === ring.at(-1)[0] && ring[0][1] === ring.at(-1)[1]
+          ? ring.slice(0, -1)
+          : ring;
       return open.map(([lng, lat]) => [lat, lng]);
     }),
   );
@@ -98,10 +120,18 @@ export function overlapRows(items, territories, accountsById = new Map()) {
   return items
     .map((item) => ({
       accountId: item.account_id,
-      name: item.account_name ?? item.name ?? item.account?.name ?? accountsById.get(item.account_id)?.name ?? null,
+      name:
+        item.account_name ??
+        item.name ??
+        item.account?.name ??
+        accountsById.get(item.account_id)?.name ??
+        null,
       territories: (item.territory_ids ?? []).map((id) => names.get(id) ?? null).sort(byNameUnknownLast),
     }))
-    .sort((a, b) => String(a.name ?? "").localeCompare(String(b.name ?? "")) || (a.accountId < b.accountId ? -1 : 1));
+    .sort(
+      (a, b) =>
+        String(a.name ?? "").localeCompare(String(b.name ?? "")) || (a.accountId < b.accountId ? -1 : 1),
+    );
 }
 
 function byNameUnknownLast(a, b) {
@@ -130,7 +160,12 @@ export function gapMarkers(answer) {
     .filter((account) => account.location)
     .map((account) => ({ id: account.id, name: account.name, at: at(account.location) }));
   const drawn = clusters.reduce((sum, cluster) => sum + cluster.count, 0) + items.length;
-  return { clusters, items, total: Number.isFinite(answer?.count) ? answer.count : drawn, capped: Boolean(answer?.count_capped) };
+  return {
+    clusters,
+    items,
+    total: Number.isFinite(answer?.count) ? answer.count : drawn,
+    capped: Boolean(answer?.count_capped),
+  };
 }
 
 /**

@@ -4,7 +4,17 @@
 export const OUTCOMES = ["met", "no_answer", "order", "follow_up", "not_interested", "other"];
 
 /** The body of one `visit.create` mutation from what the rep entered. */
-export function visitBody({ id, accountId, startedAt, endedAt, fix, outcome, notes, nextStep, taskId = null }) {
+export function visitBody({
+  id,
+  accountId,
+  startedAt,
+  endedAt,
+  fix,
+  outcome,
+  notes,
+  nextStep,
+  taskId = null,
+}) {
   const title = nextStep?.title?.trim() ?? "";
   const body = {
     id,

@@ -16,7 +16,12 @@ export const DB_LOST_EVENT = "wp-db-lost";
  * forgetting a user, dropping the rows a full snapshot leaves out and the diagnostics' checksums
  * all go by this one list. A store added here is created in upgrade() below.
  */
-export const SYNCED_STORES = Object.freeze({ account: "accounts", visit: "visits", task: "tasks", note: "notes" });
+export const SYNCED_STORES = Object.freeze({
+  account: "accounts",
+  visit: "visits",
+  task: "tasks",
+  note: "notes",
+});
 
 let database = null;
 
@@ -31,7 +36,10 @@ function open() {
         // Keyed by mutation id: the device's counter, gap-free, so key order is push order.
         db.createObjectStore("outbox", { keyPath: "id" });
         // An account's history reads its newest visits first, a page at a time.
-        db.createObjectStore("visits", { keyPath: "id" }).createIndex("account_started", ["account_id", "started_at"]);
+        db.createObjectStore("visits", { keyPath: "id" }).createIndex("account_started", [
+          "account_id",
+          "started_at",
+        ]);
         db.createObjectStore("conflicts", { keyPath: "id" });
       }
       if (oldVersion < 3) {
@@ -40,7 +48,10 @@ function open() {
       }
       if (oldVersion < 4) {
         // An account's history reads its newest notes first, as with visits.
-        db.createObjectStore("notes", { keyPath: "id" }).createIndex("account_written", ["account_id", "written_at"]);
+        db.createObjectStore("notes", { keyPath: "id" }).createIndex("account_written", [
+          "account_id",
+          "written_at",
+        ]);
         // Earlier versions skipped the notes a pull brought: the next pull is a full snapshot
         // again (the outbox and every row stay). "sync" is outbox.js's key of the sync state.
         const meta = transaction.objectStore("meta");
@@ -98,7 +109,9 @@ export async function saveAccounts(accounts) {
     const tx = db.transaction(["accounts", "outbox"], "readwrite", { durability: "strict" });
     const pending = await tx.objectStore("outbox").getAll();
     await Promise.all([
-      ...accounts.map((account) => tx.objectStore("accounts").put(rebaseRow("account", account.id, account, pending))),
+      ...accounts.map((account) =>
+        tx.objectStore("accounts").put(rebaseRow("account", account.id, account, pending)),
+      ),
       tx.done,
     ]);
   });

@@ -46,14 +46,21 @@ export async function bindUser(user, { discard = false } = {}) {
     const state = await tx.objectStore("meta").get(SYNC_KEY);
     if (state?.user_id === user.id) return tx.done.then(() => ({ state }));
     const waiting = await tx.objectStore("outbox").count();
-    if (waiting > 0 && !discard) return tx.done.then(() => ({ blocked: waiting, previous: state?.user_name ?? "" }));
+    if (waiting > 0 && !discard)
+      return tx.done.then(() => ({ blocked: waiting, previous: state?.user_name ?? "" }));
     if (state) {
       await Promise.all([
         ...["outbox", "conflicts", ...ROW_STORES].map((name) => tx.objectStore(name).clear()),
         tx.objectStore("meta").delete(DRAFTS_KEY), // the previous user's visits in progress
       ]);
     }
-    const fresh = { client_id: crypto.randomUUID(), user_id: user.id, user_name: user.name, next_id: 1, cursor: null };
+    const fresh = {
+      client_id: crypto.randomUUID(),
+      user_id: user.id,
+      user_name: user.name,
+      next_id: 1,
+      cursor: null,
+    };
     await Promise.all([tx.objectStore("meta").put(fresh, SYNC_KEY), tx.done]);
     return { state: fresh };
   });
@@ -111,7 +118,11 @@ export async function recordAction(changes, { also } = {}) {
       writes.push(tx.objectStore("outbox").add(mutation), row ? rows.put(row) : Promise.resolve());
       made.push(mutation);
     }
-    await Promise.all([...writes, meta.put({ ...state, next_id: state.next_id + made.length }, SYNC_KEY), tx.done]);
+    await Promise.all([
+      ...writes,
+      meta.put({ ...state, next_id: state.next_id + made.length }, SYNC_KEY),
+      tx.done,
+    ]);
     return made;
   });
   changed();
@@ -144,7 +155,9 @@ export async function acknowledge(lastMutationId, results = []) {
     for (const mutation of sent) {
       const result = resultOf.get(mutation.id) ?? { id: mutation.id, status: "applied" };
       if (result.status === "conflict" || result.status === "rejected") {
-        writes.push(tx.objectStore("conflicts").put({ ...result, mutation, seen_at: new Date().toISOString() }));
+        writes.push(
+          tx.objectStore("conflicts").put({ ...result, mutation, seen_at: new Date().toISOString() }),
+        );
       }
       const target = targetOf(mutation);
       if (!target) continue;
@@ -192,9 +205,18 @@ export async function storePull(page, from = null) {
       const row = rebaseRow(change.entity, id, change.op === "delete" ? undefined : change.data, pending);
       writes.push(row ? tx.objectStore(store).put(row) : tx.objectStore(store).delete(id));
     }
-    const targets = new Set(pending.map(targetOf).filter(Boolean).map(({ entity, id }) => `${entity}:${id}`));
+    const targets = new Set(
+      pending
+        .map(targetOf)
+        .filter(Boolean)
+        .map(({ entity, id }) => `${entity}:${id}`),
+    );
     const waiting = (entity, row) => Boolean(row.pending) || targets.has(`${entity}:${row.id}`);
-    const open = await trackSnapshot(tx, page, { starts: from === null, open: Boolean(state?.snapshot_open), waiting });
+    const open = await trackSnapshot(tx, page, {
+      starts: from === null,
+      open: Boolean(state?.snapshot_open),
+      waiting,
+    });
     writes.push(meta.put({ ...state, cursor: page.cursor, snapshot_open: open }, SYNC_KEY));
     await Promise.all([...writes, tx.done]);
     return true;
@@ -210,7 +232,10 @@ export async function storePull(page, from = null) {
 export async function outcomeOf(id) {
   return withDb(async (db) => {
     const tx = db.transaction(["outbox", "conflicts"]);
-    const [waitingEntry, item] = await Promise.all([tx.objectStore("outbox").get(id), tx.objectStore("conflicts").get(id)]);
+    const [waitingEntry, item] = await Promise.all([
+      tx.objectStore("outbox").get(id),
+      tx.objectStore("conflicts").get(id),
+    ]);
     if (waitingEntry) return null;
     return item ?? { id, status: "applied" };
   });

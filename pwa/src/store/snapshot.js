@@ -16,7 +16,8 @@ const allCandidates = () => IDBKeyRange.bound([PREFIX], [PREFIX, []]);
 /** The rows a page lists, as "entity:id" -> [entity, id] (a snapshot has no tombstones). */
 export function listedIn(page) {
   const listed = new Map();
-  for (const { entity, op, data } of page.changes) if (op !== "delete") listed.set(`${entity}:${data.id}`, [entity, data.id]);
+  for (const { entity, op, data } of page.changes)
+    if (op !== "delete") listed.set(`${entity}:${data.id}`, [entity, data.id]);
   return listed;
 }
 
@@ -33,7 +34,9 @@ export async function trackSnapshot(tx, page, { starts, open, waiting }) {
   const unlisted = ([entity, id]) => !listed.has(`${entity}:${id}`);
   if (!page.has_more) {
     const candidates = starts ? await heldRows(tx, waiting) : await storedCandidates(meta);
-    await Promise.all(candidates.filter(unlisted).map(([entity, id]) => forgetUnlessWaiting(tx, entity, id, waiting)));
+    await Promise.all(
+      candidates.filter(unlisted).map(([entity, id]) => forgetUnlessWaiting(tx, entity, id, waiting)),
+    );
     await meta.delete(allCandidates());
     return false;
   }
@@ -51,7 +54,8 @@ export async function trackSnapshot(tx, page, { starts, open, waiting }) {
 async function heldRows(tx, waiting) {
   const held = [];
   for (const [entity, store] of Object.entries(SYNCED_STORES)) {
-    for (const row of await tx.objectStore(store).getAll()) if (!waiting(entity, row)) held.push([entity, row.id]);
+    for (const row of await tx.objectStore(store).getAll())
+      if (!waiting(entity, row)) held.push([entity, row.id]);
   }
   return held;
 }

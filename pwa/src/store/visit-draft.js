@@ -38,7 +38,8 @@ export function draftsElsewhere(drafts, accountId) {
     .sort((a, b) => a.started_at.localeCompare(b.started_at));
 }
 
-const changed = () => typeof window !== "undefined" && window.dispatchEvent(new CustomEvent(VISIT_DRAFT_EVENT));
+const changed = () =>
+  typeof window !== "undefined" && window.dispatchEvent(new CustomEvent(VISIT_DRAFT_EVENT));
 
 // Read, change and write the drafts in one strict transaction: tabs take turns, and a draft
 // written is on disk when the promise resolves.

@@ -6,7 +6,14 @@
 // take turns (the server deduplicates anyway).
 import { ApiError, api, hasCsrfToken, request, setCsrfToken } from "../api/client.js";
 import { acknowledge, storePull, syncState, updateSyncState, waiting } from "../store/outbox.js";
-import { BATCH_LIMITS, backoffDelay, classifyFailure, firstBatch, parseRetryAfter, wireMutation } from "./logic.js";
+import {
+  BATCH_LIMITS,
+  backoffDelay,
+  classifyFailure,
+  firstBatch,
+  parseRetryAfter,
+  wireMutation,
+} from "./logic.js";
 
 /** Fired on window whenever the engine's status changes (syncing, offline, error, auth...). */
 export const SYNC_STATUS_EVENT = "wp-sync-status";
@@ -172,7 +179,11 @@ export class SyncEngine {
     this.attempt = 0;
     this.lastError = null;
     const state = await syncState();
-    await updateSyncState({ last_synced_at: new Date().toISOString(), last_error: null, persist_asked: true });
+    await updateSyncState({
+      last_synced_at: new Date().toISOString(),
+      last_error: null,
+      persist_asked: true,
+    });
     if (!state.persist_asked) globalThis.navigator?.storage?.persist?.().catch(() => {});
     this.setState("idle");
     this.schedule(PERIOD_MS);
@@ -182,7 +193,12 @@ export class SyncEngine {
     if (!this.started) return; // stopped meanwhile (its requests abandoned): nothing to retry
     const kind = classifyFailure(error);
     if (error.code === "csrf_failed") setCsrfToken(null);
-    this.lastError = { status: error.status ?? null, code: error.code ?? error.name, message: error.message, at: new Date().toISOString() };
+    this.lastError = {
+      status: error.status ?? null,
+      code: error.code ?? error.name,
+      message: error.message,
+      at: new Date().toISOString(),
+    };
     await updateSyncState({ last_error: this.lastError }).catch(() => {});
     if (kind === "auth") {
       // The session ended: keep everything, wait for the rep to log in again (start() resumes).

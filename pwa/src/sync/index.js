@@ -100,7 +100,8 @@ async function connectRealtime(mine) {
     const { io } = await import("socket.io-client");
     if (mine !== session || socket) return;
     socket = io({ path: "/socket.io", withCredentials: true });
-    const tell = (type, data = null) => window.dispatchEvent(new CustomEvent(REALTIME_EVENT, { detail: { type, data } }));
+    const tell = (type, data = null) =>
+      window.dispatchEvent(new CustomEvent(REALTIME_EVENT, { detail: { type, data } }));
     // The screens hear of it first, so they see the device's rows as they were before the pull.
     socket.on("connect", () => {
       tell("connect");

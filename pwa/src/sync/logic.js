@@ -49,7 +49,10 @@ export const BACKOFF = { baseMs: 1000, maxMs: 5 * 60 * 1000 };
  * "equal jitter" (half fixed, half random) so a team's phones coming back online together do not
  * retry in step; never shorter than what the server asked for in Retry-After.
  */
-export function backoffDelay(attempt, { retryAfterMs = null, random = Math.random, baseMs = BACKOFF.baseMs, maxMs = BACKOFF.maxMs } = {}) {
+export function backoffDelay(
+  attempt,
+  { retryAfterMs = null, random = Math.random, baseMs = BACKOFF.baseMs, maxMs = BACKOFF.maxMs } = {},
+) {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   const delay = ceiling / 2 + random() * (ceiling / 2);
   return Math.round(Math.max(delay, retryAfterMs ?? 0));
@@ -58,8 +61,10 @@ export function backoffDelay(attempt, { retryAfterMs = null, random = Math.rando
 /** Which local store and row a mutation touches. */
 export function targetOf(mutation) {
   if (mutation.op === "visit.create") return { entity: "visit", id: mutation.data.id };
-  if (mutation.op === "account.create" || mutation.op === "account.update") return { entity: "account", id: mutation.data.id };
-  if (mutation.op === "task.create" || mutation.op === "task.update") return { entity: "task", id: mutation.data.id };
+  if (mutation.op === "account.create" || mutation.op === "account.update")
+    return { entity: "account", id: mutation.data.id };
+  if (mutation.op === "task.create" || mutation.op === "task.update")
+    return { entity: "task", id: mutation.data.id };
   if (mutation.op === "note.create") return { entity: "note", id: mutation.data.id };
   return null;
 }
@@ -69,10 +74,22 @@ export function applyMutation(row, mutation) {
   const { op, data } = mutation;
   // A create the server already has (its row carries a version) is done: the server's row wins.
   const created = Number.isInteger(row?.version) && !row.pending;
-  if (op === "visit.create") return created ? row : { ...data, verification: null, verified: null, pending: true };
+  if (op === "visit.create")
+    return created ? row : { ...data, verification: null, verified: null, pending: true };
   if (op === "account.create" || op === "note.create") return created ? row : { ...data, pending: true };
   // A task given by a manager shows at once, open, with the defaults the server will give it.
-  if (op === "task.create") return created ? row : { notes: "", priority: "normal", due_at: null, account_id: null, ...data, status: "open", pending: true };
+  if (op === "task.create")
+    return created
+      ? row
+      : {
+          notes: "",
+          priority: "normal",
+          due_at: null,
+          account_id: null,
+          ...data,
+          status: "open",
+          pending: true,
+        };
   if (op === "account.update" || op === "task.update") {
     if (!row) return row; // a row this device has not seen: nothing to show
     const { id: _id, ...changes } = data;

@@ -1,5 +1,12 @@
 import { LitElement, css, html, nothing } from "lit";
-import { accounts, changedFields, editableFields, mailtoHref, navigationLinks, telHref } from "../api/accounts.js";
+import {
+  accounts,
+  changedFields,
+  editableFields,
+  mailtoHref,
+  navigationLinks,
+  telHref,
+} from "../api/accounts.js";
 import { locale, t } from "../i18n.js";
 import { distanceMetres } from "../shared/distance.js";
 import { formatDistance, formatRelativeDate } from "../shared/format.js";
@@ -18,7 +25,8 @@ function currentFix() {
   return new Promise((resolve, reject) => {
     if (!("geolocation" in navigator)) return reject(new Error("no geolocation"));
     navigator.geolocation.getCurrentPosition(
-      (fix) => resolve({ lat: fix.coords.latitude, lng: fix.coords.longitude, accuracy: fix.coords.accuracy }),
+      (fix) =>
+        resolve({ lat: fix.coords.latitude, lng: fix.coords.longitude, accuracy: fix.coords.accuracy }),
       reject,
       FIX_OPTIONS,
     );
@@ -27,7 +35,12 @@ function currentFix() {
 
 // The form's values of `fields` (strings: a number is shown as typed).
 function draftOf(account, fields) {
-  return Object.fromEntries(fields.map((field) => [field, account[field] === null || account[field] === undefined ? "" : String(account[field])]));
+  return Object.fromEntries(
+    fields.map((field) => [
+      field,
+      account[field] === null || account[field] === undefined ? "" : String(account[field]),
+    ]),
+  );
 }
 
 // One account: its details, links to call, mail and navigate, and editing through the outbox,
@@ -109,7 +122,8 @@ export class AccountView extends LitElement {
   knowUser(user) {
     this.user = user;
     // A form opened before the user was read gains the managers' fields now.
-    if (this.editing && this.draft) this.draft = { ...draftOf(this.base ?? {}, this.fields()), ...this.draft };
+    if (this.editing && this.draft)
+      this.draft = { ...draftOf(this.base ?? {}, this.fields()), ...this.draft };
   }
 
   willUpdate(changed) {
@@ -119,7 +133,17 @@ export class AccountView extends LitElement {
   open(id) {
     const token = ++this.loadToken;
     this.unwatch?.();
-    Object.assign(this, { account: null, editing: false, conflict: null, fieldErrors: {}, formError: null, notice: null, fromDevice: false, refused: null, draftId: null });
+    Object.assign(this, {
+      account: null,
+      editing: false,
+      conflict: null,
+      fieldErrors: {},
+      formError: null,
+      notice: null,
+      fromDevice: false,
+      refused: null,
+      draftId: null,
+    });
     if (id) {
       this.status = "loading";
       this.locate(token);
@@ -217,7 +241,8 @@ export class AccountView extends LitElement {
 
   submit(event) {
     event.preventDefault();
-    if (this.accountId) this.saveChanges(changedFields(this.base, this.draft, this.fields()), this.base.version);
+    if (this.accountId)
+      this.saveChanges(changedFields(this.base, this.draft, this.fields()), this.base.version);
     else this.create();
   }
 
@@ -232,7 +257,14 @@ export class AccountView extends LitElement {
       const entry = await saveChange("account.update", data, { base_version: version });
       await this.closeRefused();
       const account = (await getAccount(data.id)) ?? { ...this.account, ...changes };
-      Object.assign(this, { account, editing: false, conflict: null, fieldErrors: {}, formError: null, notice: "savedOnDevice" });
+      Object.assign(this, {
+        account,
+        editing: false,
+        conflict: null,
+        fieldErrors: {},
+        formError: null,
+        notice: "savedOnDevice",
+      });
       this.watch(entry.id, { changes, draft: this.draft });
     } catch (error) {
       this.formError = error.message || t("account.unknownError");
@@ -252,9 +284,17 @@ export class AccountView extends LitElement {
   async answered(outcome, { changes, draft }) {
     this.unwatch = null;
     const account = await getAccount(this.account.id);
-    if (outcome.status === "applied") return Object.assign(this, { account: account ?? this.account, fromDevice: false, notice: "saved" });
+    if (outcome.status === "applied")
+      return Object.assign(this, { account: account ?? this.account, fromDevice: false, notice: "saved" });
     // Not applied: the form opens again with what the rep typed, the server's answer on it.
-    Object.assign(this, { account: account ?? this.account, base: account ?? this.account, editing: true, draft, notice: null, refused: outcome.id });
+    Object.assign(this, {
+      account: account ?? this.account,
+      base: account ?? this.account,
+      editing: true,
+      draft,
+      notice: null,
+      refused: outcome.id,
+    });
     if (outcome.status === "conflict" && outcome.entity) {
       this.conflict = { server: outcome.entity, changes };
       this.formError = null;
@@ -265,7 +305,9 @@ export class AccountView extends LitElement {
 
   // The server's field names in a push answer are those of the mutation's data ("data.email").
   showRefusal(error) {
-    this.fieldErrors = Object.fromEntries(Object.entries(error.fields ?? {}).map(([field, why]) => [field.replace(/^data\./, ""), why]));
+    this.fieldErrors = Object.fromEntries(
+      Object.entries(error.fields ?? {}).map(([field, why]) => [field.replace(/^data\./, ""), why]),
+    );
     this.formError = Object.keys(this.fieldErrors).length ? null : error.message || t("account.unknownError");
   }
 
@@ -286,7 +328,14 @@ export class AccountView extends LitElement {
   async takeTheirs() {
     const { server } = this.conflict;
     await this.closeRefused();
-    Object.assign(this, { account: (await getAccount(server.id)) ?? server, editing: false, conflict: null, fieldErrors: {}, formError: null, notice: null });
+    Object.assign(this, {
+      account: (await getAccount(server.id)) ?? server,
+      editing: false,
+      conflict: null,
+      fieldErrors: {},
+      formError: null,
+      notice: null,
+    });
   }
 
   // A new account is one account.create mutation. Online, the form waits for the push's answer
@@ -319,10 +368,14 @@ export class AccountView extends LitElement {
 
   render() {
     const back = html`<a class="back" href="/near" data-route>← ${t("account.back")}</a>`;
-    if (!this.accountId) return html`${back}<h1>${t("account.new")}</h1>${this.renderCreateNotes()}${this.renderForm()}`;
-    if (this.status === "loading") return html`${back}<p class="note" role="status">${t("account.loading")}</p>`;
-    if (this.status === "missing") return html`${back}<p class="error" role="alert">${t("account.notFound")}</p>`;
-    if (this.status === "unavailable") return html`${back}<p class="note" role="status">${t("account.notOnDevice")}</p>`;
+    if (!this.accountId)
+      return html`${back}<h1>${t("account.new")}</h1>${this.renderCreateNotes()}${this.renderForm()}`;
+    if (this.status === "loading")
+      return html`${back}<p class="note" role="status">${t("account.loading")}</p>`;
+    if (this.status === "missing")
+      return html`${back}<p class="error" role="alert">${t("account.notFound")}</p>`;
+    if (this.status === "unavailable")
+      return html`${back}<p class="note" role="status">${t("account.notOnDevice")}</p>`;
     const account = this.account;
     return html`${back}
       <h1>${account.name}</h1>
@@ -358,14 +411,18 @@ export class AccountView extends LitElement {
         ${mail ? html`<a class="email" href=${mail}>${t("account.sendEmail")}</a>` : nothing}
         <button class="edit" @click=${this.startEdit}>${t("account.edit")}</button>
       </div>
-      ${routes ? html`<fieldset class="card navigate">
+      ${
+        routes
+          ? html`<fieldset class="card navigate">
         <legend>${t("account.navigate")}</legend>
         <div class="actions">
           <a class="nav-google" href=${routes.google} target="_blank" rel="noopener">Google Maps</a>
           <a class="nav-apple" href=${routes.apple} target="_blank" rel="noopener">Apple Maps</a>
           <a class="nav-waze" href=${routes.waze} target="_blank" rel="noopener">Waze</a>
           <a class="nav-geo" href=${routes.geo}>${t("account.otherMapApp")}</a>
-        </div></fieldset>` : nothing}`;
+        </div></fieldset>`
+          : nothing
+      }`;
   }
 
   renderDetails(account) {
@@ -390,18 +447,21 @@ export class AccountView extends LitElement {
 
   renderConflict() {
     const { server, changes } = this.conflict;
-    const shown = (field, value) => (field === "kind" || field === "status") && value ? t(`account.${field}.${value}`) : value || "—";
+    const shown = (field, value) =>
+      (field === "kind" || field === "status") && value ? t(`account.${field}.${value}`) : value || "—";
     return html`<section class="card conflict" role="alert">
       <p><strong>${t("account.conflictTitle")}</strong></p>
       <p class="note">${t("account.conflictHelp")}</p>
       <table>
         <thead><tr><th scope="col">${t("account.field")}</th><th scope="col">${t("account.theirs")}</th><th scope="col">${t("account.yours")}</th></tr></thead>
-        <tbody>${Object.entries(changes).map(([field, mine]) => html`
+        <tbody>${Object.entries(changes).map(
+          ([field, mine]) => html`
           <tr data-field=${field} class=${(server[field] ?? null) === mine ? "" : "differs"}>
             <th scope="row">${t(`account.${field}`)}</th>
             <td class="theirs">${shown(field, server[field])}</td>
             <td class="mine">${shown(field, mine)}</td>
-          </tr>`)}</tbody>
+          </tr>`,
+        )}</tbody>
       </table>
       <div class="row">
         <button class="keep-mine primary" ?disabled=${this.saving} @click=${this.keepMine}>${t("account.keepMine")}</button>
@@ -411,13 +471,14 @@ export class AccountView extends LitElement {
   }
 
   renderCreateNotes() {
-    const position = this.position && this.addressNote !== "noPosition"
-      ? t("account.position", {
-          lat: this.position.lat.toFixed(5),
-          lng: this.position.lng.toFixed(5),
-          accuracy: this.position.accuracy ? formatDistance(this.position.accuracy, locale) : "?",
-        })
-      : null;
+    const position =
+      this.position && this.addressNote !== "noPosition"
+        ? t("account.position", {
+            lat: this.position.lat.toFixed(5),
+            lng: this.position.lng.toFixed(5),
+            accuracy: this.position.accuracy ? formatDistance(this.position.accuracy, locale) : "?",
+          })
+        : null;
     return html`<p class="note position" role="status">
       ${this.locating ? t("account.locating") : position}
       ${this.addressNote ? html`<br /><span class="address-note">${t(`account.${this.addressNote}`)}</span>` : nothing}
@@ -427,9 +488,10 @@ export class AccountView extends LitElement {
   renderForm() {
     const draft = this.draft;
     const creating = !this.accountId;
-    const error = (field) => this.fieldErrors[field]
-      ? html`<span class="field-error" id="error-${field}">${this.fieldErrors[field]}</span>`
-      : nothing;
+    const error = (field) =>
+      this.fieldErrors[field]
+        ? html`<span class="field-error" id="error-${field}">${this.fieldErrors[field]}</span>`
+        : nothing;
     const text = (field, type = "text", extra = {}) => html`<label>${t(`account.${field}`)}
       <input name=${field} type=${type} .value=${draft[field]} @input=${this.input}
         autocomplete=${extra.autocomplete ?? "off"} inputmode=${extra.inputmode ?? nothing}
@@ -454,11 +516,15 @@ export class AccountView extends LitElement {
       ${text("phone", "tel", { inputmode: "tel" })}
       ${text("email", "email", { inputmode: "email" })}
       ${text("industry")}
-      ${"visit_every_days" in draft ? html`<label>${t("account.visit_every_days")}
+      ${
+        "visit_every_days" in draft
+          ? html`<label>${t("account.visit_every_days")}
         <input name="visit_every_days" type="number" min="1" max="365" step="1" .value=${draft.visit_every_days} @input=${this.input}
           inputmode="numeric" aria-invalid=${this.fieldErrors.visit_every_days ? "true" : "false"} aria-describedby=${this.fieldErrors.visit_every_days ? "error-visit_every_days" : nothing} />
         <span class="note">${t("account.frequencyHint")}</span>
-        ${error("visit_every_days")}</label>` : nothing}
+        ${error("visit_every_days")}</label>`
+          : nothing
+      }
       </fieldset>
       <div class="row">
         <button type="submit" class="save primary" ?disabled=${this.saving || Boolean(this.conflict)}>

@@ -139,12 +139,21 @@ export class AssignView extends LitElement {
   async setUpMap() {
     const map = createMap(this.renderRoot.querySelector(".map"));
     this.map = map;
-    const layer = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 60, disableClusteringAtZoom: 18 });
+    const layer = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 60,
+      disableClusteringAtZoom: 18,
+    });
     const placed = this.accounts.filter((account) => Array.isArray(account.location?.coordinates));
     layer.addLayers(
       placed.map((account) => {
         const [lng, lat] = account.location.coordinates;
-        const marker = L.marker([lat, lng], { icon: pinIcon(account), title: account.name, alt: account.name, keyboard: true });
+        const marker = L.marker([lat, lng], {
+          icon: pinIcon(account),
+          title: account.name,
+          alt: account.name,
+          keyboard: true,
+        });
         marker.accountId = account.id;
         return marker.on("click", () => this.pick(account));
       }),

@@ -27,7 +27,16 @@ import { formatNumber } from "../shared/format.js";
 import { allAccounts, getMeta } from "../store/db.js";
 import { Listen } from "./listen.js";
 import { TOUCH, addTiles, createMap, mapStyles, tileConfig } from "./map-base.js";
-import { SHAPE_CHANGES, drawStyles, makeEditable, onDrawing, startDrawing, stopDrawing, stopEditing, teachDrawing } from "./map-draw.js";
+import {
+  SHAPE_CHANGES,
+  drawStyles,
+  makeEditable,
+  onDrawing,
+  startDrawing,
+  stopDrawing,
+  stopEditing,
+  teachDrawing,
+} from "./map-draw.js";
 import { screenStyles } from "./styles.js";
 
 addStrings(strings);
@@ -39,7 +48,14 @@ const SHAPES = [
   ["Circle", "campaign.drawCircle"],
 ];
 const SHAPE_LOOK = { color: "#5a28aa", weight: 3, fillOpacity: 0.12 };
-const SOURCE_LOOK = { color: "#5a28aa", weight: 2, dashArray: "6 4", fillOpacity: 0.08, interactive: false, pmIgnore: true };
+const SOURCE_LOOK = {
+  color: "#5a28aa",
+  weight: 2,
+  dashArray: "6 4",
+  fillOpacity: 0.08,
+  interactive: false,
+  pmIgnore: true,
+};
 const WORLD = { center: [20, 0], zoom: 2 };
 const DEFAULT_RADIUS_KM = 2;
 const TIPS = ["firstVertex", "continueLine", "finishPoly", "finishRect", "startCircle", "finishCircle"];
@@ -56,7 +72,11 @@ function node(tag, className, text = "") {
 // Icons are built from DOM nodes, never HTML strings, so names cannot inject markup.
 function clusterIcon(members) {
   const size = members < 100 ? TOUCH : members < 1000 ? 52 : 60;
-  return L.divIcon({ html: node("span", "count", count(members)), className: "wp-cluster", iconSize: [size, size] });
+  return L.divIcon({
+    html: node("span", "count", count(members)),
+    className: "wp-cluster",
+    iconSize: [size, size],
+  });
 }
 
 const dotIcon = () => L.divIcon({ html: node("span", "dot"), className: "wp-pin", iconSize: [TOUCH, TOUCH] });
@@ -190,12 +210,21 @@ export class CampaignBuilder extends LitElement {
     this.territoryId = campaign?.area?.territory_id ?? "";
     this.source = { area: campaign?.area ?? null, segment_id: campaign?.segment_id ?? null };
     this.assignment = campaign?.assignment ?? "owner";
-    Object.assign(this, { message: null, confirming: false, preview: null, previewState: "idle", dirty: false });
+    Object.assign(this, {
+      message: null,
+      confirming: false,
+      preview: null,
+      previewState: "idle",
+      dirty: false,
+    });
     if (this.map) this.drawSavedSource(true);
   }
 
   async loadChoices() {
-    const [territoryList, segmentList] = await Promise.all([territories.list().catch(() => []), segments.list().catch(() => [])]);
+    const [territoryList, segmentList] = await Promise.all([
+      territories.list().catch(() => []),
+      segments.list().catch(() => []),
+    ]);
     Object.assign(this, { territoryList, segmentList });
     if (this.source.segment_id || this.territoryId) this.drawSavedSource(false);
   }
@@ -238,7 +267,9 @@ export class CampaignBuilder extends LitElement {
     const placed = (await allAccounts()).filter((account) => Array.isArray(account.location?.coordinates));
     if (this.map !== map) return;
     if (placed.length) {
-      const bounds = L.latLngBounds(placed.map((account) => [account.location.coordinates[1], account.location.coordinates[0]]));
+      const bounds = L.latLngBounds(
+        placed.map((account) => [account.location.coordinates[1], account.location.coordinates[0]]),
+      );
       map.fitBounds(bounds, { padding: [TOUCH, TOUCH], maxZoom: 15 });
       return;
     }
@@ -253,7 +284,10 @@ export class CampaignBuilder extends LitElement {
     const shape = shapeOfArea(this.source.area);
     if (shape?.kind === "circle" || shape?.kind === "polygon") {
       this.removeShape();
-      const layer = shape.kind === "circle" ? L.circle(shape.center, { ...SHAPE_LOOK, radius: shape.radius }) : L.polygon(shape.latLngs, SHAPE_LOOK);
+      const layer =
+        shape.kind === "circle"
+          ? L.circle(shape.center, { ...SHAPE_LOOK, radius: shape.radius })
+          : L.polygon(shape.latLngs, SHAPE_LOOK);
       this.adopt(layer.addTo(this.map));
       if (fit) this.map.fitBounds(layer.getBounds(), { padding: [TOUCH, TOUCH] });
     } else {
@@ -261,7 +295,8 @@ export class CampaignBuilder extends LitElement {
       const outline = this.outlineArea();
       if (outline) {
         this.sourceLayer = L.geoJSON(outline, { style: SOURCE_LOOK, pmIgnore: true }).addTo(this.map);
-        if (fit && this.sourceLayer.getBounds().isValid()) this.map.fitBounds(this.sourceLayer.getBounds(), { padding: [TOUCH, TOUCH] });
+        if (fit && this.sourceLayer.getBounds().isValid())
+          this.map.fitBounds(this.sourceLayer.getBounds(), { padding: [TOUCH, TOUCH] });
       }
     }
     this.schedulePreview();
@@ -272,7 +307,8 @@ export class CampaignBuilder extends LitElement {
       const area = this.segmentList.find((segment) => segment.id === this.source.segment_id)?.area;
       return area?.type ? area : null;
     }
-    if (this.territoryId) return this.territoryList.find((territory) => territory.id === this.territoryId)?.area ?? null;
+    if (this.territoryId)
+      return this.territoryList.find((territory) => territory.id === this.territoryId)?.area ?? null;
     return null;
   }
 
@@ -377,7 +413,11 @@ export class CampaignBuilder extends LitElement {
     const name = this.renderRoot.querySelector("#segment-name").value.trim();
     if (!name || !this.source.area) return;
     try {
-      const segment = await segments.create({ name, area: this.source.area, filters: cleanFilters(this.values) });
+      const segment = await segments.create({
+        name,
+        area: this.source.area,
+        filters: cleanFilters(this.values),
+      });
       this.segmentList = [...this.segmentList, segment];
       this.message = { kind: "saved", text: t("campaign.segmentSaved", { name: segment.name }) };
     } catch (error) {
@@ -399,8 +439,15 @@ export class CampaignBuilder extends LitElement {
 
   previewRequest() {
     const bounds = this.map?.getBounds();
-    const view = bounds ? { west: bounds.getWest(), south: bounds.getSouth(), east: bounds.getEast(), north: bounds.getNorth() } : null;
-    return previewBody({ source: this.source, filters: cleanFilters(this.values), bounds: view, zoom: this.map?.getZoom() });
+    const view = bounds
+      ? { west: bounds.getWest(), south: bounds.getSouth(), east: bounds.getEast(), north: bounds.getNorth() }
+      : null;
+    return previewBody({
+      source: this.source,
+      filters: cleanFilters(this.values),
+      bounds: view,
+      zoom: this.map?.getZoom(),
+    });
   }
 
   schedulePreview() {
@@ -421,7 +468,8 @@ export class CampaignBuilder extends LitElement {
   }
 
   previewFailed(error) {
-    if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+    if (error.status === 401)
+      return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
     Object.assign(this, { previewState: "failed", previewError: error.message });
   }
 
@@ -429,7 +477,14 @@ export class CampaignBuilder extends LitElement {
     const layer = this.audienceLayer;
     if (!layer) return;
     layer.clearLayers();
-    const options = (title) => ({ title, alt: title, keyboard: false, interactive: true, pmIgnore: true, snapIgnore: true });
+    const options = (title) => ({
+      title,
+      alt: title,
+      keyboard: false,
+      interactive: true,
+      pmIgnore: true,
+      snapIgnore: true,
+    });
     if (clusters.length) {
       for (const cluster of clusters) {
         const [lng, lat] = cluster.location.coordinates;
@@ -458,7 +513,9 @@ export class CampaignBuilder extends LitElement {
     this.busy = "saving";
     try {
       const body = campaignBody(this.values, this.source, this.campaign?.version ?? null);
-      const saved = this.campaign ? await campaigns.update(this.campaign.id, body) : await campaigns.create(body);
+      const saved = this.campaign
+        ? await campaigns.update(this.campaign.id, body)
+        : await campaigns.create(body);
       this.loadedId = saved.id;
       this.campaign = saved;
       this.dirty = false;
@@ -484,7 +541,13 @@ export class CampaignBuilder extends LitElement {
     this.busy = "launching";
     try {
       const answer = await campaigns.launch(this.campaign.id, this.assignment);
-      this.dispatchEvent(new CustomEvent("campaign-launched", { detail: answer.campaign ?? answer, bubbles: true, composed: true }));
+      this.dispatchEvent(
+        new CustomEvent("campaign-launched", {
+          detail: answer.campaign ?? answer,
+          bubbles: true,
+          composed: true,
+        }),
+      );
     } catch (error) {
       this.failedWith(error, "campaign.launchFailed");
       this.confirming = false;
@@ -494,14 +557,17 @@ export class CampaignBuilder extends LitElement {
   }
 
   failedWith(error, key) {
-    if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+    if (error.status === 401)
+      return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
     this.message = { kind: "error", text: t(key, { message: error.message }) };
   }
 
   // --- rendering ----------------------------------------------------------------------------
 
   render() {
-    const title = this.campaign ? t("campaign.editTitle", { name: this.campaign.name }) : t("campaign.newTitle");
+    const title = this.campaign
+      ? t("campaign.editTitle", { name: this.campaign.name })
+      : t("campaign.newTitle");
     return html`<a class="back" href="/campaigns" data-route>${t("campaign.back")}</a>
       <h1>${title}</h1>
       <div class="layout">
@@ -642,8 +708,10 @@ export class CampaignBuilder extends LitElement {
 
   renderCount() {
     let text = t("campaign.noSource");
-    if (this.previewState === "failed") text = t("campaign.previewFailed", { message: this.previewError ?? "" });
-    else if (this.preview && hasSource(this.source)) text = t("campaign.audienceCount", { count: count(this.preview.count) });
+    if (this.previewState === "failed")
+      text = t("campaign.previewFailed", { message: this.previewError ?? "" });
+    else if (this.preview && hasSource(this.source))
+      text = t("campaign.audienceCount", { count: count(this.preview.count) });
     else if (this.previewState === "counting") text = t("campaign.counting");
     const busy = this.previewState === "counting" ? "true" : "false";
     return html`<p class="audience-count" role="status" aria-live="polite" aria-busy=${busy} data-count=${this.preview?.count ?? ""}>${text}</p>`;

@@ -39,7 +39,14 @@ export class CampaignDeliveries extends LitElement {
 
   constructor() {
     super();
-    Object.assign(this, { delivery: null, sending: false, problem: null, secret: null, copied: false, withCsv: false });
+    Object.assign(this, {
+      delivery: null,
+      sending: false,
+      problem: null,
+      secret: null,
+      copied: false,
+      withCsv: false,
+    });
     this.timer = null;
     new Listen(this, [[window, LANGUAGE_EVENT, () => this.requestUpdate()]]);
   }
@@ -66,9 +73,12 @@ export class CampaignDeliveries extends LitElement {
       this.delivery = await campaigns.deliver(this.campaign.id, url);
       this.follow();
     } catch (error) {
-      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       const reason = urlProblem(error);
-      this.problem = reason ? { text: t("delivery.badUrl"), reason } : { text: t("delivery.notQueued"), reason: null };
+      this.problem = reason
+        ? { text: t("delivery.badUrl"), reason }
+        : { text: t("delivery.notQueued"), reason: null };
     } finally {
       this.sending = false;
     }
@@ -145,9 +155,11 @@ export class CampaignDeliveries extends LitElement {
           <button type="submit" class="primary send-webhook" ?disabled=${this.sending}>${this.sending ? t("delivery.sending") : t("delivery.send")}</button>
         </div>
       </form>
-      ${this.problem
-        ? html`<p class="error delivery-problem" role="alert">${this.problem.text}${this.problem.reason ? html` (${this.problem.reason})` : nothing}</p>`
-        : nothing}
+      ${
+        this.problem
+          ? html`<p class="error delivery-problem" role="alert">${this.problem.text}${this.problem.reason ? html` (${this.problem.reason})` : nothing}</p>`
+          : nothing
+      }
       ${this.renderDelivery()} ${this.renderSecret()}
     </section>`;
   }

@@ -8,7 +8,15 @@ import L from "leaflet";
 import { campaigns } from "../api/campaigns.js";
 import { LANGUAGE_EVENT, addStrings, locale, t } from "../i18n.js";
 import strings from "../locales/campaigns.js";
-import { TARGET_STATES, countByState, formatDay, launching, repRows, targetLook, totals } from "../shared/campaigns.js";
+import {
+  TARGET_STATES,
+  countByState,
+  formatDay,
+  launching,
+  repRows,
+  targetLook,
+  totals,
+} from "../shared/campaigns.js";
 import { formatNumber } from "../shared/format.js";
 import { REALTIME_EVENT } from "../sync/index.js";
 import { Listen, debounced } from "./listen.js";
@@ -164,9 +172,12 @@ export class CampaignProgress extends LitElement {
       if (!coordinates) continue;
       const [lng, lat] = coordinates;
       const title = `${target.account.name} — ${t(targetLook(target.state).label)}`;
-      L.marker([lat, lng], { icon: targetIcon(target.state), title, alt: title, keyboard: false }).addTo(layer);
+      L.marker([lat, lng], { icon: targetIcon(target.state), title, alt: title, keyboard: false }).addTo(
+        layer,
+      );
     }
-    if (fit && layer.getLayers().length) this.map.fitBounds(layer.getBounds(), { padding: [TOUCH, TOUCH], maxZoom: 16 });
+    if (fit && layer.getLayers().length)
+      this.map.fitBounds(layer.getBounds(), { padding: [TOUCH, TOUCH], maxZoom: 16 });
   }
 
   async checkRefresh() {
@@ -198,7 +209,10 @@ export class CampaignProgress extends LitElement {
   async markDone() {
     this.busy = true;
     try {
-      const campaign = await campaigns.update(this.campaign.id, { status: "done", version: this.campaign.version });
+      const campaign = await campaigns.update(this.campaign.id, {
+        status: "done",
+        version: this.campaign.version,
+      });
       Object.assign(this, { campaign, shownId: campaign.id });
     } catch (error) {
       this.failedWith(error, "campaign.saveFailed");
@@ -208,7 +222,8 @@ export class CampaignProgress extends LitElement {
   }
 
   failedWith(error, key) {
-    if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+    if (error.status === 401)
+      return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
     this.message = { kind: "error", text: t(key, { message: error.message }) };
   }
 
@@ -245,7 +260,8 @@ export class CampaignProgress extends LitElement {
   renderLaunchState() {
     const launch = this.campaign.launch;
     if (!launch) return nothing;
-    if (launch.state === "queued") return html`<p class="note launch-state" role="status">${t("campaign.launchQueued")}</p>`;
+    if (launch.state === "queued")
+      return html`<p class="note launch-state" role="status">${t("campaign.launchQueued")}</p>`;
     if (launch.state === "running") {
       return html`<p class="note launch-state" role="status">
         ${t("campaign.launching", { created: number(launch.created), total: number(launch.total) })}
@@ -256,13 +272,15 @@ export class CampaignProgress extends LitElement {
   }
 
   renderDiff() {
-    if (this.diff === "checking") return html`<p class="note diff" role="status">${t("campaign.refreshChecking")}</p>`;
+    if (this.diff === "checking")
+      return html`<p class="note diff" role="status">${t("campaign.refreshChecking")}</p>`;
     if (!this.diff) return nothing;
     const { added = [], removed = [] } = this.diff;
     // The lists are the first accounts of each (by name); the counts are whole.
     const addedCount = this.diff.added_count ?? added.length;
     const removedCount = this.diff.removed_count ?? removed.length;
-    if (!addedCount && !removedCount) return html`<p class="note diff" role="status">${t("campaign.refreshNone")}</p>`;
+    if (!addedCount && !removedCount)
+      return html`<p class="note diff" role="status">${t("campaign.refreshNone")}</p>`;
     const names = (accounts, total) =>
       html`<ul>
         ${accounts.slice(0, SHOWN_NAMES).map((account) => html`<li>${account.name}</li>`)}${total > SHOWN_NAMES ? html`<li>…</li>` : nothing}

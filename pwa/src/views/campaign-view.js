@@ -19,7 +19,12 @@ const PARTS = {
 };
 
 export class CampaignView extends LitElement {
-  static properties = { campaignId: {}, campaign: { state: true }, stage: { state: true }, state: { state: true } };
+  static properties = {
+    campaignId: {},
+    campaign: { state: true },
+    stage: { state: true },
+    state: { state: true },
+  };
 
   static styles = css`
     :host { display: block; }
@@ -50,7 +55,8 @@ export class CampaignView extends LitElement {
       if (loading === this.loading) await this.show(campaign, loading);
     } catch (error) {
       if (loading !== this.loading) return;
-      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       this.state = error.status === 404 ? "missing" : "failed";
     }
   }
@@ -74,9 +80,12 @@ export class CampaignView extends LitElement {
   }
 
   render() {
-    if (this.state === "missing") return html`<p class="note missing" role="status">${t("campaign.missing")}</p>`;
-    if (this.state === "failed") return html`<p class="note failed" role="status">${t("campaign.failed")}</p>`;
-    if (this.state === "loading" && !this.stage) return html`<p class="note loading">${t("campaigns.loading")}</p>`;
+    if (this.state === "missing")
+      return html`<p class="note missing" role="status">${t("campaign.missing")}</p>`;
+    if (this.state === "failed")
+      return html`<p class="note failed" role="status">${t("campaign.failed")}</p>`;
+    if (this.state === "loading" && !this.stage)
+      return html`<p class="note loading">${t("campaigns.loading")}</p>`;
     if (this.stage === "builder") {
       // The builder has no CSV button of its own; the progress screen has one beside its refresh.
       return html`<wp-campaign-builder .campaign=${this.campaign} @campaign-saved=${this.saved} @campaign-launched=${this.launched}></wp-campaign-builder>

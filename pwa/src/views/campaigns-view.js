@@ -51,7 +51,8 @@ export class CampaignsView extends LitElement {
       this.items = await campaigns.list();
       this.state = "ready";
     } catch (error) {
-      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       this.state = error.status ? "failed" : "offline";
       return;
     }
@@ -86,8 +87,10 @@ export class CampaignsView extends LitElement {
 
   renderState() {
     if (this.state === "loading") return html`<p class="note loading">${t("campaigns.loading")}</p>`;
-    if (this.state === "offline") return html`<p class="note offline" role="status">${t("campaigns.offline")}</p>`;
-    if (this.state === "failed") return html`<p class="note error failed" role="status">${t("campaigns.failed")}</p>`;
+    if (this.state === "offline")
+      return html`<p class="note offline" role="status">${t("campaigns.offline")}</p>`;
+    if (this.state === "failed")
+      return html`<p class="note error failed" role="status">${t("campaigns.failed")}</p>`;
     return nothing;
   }
 

@@ -14,7 +14,11 @@ export async function compareChecksums() {
   for (const [entity, store] of Object.entries(SYNCED_STORES)) {
     const local = await localChecksum(await allRows(store));
     const theirs = server[entity] ?? { count: 0, hash: "" };
-    result[entity] = { local, server: theirs, same: local.count === theirs.count && local.hash === theirs.hash };
+    result[entity] = {
+      local,
+      server: theirs,
+      same: local.count === theirs.count && local.hash === theirs.hash,
+    };
   }
   return result;
 }
@@ -83,7 +87,8 @@ export class DiagnosticsView extends LitElement {
   render() {
     if (!this.info) return nothing;
     const { estimate, persisted, waiting, state } = this.info;
-    const bytes = (value) => formatNumber(value / (1024 * 1024), locale, { maximumFractionDigits: 1 }) + " MB";
+    const bytes = (value) =>
+      formatNumber(value / (1024 * 1024), locale, { maximumFractionDigits: 1 }) + " MB";
     const error = state.last_error;
     return html`<h1>${t("diag.title")}</h1>
       <dl>
@@ -106,8 +111,10 @@ export class DiagnosticsView extends LitElement {
     const rows = Object.entries(this.checksums);
     const allSame = rows.every(([, value]) => value.same);
     return html`<dl class="checksums" data-same=${allSame}>
-        ${rows.map(([entity, { local, server, same }]) => html`<dt>${t(`diag.entity.${entity}`)}</dt>
-          <dd class=${same ? "same" : "differs"} data-entity=${entity}>${t(same ? "diag.match" : "diag.mismatch")} (${local.count} / ${server.count})</dd>`)}
+        ${rows.map(
+          ([entity, { local, server, same }]) => html`<dt>${t(`diag.entity.${entity}`)}</dt>
+          <dd class=${same ? "same" : "differs"} data-entity=${entity}>${t(same ? "diag.match" : "diag.mismatch")} (${local.count} / ${server.count})</dd>`,
+        )}
       </dl>
       ${allSame ? nothing : html`<button class="resync" @click=${this.resync}>${t("diag.resync")}</button>`}`;
   }

@@ -62,19 +62,28 @@ export class InboxView extends LitElement {
     const kind = { "account.update": "account", "task.update": "task" }[mutation.op];
     if (item.status === "conflict" && kind && item.entity) {
       const { id: _id, ...changes } = mutation.data;
-      const shown = (field, value) => (kind === "task" && field === "status" && value ? t(`task.status.${value}`) : value ?? "—");
+      const shown = (field, value) =>
+        kind === "task" && field === "status" && value ? t(`task.status.${value}`) : (value ?? "—");
       return html`<li class="conflict" data-mutation=${mutation.id} data-entity=${kind}>${label}<span>${item.entity.name ?? item.entity.title ?? ""}</span>
         <p class="note">${t(kind === "task" ? "inbox.taskConflict" : "inbox.conflict")}</p>
         <table><thead><tr><th scope="col">${t("account.field")}</th><th scope="col">${t("account.theirs")}</th><th scope="col">${t("account.yours")}</th></tr></thead>
-        <tbody>${Object.entries(changes).map(([field, mine]) => html`<tr data-field=${field}><th scope="row">${t(`${kind}.${field}`)}</th>
-          <td class="theirs">${shown(field, item.entity[field])}</td><td class="mine">${shown(field, mine)}</td></tr>`)}</tbody></table>
+        <tbody>${Object.entries(changes).map(
+          ([field, mine]) => html`<tr data-field=${field}><th scope="row">${t(`${kind}.${field}`)}</th>
+          <td class="theirs">${shown(field, item.entity[field])}</td><td class="mine">${shown(field, mine)}</td></tr>`,
+        )}</tbody></table>
         <div class="row"><button class="keep-mine primary" @click=${() => this.keepMine(item)}>${t("inbox.keepMine")}</button>
           <button class="take-theirs" @click=${() => dismiss(item.id)}>${t("inbox.takeTheirs")}</button></div></li>`;
     }
     const reason = item.error?.message ?? item.error?.code ?? item.status;
     return html`<li class="rejected" data-mutation=${mutation.id}>${label}
       <p>${t("inbox.rejected", { reason })}</p>
-      ${item.error?.fields ? html`<p class="note">${Object.entries(item.error.fields).map(([field, why]) => `${field}: ${why}`).join("; ")}</p>` : nothing}
+      ${
+        item.error?.fields
+          ? html`<p class="note">${Object.entries(item.error.fields)
+              .map(([field, why]) => `${field}: ${why}`)
+              .join("; ")}</p>`
+          : nothing
+      }
       <div class="row"><button class="dismiss" @click=${() => dismiss(item.id)}>${t("inbox.dismiss")}</button></div></li>`;
   }
 }

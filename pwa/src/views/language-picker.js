@@ -44,7 +44,8 @@ export class LanguagePicker extends LitElement {
       <span aria-hidden="true">▾</span>
       <select aria-label=${t("language")} @change=${this.choose}>
         ${languages.map(
-          ({ code, name, locale }) => html`<option value=${code} lang=${locale} ?selected=${code === language}>${name}</option>`,
+          ({ code, name, locale }) =>
+            html`<option value=${code} lang=${locale} ?selected=${code === language}>${name}</option>`,
         )}
       </select>
     </span>`;

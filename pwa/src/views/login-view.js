@@ -27,7 +27,9 @@ export class LoginView extends LitElement {
     try {
       const session = await api.login(data.get("email"), data.get("password"));
       setCsrfToken(session.csrf_token);
-      this.dispatchEvent(new CustomEvent("logged-in", { detail: session.user, bubbles: true, composed: true }));
+      this.dispatchEvent(
+        new CustomEvent("logged-in", { detail: session.user, bubbles: true, composed: true }),
+      );
     } catch (error) {
       this.error = error.message;
     } finally {

@@ -136,9 +136,11 @@ export class PositionWatch {
   }
 
   watch() {
-    if (!("geolocation" in navigator) || this.watchId !== null || document.visibilityState !== "visible") return;
+    if (!("geolocation" in navigator) || this.watchId !== null || document.visibilityState !== "visible")
+      return;
     this.watchId = navigator.geolocation.watchPosition(
-      (fix) => this.moved({ lng: fix.coords.longitude, lat: fix.coords.latitude, accuracy: fix.coords.accuracy }),
+      (fix) =>
+        this.moved({ lng: fix.coords.longitude, lat: fix.coords.latitude, accuracy: fix.coords.accuracy }),
       () => {},
       { enableHighAccuracy: true, maximumAge: 30000, timeout: 15000 },
     );
@@ -162,7 +164,14 @@ export class PositionMarker {
     if (!this.me) {
       const look = { interactive: false, color: "#0b5fff", weight: 1, fillOpacity: 0.12 };
       this.accuracy = L.circle(here, { ...look, radius: position.accuracy || 0 }).addTo(this.map);
-      this.me = L.circleMarker(here, { interactive: false, radius: 8, color: "#fff", weight: 3, fillColor: "#0b5fff", fillOpacity: 1 }).addTo(this.map);
+      this.me = L.circleMarker(here, {
+        interactive: false,
+        radius: 8,
+        color: "#fff",
+        weight: 3,
+        fillColor: "#0b5fff",
+        fillOpacity: 1,
+      }).addTo(this.map);
     }
     this.accuracy.setLatLng(here).setRadius(position.accuracy || 0);
     this.me.setLatLng(here);

@@ -10,7 +10,8 @@ import geomanCss from "@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css?in
 export const drawStyles = [unsafeCSS(geomanCss)];
 
 /** Every event by which Geoman says a shape being edited changed. */
-export const SHAPE_CHANGES = "pm:drag pm:markerdrag pm:edit pm:dragend pm:markerdragend pm:vertexremoved pm:vertexadded pm:change";
+export const SHAPE_CHANGES =
+  "pm:drag pm:markerdrag pm:edit pm:dragend pm:markerdragend pm:vertexremoved pm:vertexadded pm:change";
 
 /**
  * Call `drawn(layer)` for each shape the user finishes, and `started(shape, workingLayer)` and
@@ -28,7 +29,12 @@ export function onDrawing(map, { drawn, started = () => {}, ended = () => {} }) 
  */
 export function startDrawing(map, shape, look, options = {}) {
   map.pm.disableDraw();
-  map.pm.enableDraw(shape, { templineStyle: look, hintlineStyle: { ...look, dashArray: "5 5" }, pathOptions: look, ...options });
+  map.pm.enableDraw(shape, {
+    templineStyle: look,
+    hintlineStyle: { ...look, dashArray: "5 5" },
+    pathOptions: look,
+    ...options,
+  });
 }
 
 /** End any drawing under way on `map` (none, or no map yet, is fine). */

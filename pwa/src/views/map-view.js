@@ -26,7 +26,11 @@ function element(tag, className, text = "") {
 
 // Icons are built from DOM nodes, never HTML strings, so names can't inject markup.
 function pinIcon(account) {
-  return L.divIcon({ html: element("span", `dot ${account.kind}`), className: "wp-pin", iconSize: [TOUCH, TOUCH] });
+  return L.divIcon({
+    html: element("span", `dot ${account.kind}`),
+    className: "wp-pin",
+    iconSize: [TOUCH, TOUCH],
+  });
 }
 
 function clusterIcon(members, source) {
@@ -81,7 +85,10 @@ export class MapView extends LitElement {
     this.markers = new Map(); // account id -> marker in the client cluster group
     this.sequence = 0; // answers to older viewports are dropped
     this.recentre = true; // the first fix centres the map unless it is already in view
-    this.base = new MapController(this, { ready: (map) => this.setUp(map), removed: () => this.markers.clear() });
+    this.base = new MapController(this, {
+      ready: (map) => this.setUp(map),
+      removed: () => this.markers.clear(),
+    });
     this.geolocation = new PositionWatch(this, (position) => this.moved(position));
     this.onResize = () => this.fitHeight();
   }
@@ -184,7 +191,14 @@ export class MapView extends LitElement {
     const [west, south, east, north] = cluster.bbox;
     const [lng, lat] = cluster.location.coordinates;
     if (east - west < 1e-7 && north - south < 1e-7) this.map.setView([lat, lng], this.map.getZoom() + 2);
-    else this.map.fitBounds([[south, west], [north, east]], { padding: [TOUCH, TOUCH], maxZoom: 18 });
+    else
+      this.map.fitBounds(
+        [
+          [south, west],
+          [north, east],
+        ],
+        { padding: [TOUCH, TOUCH], maxZoom: 18 },
+      );
   }
 
   // Only the difference goes to the cluster group: panning keeps the markers already drawn.
@@ -204,7 +218,12 @@ export class MapView extends LitElement {
   }
 
   markerFor(account) {
-    const marker = L.marker(latLngOf(account), { icon: pinIcon(account), title: account.name, alt: account.name, keyboard: true });
+    const marker = L.marker(latLngOf(account), {
+      icon: pinIcon(account),
+      title: account.name,
+      alt: account.name,
+      keyboard: true,
+    });
     marker.account = account;
     marker.on("click", () => (this.selected = marker.account));
     this.markers.set(account.id, marker);
@@ -217,7 +236,8 @@ export class MapView extends LitElement {
     if (this.recentre) {
       this.recentre = false;
       const here = L.latLng(position.lat, position.lng);
-      if (this.map.getZoom() < 10 || !this.map.getBounds().contains(here)) this.map.setView(here, STREET_ZOOM);
+      if (this.map.getZoom() < 10 || !this.map.getBounds().contains(here))
+        this.map.setView(here, STREET_ZOOM);
     }
     await setMeta("position", position);
   }
@@ -228,13 +248,16 @@ export class MapView extends LitElement {
   }
 
   locateMe() {
-    if (this.position) this.map.setView([this.position.lat, this.position.lng], Math.max(this.map.getZoom(), STREET_ZOOM));
+    if (this.position)
+      this.map.setView([this.position.lat, this.position.lng], Math.max(this.map.getZoom(), STREET_ZOOM));
     else this.geolocation.watch();
   }
 
   renderCard(account) {
     const [lat, lng] = latLngOf(account);
-    const distance = this.position ? formatDistance(distanceMetres(this.position.lng, this.position.lat, lng, lat), locale) : "";
+    const distance = this.position
+      ? formatDistance(distanceMetres(this.position.lng, this.position.lat, lng, lat), locale)
+      : "";
     return html`<article class="overlay card" aria-label=${account.name} data-id=${account.id}>
       <button class="close" @click=${() => (this.selected = null)} aria-label=${t("mapClose")}>×</button>
       <h2>${account.name}</h2>
@@ -244,7 +267,13 @@ export class MapView extends LitElement {
   }
 
   render() {
-    const note = this.offline ? t("mapOffline") : this.failed ? t("mapError") : this.base.noTiles ? t("mapNoTiles") : "";
+    const note = this.offline
+      ? t("mapOffline")
+      : this.failed
+        ? t("mapError")
+        : this.base.noTiles
+          ? t("mapNoTiles")
+          : "";
     return html`<div class="map" role="region" aria-label=${t("mapLabel")}></div>
       <button class="overlay locate" @click=${this.locateMe} aria-label=${t("mapLocateMe")} title=${t("mapLocateMe")}>${CROSSHAIR}</button>
       ${note ? html`<p class="overlay note" role="status">${note}</p>` : ""}

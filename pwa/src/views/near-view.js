@@ -93,7 +93,8 @@ export class NearView extends LitElement {
   async showStored() {
     const last = await getMeta("position");
     if (last && !this.position) this.position = last;
-    if (this.position) this.accounts = this.filtered(nearestFirst(await allAccounts(), this.position.lng, this.position.lat));
+    if (this.position)
+      this.accounts = this.filtered(nearestFirst(await allAccounts(), this.position.lng, this.position.lat));
   }
 
   watch() {
@@ -103,7 +104,8 @@ export class NearView extends LitElement {
     }
     if (this.watchId !== null) return;
     this.watchId = navigator.geolocation.watchPosition(
-      (fix) => this.moved({ lng: fix.coords.longitude, lat: fix.coords.latitude, accuracy: fix.coords.accuracy }),
+      (fix) =>
+        this.moved({ lng: fix.coords.longitude, lat: fix.coords.latitude, accuracy: fix.coords.accuracy }),
       // A timeout or no position source (a desktop) is not final: a fix may still come.
       (error) => (this.locationError = error.code === error.PERMISSION_DENIED ? "denied" : "unavailable"),
       { enableHighAccuracy: true, maximumAge: 30000, timeout: 15000 },
@@ -144,7 +146,8 @@ export class NearView extends LitElement {
       this.accounts = page.items;
       this.offline = false;
     } catch (error) {
-      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       this.offline = true;
       this.accounts = this.filtered(nearestFirst(await allAccounts(), lng, lat)).slice(0, 50);
     }
@@ -170,7 +173,8 @@ export class NearView extends LitElement {
       if (query !== this.placeQuery) return; // another search was asked meanwhile
       Object.assign(this, { places: items, placeStatus: items.length ? null : "none" });
     } catch (error) {
-      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       if (!error.status) return this.placeFailed("offline");
       this.placeFailed(error.code === "geocoder_busy" ? "busy" : "unavailable");
     }
@@ -211,7 +215,12 @@ export class NearView extends LitElement {
   async searchRoute() {
     const sequence = ++this.routeSequence;
     const [tasks, accounts, user] = await Promise.all([allRows("tasks"), allAccounts(), getMeta("user")]);
-    const line = routeLine(this.position, tasks, new Map(accounts.map((account) => [account.id, account])), user?.id);
+    const line = routeLine(
+      this.position,
+      tasks,
+      new Map(accounts.map((account) => [account.id, account])),
+      user?.id,
+    );
     if (sequence !== this.routeSequence) return;
     if (!line) return (this.route = { state: "none" });
     if (navigator.onLine === false) return (this.route = { state: "offline" });
@@ -225,13 +234,16 @@ export class NearView extends LitElement {
       saveAccounts(page.items).catch(() => {}); // to open offline; a full store must not fail the list
     } catch (error) {
       if (sequence !== this.routeSequence) return;
-      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       this.route = { state: error.status ? "failed" : "offline" };
     }
   }
 
   renderAccount(account) {
-    const visit = account.last_visit_at ? t("lastVisit", { when: formatRelativeDate(account.last_visit_at, locale) }) : t("neverVisited");
+    const visit = account.last_visit_at
+      ? t("lastVisit", { when: formatRelativeDate(account.last_visit_at, locale) })
+      : t("neverVisited");
     return html`<li data-id=${account.id}>
       <a class="name" href="/accounts/${account.id}" data-route>${account.name}</a>
       <span class="distance">${formatDistance(account.distance_m, locale)}</span>
@@ -241,7 +253,9 @@ export class NearView extends LitElement {
 
   // A prospect along the route: how far off the route it is, its address and last visit.
   renderAlong(account) {
-    const visit = account.last_visit_at ? t("lastVisit", { when: formatRelativeDate(account.last_visit_at, locale) }) : t("neverVisited");
+    const visit = account.last_visit_at
+      ? t("lastVisit", { when: formatRelativeDate(account.last_visit_at, locale) })
+      : t("neverVisited");
     return html`<li data-id=${account.id}>
       <a class="name" href="/accounts/${account.id}" data-route>${account.name}</a>
       <span class="distance off-route">${t("near.offRoute", { distance: formatDistance(account.off_m, locale) })}</span>
@@ -253,7 +267,12 @@ export class NearView extends LitElement {
     const route = this.route;
     if (!route) return nothing;
     if (route.state !== "done") {
-      const key = { loading: "near.routeLoading", offline: "near.routeOffline", none: "near.noRoute", failed: "near.routeFailed" }[route.state];
+      const key = {
+        loading: "near.routeLoading",
+        offline: "near.routeOffline",
+        none: "near.noRoute",
+        failed: "near.routeFailed",
+      }[route.state];
       return html`<p class="note route-status ${route.state}" role="status">${t(key)}</p>`;
     }
     const distance = formatDistance(this.withinM, locale);
@@ -286,7 +305,8 @@ export class NearView extends LitElement {
 
   renderPlaceSearch() {
     const status = this.placeStatus;
-    const message = status === "none" ? t("place.none", { q: this.placeQuery }) : status ? t(`place.${status}`) : "";
+    const message =
+      status === "none" ? t("place.none", { q: this.placeQuery }) : status ? t(`place.${status}`) : "";
     return html`<section class="place" aria-labelledby="place-why">
       <p id="place-why">${t(this.locationError === "denied" ? "locationDenied" : "place.noPosition")}</p>
       <form class="search" role="search" @submit=${this.searchPlace}>
@@ -294,11 +314,13 @@ export class NearView extends LitElement {
         <button type="submit">${t("place.search")}</button>
       </form>
       <p class="place-status note" role="status">${message}</p>
-      ${this.places?.length
-        ? html`<div class="places" role="list" aria-label=${t("place.results")}>
+      ${
+        this.places?.length
+          ? html`<div class="places" role="list" aria-label=${t("place.results")}>
             ${this.places.map((place) => html`<div role="listitem"><button type="button" class="pick" @click=${() => this.pick(place)}>${place.address}</button></div>`)}
           </div>`
-        : nothing}
+          : nothing
+      }
       <details class="coordinates" ?open=${this.coordinatesOpen} @toggle=${(event) => (this.coordinatesOpen = event.target.open)}>
         <summary>${t("place.coordinates")}</summary>
         <form class="search" @submit=${this.searchHere}>
@@ -315,8 +337,9 @@ export class NearView extends LitElement {
     return html`
       ${this.renderModes()}
       <div class="bar">
-        ${around
-          ? html`<select name="kind" @change=${this.changeFilter} aria-label=${t("account.kind")}>
+        ${
+          around
+            ? html`<select name="kind" @change=${this.changeFilter} aria-label=${t("account.kind")}>
                 <option value="" ?selected=${!this.filters.kind}>${t("allKinds")}</option>
                 <option value="customer" ?selected=${this.filters.kind === "customer"}>${t("customer")}</option>
                 <option value="prospect" ?selected=${this.filters.kind === "prospect"}>${t("prospect")}</option>
@@ -325,9 +348,10 @@ export class NearView extends LitElement {
                 <option value="" ?selected=${!this.filters.status}>${t("account.status")}: ${t("allKinds")}</option>
                 ${STATUSES.map((status) => html`<option value=${status} ?selected=${this.filters.status === status}>${t(`account.status.${status}`)}</option>`)}
               </select>`
-          : html`<select name="within_m" @change=${this.changeWithin} aria-label=${t("near.within")}>
+            : html`<select name="within_m" @change=${this.changeWithin} aria-label=${t("near.within")}>
               ${CORRIDORS_M.map((metres) => html`<option value=${metres} ?selected=${metres === this.withinM}>${formatDistance(metres, locale)}</option>`)}
-            </select>`}
+            </select>`
+        }
         ${this.renderNotVisited()}
         <span class="where">${this.where()}</span>
         <a class="new" href="/accounts/new" data-route>${t("account.new")}</a>

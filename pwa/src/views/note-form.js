@@ -42,7 +42,11 @@ export class NoteForm extends LitElement {
       text: form.elements.body.value,
       writtenAt: new Date().toISOString(),
     });
-    if (error) return Object.assign(this, { error: t(`note.${error}`, { max: formatNumber(MAX_NOTE_CHARS, locale) }), saved: false });
+    if (error)
+      return Object.assign(this, {
+        error: t(`note.${error}`, { max: formatNumber(MAX_NOTE_CHARS, locale) }),
+        saved: false,
+      });
     this.saving = true;
     try {
       await saveChange("note.create", data);

@@ -124,7 +124,13 @@ export class PlanDayView extends LitElement {
   // The stops as the device has them, then the kept plan brought up to date, or a new plan.
   async load() {
     const sequence = ++this.sequence;
-    const [tasks, accounts, visits, user, position] = await Promise.all([allRows("tasks"), allAccounts(), allRows("visits"), getMeta("user"), getMeta("position")]);
+    const [tasks, accounts, visits, user, position] = await Promise.all([
+      allRows("tasks"),
+      allAccounts(),
+      allRows("visits"),
+      getMeta("user"),
+      getMeta("position"),
+    ]);
     if (sequence !== this.sequence || !user) return;
     this.user = user;
     this.position ??= position ?? null;
@@ -134,7 +140,8 @@ export class PlanDayView extends LitElement {
     const points = new Map(stops.map((stop) => [stop.id, stop]));
     this.stops = points;
     if (kept?.start) return this.show(this.withMatrix(kept, ids), true);
-    if (!ids.length) return this.show({ order: [], locked: [], skipped: [], local: true, start: null, matrix: null });
+    if (!ids.length)
+      return this.show({ order: [], locked: [], skipped: [], local: true, start: null, matrix: null });
     const plan = await this.newPlan(stops, sequence);
     if (sequence === this.sequence) this.show(plan, true);
   }
@@ -149,14 +156,31 @@ export class PlanDayView extends LitElement {
       if (sequence === this.sequence && covers(answer.matrix, ids)) {
         // Stops the server left unplanned (they fit no window) come last, for the rep to judge.
         const order = answer.order.filter((id) => ids.includes(id));
-        return { order: [...order, ...ids.filter((id) => !order.includes(id))], locked: [], skipped: [], start, matrix: answer.matrix, provider: answer.provider, local: false };
+        return {
+          order: [...order, ...ids.filter((id) => !order.includes(id))],
+          locked: [],
+          skipped: [],
+          start,
+          matrix: answer.matrix,
+          provider: answer.provider,
+          local: false,
+        };
       }
     } catch (error) {
-      if (error.status === 401) this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       // Otherwise offline, or the server cannot plan (not there, or failing): plan here.
     }
     const matrix = this.localMatrix(start, stops);
-    return { order: planOrder(matrix, ids), locked: [], skipped: [], start, matrix, provider: "geodesic", local: true };
+    return {
+      order: planOrder(matrix, ids),
+      locked: [],
+      skipped: [],
+      start,
+      matrix,
+      provider: "geodesic",
+      local: true,
+    };
   }
 
   localMatrix(start, stops) {
@@ -187,17 +211,26 @@ export class PlanDayView extends LitElement {
   }
 
   toggleLock(id) {
-    const locked = this.plan.locked.includes(id) ? this.plan.locked.filter((other) => other !== id) : [...this.plan.locked, id];
+    const locked = this.plan.locked.includes(id)
+      ? this.plan.locked.filter((other) => other !== id)
+      : [...this.plan.locked, id];
     this.change({ locked });
   }
 
   skip(id) {
     const { order, locked, skipped } = this.plan;
-    this.change({ order: order.filter((other) => other !== id), locked: locked.filter((other) => other !== id), skipped: [...skipped, id] });
+    this.change({
+      order: order.filter((other) => other !== id),
+      locked: locked.filter((other) => other !== id),
+      skipped: [...skipped, id],
+    });
   }
 
   restore(id) {
-    this.change({ order: [...this.plan.order, id], skipped: this.plan.skipped.filter((other) => other !== id) });
+    this.change({
+      order: [...this.plan.order, id],
+      skipped: this.plan.skipped.filter((other) => other !== id),
+    });
   }
 
   optimise() {
@@ -218,12 +251,24 @@ export class PlanDayView extends LitElement {
     this.fit = false;
     layer.clearLayers();
     const start = [this.plan.start.lat, this.plan.start.lng];
-    const points = [start, ...this.plan.order.map((id) => this.stops.get(id)).map((stop) => [stop.lat, stop.lng])];
+    const points = [
+      start,
+      ...this.plan.order.map((id) => this.stops.get(id)).map((stop) => [stop.lat, stop.lng]),
+    ];
     L.polyline(points, { color: "#0b5fff", weight: 4, opacity: 0.7, interactive: false }).addTo(layer);
-    L.marker(start, { icon: numberIcon("●", "start"), title: t(`plan.from.${this.plan.start.source}`), keyboard: false }).addTo(layer);
+    L.marker(start, {
+      icon: numberIcon("●", "start"),
+      title: t(`plan.from.${this.plan.start.source}`),
+      keyboard: false,
+    }).addTo(layer);
     this.plan.order.forEach((id, k) => {
       const stop = this.stops.get(id);
-      L.marker([stop.lat, stop.lng], { icon: numberIcon(String(k + 1), "stop"), title: `${k + 1}. ${stop.name}`, alt: `${k + 1}. ${stop.name}`, keyboard: false }).addTo(layer);
+      L.marker([stop.lat, stop.lng], {
+        icon: numberIcon(String(k + 1), "stop"),
+        title: `${k + 1}. ${stop.name}`,
+        alt: `${k + 1}. ${stop.name}`,
+        keyboard: false,
+      }).addTo(layer);
     });
     if (fit) this.base.map.fitBounds(L.latLngBounds(points), FIT);
   }
@@ -274,7 +319,10 @@ export class PlanDayView extends LitElement {
 
   renderWholeRoute() {
     if (this.app !== "google" || this.plan.order.length < 2) return nothing;
-    const urls = googleRouteUrls(this.plan.start, this.plan.order.map((id) => this.stops.get(id)));
+    const urls = googleRouteUrls(
+      this.plan.start,
+      this.plan.order.map((id) => this.stops.get(id)),
+    );
     return html`<ul class="links whole-route">
       ${urls.map((url, k) => html`<li><a href=${url} target="_blank" rel="noopener">${t("plan.wholeRoute", { part: k + 1, count: urls.length })}</a></li>`)}
     </ul>`;

@@ -17,7 +17,8 @@ import { screenStyles } from "./styles.js";
 
 addStrings(strings);
 
-const dayLabel = (iso) => new Date(`${iso}T12:00:00`).toLocaleDateString(locale, { weekday: "long", day: "numeric", month: "long" });
+const dayLabel = (iso) =>
+  new Date(`${iso}T12:00:00`).toLocaleDateString(locale, { weekday: "long", day: "numeric", month: "long" });
 const timeLabel = (iso) => new Date(iso).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
 
 export class PlanWeekView extends LitElement {
@@ -58,7 +59,11 @@ export class PlanWeekView extends LitElement {
   // The week as the server would plan it now (nothing is written yet).
   async load() {
     this.state = "loading";
-    const [user, position, accounts] = await Promise.all([getMeta("user"), getMeta("position"), allAccounts()]);
+    const [user, position, accounts] = await Promise.all([
+      getMeta("user"),
+      getMeta("position"),
+      allAccounts(),
+    ]);
     this.names = new Map(accounts.map((account) => [account.id, account.name]));
     this.start = startPoint(position, user, []);
     this.days = nextWorkingDays();
@@ -82,7 +87,8 @@ export class PlanWeekView extends LitElement {
     try {
       return await planWeek(this.start, this.days, createTasks);
     } catch (error) {
-      if (error.status === 401) this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       this.state = error.status ? "failed" : "offline";
       return null;
     }
@@ -97,7 +103,8 @@ export class PlanWeekView extends LitElement {
   renderBody() {
     if (this.state === "loading") return html`<p class="note loading" role="status">${t("plan.loading")}</p>`;
     if (this.state === "offline") return html`<p class="note offline" role="status">${t("week.offline")}</p>`;
-    if (this.state === "noStart") return html`<p class="note no-start" role="status">${t("week.noStart")}</p>`;
+    if (this.state === "noStart")
+      return html`<p class="note no-start" role="status">${t("week.noStart")}</p>`;
     if (this.state === "failed") return html`<p class="error" role="alert">${t("week.failed")}</p>`;
     const { days, unplanned } = this.week;
     const visits = days.reduce((sum, day) => sum + day.stops.length, 0);
@@ -106,18 +113,24 @@ export class PlanWeekView extends LitElement {
       ${this.added !== null ? html`<p class="saved added" role="status" data-count=${this.added}>${t("week.added", { count: this.added })}</p>` : nothing}
       ${visits > 0 ? html`<div class="row"><button class="primary add" @click=${this.addTasks} ?disabled=${this.adding}>${t("week.addTasks")}</button></div>` : nothing}
       <ul class="cards days">${days.map((day) => this.renderDay(day))}</ul>
-      ${unplanned.length ? html`<h2>${t("week.unplanned")}</h2>
-        <ul class="cards unplanned">${unplanned.map((item) => html`<li class="card" data-id=${item.id}>${item.name}</li>`)}</ul>` : nothing}`;
+      ${
+        unplanned.length
+          ? html`<h2>${t("week.unplanned")}</h2>
+        <ul class="cards unplanned">${unplanned.map((item) => html`<li class="card" data-id=${item.id}>${item.name}</li>`)}</ul>`
+          : nothing
+      }`;
   }
 
   renderDay(day) {
     return html`<li class="card day" data-date=${day.date} data-distance=${day.distance_m} data-duration=${day.duration_s}>
       <h2>${dayLabel(day.date)}</h2>
-      ${day.stops.length
-        ? html`<p class="totals">${t("week.dayTotal", { count: day.stops.length, distance: formatDistance(day.distance_m, locale), time: formatDuration(day.duration_s, locale) })}</p>
+      ${
+        day.stops.length
+          ? html`<p class="totals">${t("week.dayTotal", { count: day.stops.length, distance: formatDistance(day.distance_m, locale), time: formatDuration(day.duration_s, locale) })}</p>
             <ol class="stops">${day.stops.map((stop) => html`<li data-id=${stop.id}>${stop.arrival ? html`<time datetime=${stop.arrival}>${timeLabel(stop.arrival)}</time>` : nothing}<span class="name">${stop.name}</span></li>`)}</ol>
             <ul class="links">${day.urls.map((url, k) => html`<li><a href=${url} target="_blank" rel="noopener">${t("plan.wholeRoute", { part: k + 1, count: day.urls.length })}</a></li>`)}</ul>`
-        : html`<p class="note">${t("week.noVisits")}</p>`}
+          : html`<p class="note">${t("week.noVisits")}</p>`
+      }
     </li>`;
   }
 }

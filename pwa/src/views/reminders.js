@@ -1,6 +1,12 @@
 import { LitElement, css, html, nothing } from "lit";
 import { LANGUAGE_EVENT, locale, t } from "../i18n.js";
-import { REMINDER_SETTING_EVENT, minutesUntil, remember, reminderMinutes, remindersDue } from "../shared/reminders.js";
+import {
+  REMINDER_SETTING_EVENT,
+  minutesUntil,
+  remember,
+  reminderMinutes,
+  remindersDue,
+} from "../shared/reminders.js";
 import { allRows, getAccount, getMeta, setMeta } from "../store/db.js";
 import { OUTBOX_EVENT } from "../store/outbox.js";
 
@@ -69,7 +75,12 @@ export class Reminders extends LitElement {
   async raiseOnce() {
     const [user, tasks, shown] = await Promise.all([getMeta("user"), allRows("tasks"), getMeta(SHOWN_KEY)]);
     const now = new Date();
-    const due = remindersDue(tasks, { userId: user?.id, minutes: reminderMinutes(user), now, shown: shown ?? [] });
+    const due = remindersDue(tasks, {
+      userId: user?.id,
+      minutes: reminderMinutes(user),
+      now,
+      shown: shown ?? [],
+    });
     if (!due.length) return;
     // Remembered before they show: a reload from here on does not raise them again.
     await setMeta(SHOWN_KEY, remember(shown ?? [], due, now));
@@ -122,7 +133,8 @@ async function notifySystem(notice) {
   const body = notice.account ? `${text} ${notice.account}` : text;
   try {
     const registration = await navigator.serviceWorker?.getRegistration();
-    if (registration) await registration.showNotification(t("appName"), { body, tag: `reminder-${notice.id}` });
+    if (registration)
+      await registration.showNotification(t("appName"), { body, tag: `reminder-${notice.id}` });
     else new Notification(t("appName"), { body, tag: `reminder-${notice.id}` });
   } catch {
     // Notifications refused by the platform: the notice in the app remains.

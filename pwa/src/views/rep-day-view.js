@@ -30,7 +30,11 @@ const FIT = { padding: [TOUCH, TOUCH], maxZoom: 16 };
 function visitIcon(verification) {
   const dot = document.createElement("span");
   dot.className = `dot ${verification ?? "unverifiable"}`;
-  return L.divIcon({ html: dot, className: `wp-visit ${verification ?? "unverifiable"}`, iconSize: [TOUCH, TOUCH] });
+  return L.divIcon({
+    html: dot,
+    className: `wp-visit ${verification ?? "unverifiable"}`,
+    iconSize: [TOUCH, TOUCH],
+  });
 }
 
 export class RepDayView extends LitElement {
@@ -113,7 +117,8 @@ export class RepDayView extends LitElement {
     const repId = this.repId;
     const team = (await keptTeamDay())?.items ?? [];
     this.reps = team.length ? assignableReps(team) : assignableReps([], await reps().catch(() => []));
-    const known = team.find((item) => item.user.id === repId)?.user ?? this.reps.find((rep) => rep.id === repId);
+    const known =
+      team.find((item) => item.user.id === repId)?.user ?? this.reps.find((rep) => rep.id === repId);
     const rep = known ?? (await userById(repId).catch(() => null));
     if (repId === this.repId) this.rep = rep;
   }
@@ -131,7 +136,8 @@ export class RepDayView extends LitElement {
       this.showVisits(visits);
     } catch (error) {
       if (sequence !== this.sequence) return;
-      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       this.offline = true;
     }
   }
@@ -162,7 +168,12 @@ export class RepDayView extends LitElement {
     this.layer.clearLayers();
     const markers = visitMarkers(this.visits).map(({ id, lat, lng, visit }) => {
       const title = this.visitLabel(visit);
-      const marker = L.marker([lat, lng], { icon: visitIcon(visit.verification), title, alt: title, keyboard: true });
+      const marker = L.marker([lat, lng], {
+        icon: visitIcon(visit.verification),
+        title,
+        alt: title,
+        keyboard: true,
+      });
       marker.visitId = id;
       return marker.addTo(this.layer);
     });

@@ -57,7 +57,8 @@ export class SettingsView extends LitElement {
       this.reminderNote = "saved";
       window.dispatchEvent(new CustomEvent(REMINDER_SETTING_EVENT));
     } catch (error) {
-      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       select.value = String(this.reminder); // not saved: show what still holds
       this.reminderNote = error.status ? "failed" : "offline";
     }
@@ -70,7 +71,9 @@ export class SettingsView extends LitElement {
 
   renderReminders() {
     if (this.reminder === null) return nothing;
-    const choices = REMINDER_CHOICES.includes(this.reminder) ? REMINDER_CHOICES : [...REMINDER_CHOICES, this.reminder].sort((a, b) => a - b);
+    const choices = REMINDER_CHOICES.includes(this.reminder)
+      ? REMINDER_CHOICES
+      : [...REMINDER_CHOICES, this.reminder].sort((a, b) => a - b);
     const minutes = new Intl.NumberFormat(locale, { style: "unit", unit: "minute", unitDisplay: "long" });
     return html`<label>${t("settings.reminders")}
         <select name="reminder" @change=${this.changeReminder} aria-describedby="reminder-help">
@@ -83,7 +86,8 @@ export class SettingsView extends LitElement {
 
   renderNotifications() {
     if (this.permission === "unsupported") return nothing;
-    if (this.permission === "default") return html`<button class="notifications" @click=${this.allowNotifications}>${t("settings.notifications")}</button>`;
+    if (this.permission === "default")
+      return html`<button class="notifications" @click=${this.allowNotifications}>${t("settings.notifications")}</button>`;
     return html`<p class="note notifications">${t(this.permission === "granted" ? "settings.notificationsOn" : "settings.notificationsBlocked")}</p>`;
   }
 

@@ -69,7 +69,9 @@ export class SyncStatus extends LitElement {
   }
 
   render() {
-    const when = this.lastSynced ? t("sync.lastSynced", { when: formatSince(this.lastSynced, locale) }) : t("sync.neverSynced");
+    const when = this.lastSynced
+      ? t("sync.lastSynced", { when: formatSince(this.lastSynced, locale) })
+      : t("sync.neverSynced");
     const doing = { syncing: "sync.syncing", offline: "sync.offline", error: "sync.retrying" }[this.state];
     return html`<a href="/diagnostics" data-route class="status" data-waiting=${this.waiting}>
         <span class="badge">${t("sync.waiting", { n: this.waiting })}</span>&nbsp;·&nbsp;<span class="last-synced">${when}</span>

@@ -97,7 +97,10 @@ export class TaskNotice extends LitElement {
       .map((item) => item.title)
       .join(", ");
     const more = this.given.length - SHOWN;
-    const text = this.given.length === 1 ? t("notice.one", { title: titles }) : t("notice.many", { n: this.given.length, titles });
+    const text =
+      this.given.length === 1
+        ? t("notice.one", { title: titles })
+        : t("notice.many", { n: this.given.length, titles });
     return html`<p class="text">${text}${more > 0 ? ` ${t("notice.more", { n: more })}` : ""}</p>
       <a class="open" href="/today" data-route @click=${this.dismiss}>${t("notice.open")}</a>
       <button class="dismiss" @click=${this.dismiss}>${t("notice.dismiss")}</button>`;

@@ -75,7 +75,8 @@ export class TeamView extends LitElement {
       Object.assign(this, { items: byName(items), fetchedAt: fetched_at, offline: false, failed: false });
     } catch (error) {
       if (sequence !== this.sequence) return;
-      if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+      if (error.status === 401)
+        return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
       Object.assign(this, { offline: !error.status, failed: Boolean(error.status) });
       if (!this.items) await this.showKept();
     }
@@ -105,7 +106,9 @@ export class TeamView extends LitElement {
   }
 
   renderRep({ user, tasks, visits, last_sync_at }) {
-    const synced = last_sync_at ? t("team.synced", { when: formatSince(last_sync_at, locale) }) : t("team.neverSynced");
+    const synced = last_sync_at
+      ? t("team.synced", { when: formatSince(last_sync_at, locale) })
+      : t("team.neverSynced");
     const count = (group, key, value, className = "") =>
       html`<div data-count="${group}.${key}" class=${className}><dt>${t(`team.${group}.${key}`)}</dt><dd>${value ?? 0}</dd></div>`;
     return html`<li class="card rep ${tasks.overdue > 0 ? "overdue" : ""}" data-id=${user.id}>

@@ -162,7 +162,8 @@ export class TerritoriesView extends LitElement {
       Object.assign(this, { territories, offline: false, failed: false });
       this.drawTerritories();
       this.fitOnce();
-      if (territories.some((territory) => assignmentProgress(territory))) this.poll = setTimeout(() => this.load(), POLL_MS);
+      if (territories.some((territory) => assignmentProgress(territory)))
+        this.poll = setTimeout(() => this.load(), POLL_MS);
       this.loadOverlaps();
     } catch (error) {
       this.failedWith(error);
@@ -170,7 +171,8 @@ export class TerritoriesView extends LitElement {
   }
 
   failedWith(error) {
-    if (error.status === 401) return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
+    if (error.status === 401)
+      return this.dispatchEvent(new CustomEvent("logged-out", { bubbles: true, composed: true }));
     Object.assign(this, { offline: !error.status, failed: Boolean(error.status) });
   }
 
@@ -181,7 +183,9 @@ export class TerritoriesView extends LitElement {
       this.reps = assignableReps((await freshTeamDay()).items);
     } catch {
       const kept = await keptTeamDay();
-      this.reps = kept?.items.length ? assignableReps(kept.items) : assignableReps([], await listReps().catch(() => []));
+      this.reps = kept?.items.length
+        ? assignableReps(kept.items)
+        : assignableReps([], await listReps().catch(() => []));
     }
   }
 
@@ -189,7 +193,10 @@ export class TerritoriesView extends LitElement {
     try {
       const answer = await listOverlaps();
       const accounts = new Map((await allAccounts()).map((account) => [account.id, account]));
-      this.overlaps = { rows: overlapRows(answer.items ?? [], this.territories ?? [], accounts), more: Boolean(answer.next_cursor) };
+      this.overlaps = {
+        rows: overlapRows(answer.items ?? [], this.territories ?? [], accounts),
+        more: Boolean(answer.next_cursor),
+      };
     } catch (error) {
       if (error.status) this.overlaps = { failed: true };
     }
@@ -233,7 +240,12 @@ export class TerritoriesView extends LitElement {
     const placed = (await allAccounts()).filter((account) => account.location);
     if (this.fitted || this.map !== map || !placed.length) return;
     this.fitted = true;
-    map.fitBounds(L.latLngBounds(placed.map((account) => [account.location.coordinates[1], account.location.coordinates[0]])), padding);
+    map.fitBounds(
+      L.latLngBounds(
+        placed.map((account) => [account.location.coordinates[1], account.location.coordinates[0]]),
+      ),
+      padding,
+    );
   }
 
   drawTerritories() {
@@ -242,9 +254,19 @@ export class TerritoriesView extends LitElement {
     for (const territory of this.territories ?? []) {
       if (territory.id === this.draft?.id) continue; // the editor shows it
       const colour = territoryColour(territory.id);
-      const shape = L.polygon(partsOf(territory.area), { color: colour, weight: 2, fillOpacity: 0.15, pmIgnore: true, snapIgnore: false });
+      const shape = L.polygon(partsOf(territory.area), {
+        color: colour,
+        weight: 2,
+        fillOpacity: 0.15,
+        pmIgnore: true,
+        snapIgnore: false,
+      });
       shape.territoryId = territory.id;
-      shape.bindTooltip(territory.name, { permanent: true, direction: "center", className: "wp-territory-label" });
+      shape.bindTooltip(territory.name, {
+        permanent: true,
+        direction: "center",
+        className: "wp-territory-label",
+      });
       shape.on("click", () => !this.draft && this.edit(territory));
       this.territoryLayer.addLayer(shape);
     }
@@ -261,7 +283,10 @@ export class TerritoriesView extends LitElement {
     const bounds = { west: box.getWest(), south: box.getSouth(), east: box.getEast(), north: box.getNorth() };
     const zoom = map.getZoom();
     try {
-      const [answer, gaps] = await Promise.all([viewport(bounds, zoom), this.showGaps ? gapsIn(bounds).catch((error) => ({ error })) : null]);
+      const [answer, gaps] = await Promise.all([
+        viewport(bounds, zoom),
+        this.showGaps ? gapsIn(bounds).catch((error) => ({ error })) : null,
+      ]);
       if (sequence !== this.sequence || this.map !== map) return;
       this.showAccounts(answer);
       this.showGapMarkers(gaps);
@@ -272,7 +297,8 @@ export class TerritoriesView extends LitElement {
 
   showAccounts({ clusters, items }) {
     this.accountLayer.clearLayers();
-    for (const cluster of clusters) this.countMarker(cluster.location.coordinates, cluster.count, "").addTo(this.accountLayer);
+    for (const cluster of clusters)
+      this.countMarker(cluster.location.coordinates, cluster.count, "").addTo(this.accountLayer);
     for (const account of items) {
       if (!account.location) continue;
       const [lng, lat] = account.location.coordinates;
@@ -296,8 +322,18 @@ export class TerritoriesView extends LitElement {
 
   countMarker([lng, lat], members, className) {
     const size = members < 100 ? 30 : members < 1000 ? 38 : 46;
-    const icon = L.divIcon({ html: labelled("span", "", count(members)), className: `wp-count ${className}`, iconSize: [size, size] });
-    return L.marker([lat, lng], { icon, interactive: false, keyboard: false, pmIgnore: true, snapIgnore: true });
+    const icon = L.divIcon({
+      html: labelled("span", "", count(members)),
+      className: `wp-count ${className}`,
+      iconSize: [size, size],
+    });
+    return L.marker([lat, lng], {
+      icon,
+      interactive: false,
+      keyboard: false,
+      pmIgnore: true,
+      snapIgnore: true,
+    });
   }
 
   showGapMarkers(gaps) {
@@ -308,9 +344,17 @@ export class TerritoriesView extends LitElement {
       return Object.assign(this, { gapCount: null, gapsFailed: true });
     }
     const { clusters, items, total, capped } = gapMarkers(gaps);
-    for (const cluster of clusters) this.countMarker([cluster.at[1], cluster.at[0]], cluster.count, "gap").addTo(this.gapLayer);
+    for (const cluster of clusters)
+      this.countMarker([cluster.at[1], cluster.at[0]], cluster.count, "gap").addTo(this.gapLayer);
     for (const item of items) {
-      const ring = L.circleMarker(item.at, { radius: 9, weight: 3, color: "#d93025", fill: false, pmIgnore: true, snapIgnore: true });
+      const ring = L.circleMarker(item.at, {
+        radius: 9,
+        weight: 3,
+        color: "#d93025",
+        fill: false,
+        pmIgnore: true,
+        snapIgnore: true,
+      });
       ring.bindTooltip(item.name ?? "");
       ring.on("click", () => !this.draft && navigate(`/accounts/${item.id}`));
       ring.addTo(this.gapLayer);
@@ -334,7 +378,13 @@ export class TerritoriesView extends LitElement {
 
   edit(territory) {
     this.openEditor(
-      { id: territory.id, name: territory.name, repIds: [...(territory.rep_ids ?? [])], version: territory.version, isNew: false },
+      {
+        id: territory.id,
+        name: territory.name,
+        repIds: [...(territory.rep_ids ?? [])],
+        version: territory.version,
+        isNew: false,
+      },
       partsOf(territory.area),
     );
   }
@@ -345,7 +395,8 @@ export class TerritoriesView extends LitElement {
     this.shapeChanged = false;
     for (const part of parts) this.addPart(L.polygon(part));
     this.drawTerritories();
-    if (parts.length) this.map?.fitBounds(this.draftGroup.getBounds(), { padding: [TOUCH, TOUCH], maxZoom: 17 });
+    if (parts.length)
+      this.map?.fitBounds(this.draftGroup.getBounds(), { padding: [TOUCH, TOUCH], maxZoom: 17 });
   }
 
   closeEditor() {
@@ -412,7 +463,12 @@ export class TerritoriesView extends LitElement {
     this.saving = true;
     try {
       if (draft.isNew) await createTerritory({ name, area, rep_ids: repIds });
-      else await updateTerritory(draft.id, { name, rep_ids: repIds, ...(this.shapeChanged ? { area } : {}) }, draft.version);
+      else
+        await updateTerritory(
+          draft.id,
+          { name, rep_ids: repIds, ...(this.shapeChanged ? { area } : {}) },
+          draft.version,
+        );
       this.closeEditor();
       this.message = { kind: "saved", text: t("territories.saved", { name }) };
       await this.load();
@@ -428,14 +484,20 @@ export class TerritoriesView extends LitElement {
     if (error.status === 401) return this.failedWith(error);
     if (error.status === 409) return (this.message = { kind: "conflict", text: t("territories.conflict") });
     if (!error.status) return (this.offline = true);
-    this.message = { kind: "error", text: t("territories.saveFailed", { message: error.message }), lines: fieldErrors(error.fields) };
+    this.message = {
+      kind: "error",
+      text: t("territories.saveFailed", { message: error.message }),
+      lines: fieldErrors(error.fields),
+    };
   }
 
   // After a 409: the server's version replaces what was being edited.
   async reloadDraft() {
     try {
       const territory = await getTerritory(this.draft.id);
-      this.territories = (this.territories ?? []).map((known) => (known.id === territory.id ? territory : known));
+      this.territories = (this.territories ?? []).map((known) =>
+        known.id === territory.id ? territory : known,
+      );
       this.edit(territory);
     } catch (error) {
       if (error.status === 404) {
@@ -467,17 +529,25 @@ export class TerritoriesView extends LitElement {
     if (!file) return;
     const read = readCollection(await file.text());
     input.value = "";
-    if (read.error) return (this.importNote = { error: t(`territories.import${read.error[0].toUpperCase()}${read.error.slice(1)}`) });
+    if (read.error)
+      return (this.importNote = {
+        error: t(`territories.import${read.error[0].toUpperCase()}${read.error.slice(1)}`),
+      });
     try {
       const answer = await importTerritories(read.collection);
-      const made = Array.isArray(answer) ? answer.length : (answer?.items?.length ?? read.collection.features.length);
+      const made = Array.isArray(answer)
+        ? answer.length
+        : (answer?.items?.length ?? read.collection.features.length);
       this.importNote = { ok: made };
       await this.load();
       this.refreshViewport();
     } catch (error) {
       if (error.status === 401) return this.failedWith(error);
       if (!error.status) return (this.offline = true);
-      this.importNote = { error: t("territories.importFailed", { message: error.message }), lines: fieldErrors(error.fields) };
+      this.importNote = {
+        error: t("territories.importFailed", { message: error.message }),
+        lines: fieldErrors(error.fields),
+      };
     }
   }
 
@@ -584,7 +654,9 @@ export class TerritoriesView extends LitElement {
       ${rows.length ? nothing : html`<p class="note no-overlaps">${t("territories.noOverlaps")}</p>`}
       <ul class="overlaps">
         ${rows.map(
-          (row) => html`<li data-id=${row.accountId}><a href="/accounts/${row.accountId}" data-route>${row.name ?? t("territories.unknownAccount")}</a>
+          (
+            row,
+          ) => html`<li data-id=${row.accountId}><a href="/accounts/${row.accountId}" data-route>${row.name ?? t("territories.unknownAccount")}</a>
             ${t("territories.overlapIn", { territories: territoryList(row.territories, locale, t("territories.unknownTerritory")) })}</li>`,
         )}
       </ul>

@@ -14,7 +14,12 @@ import { saveChange } from "../sync/index.js";
 // outbox, shown at once; "Check in" opens the account with the task, where the visit links to it.
 // A campaign's task wears a badge; its notes hold the campaign's talking points, line breaks kept.
 export class TodayView extends LitElement {
-  static properties = { lists: { state: true }, accounts: { state: true }, position: { state: true }, notice: { state: true } };
+  static properties = {
+    lists: { state: true },
+    accounts: { state: true },
+    position: { state: true },
+    notice: { state: true },
+  };
 
   static styles = css`
     :host { display: block; padding: 8px 12px 32px; max-width: 720px; margin: 0 auto; }
@@ -63,7 +68,12 @@ export class TodayView extends LitElement {
   }
 
   async load() {
-    const [tasks, accounts, position, user] = await Promise.all([allRows("tasks"), allAccounts(), getMeta("position"), getMeta("user")]);
+    const [tasks, accounts, position, user] = await Promise.all([
+      allRows("tasks"),
+      allAccounts(),
+      getMeta("position"),
+      getMeta("user"),
+    ]);
     this.accounts = new Map(accounts.map((account) => [account.id, account]));
     this.position = position ?? null;
     this.lists = todayLists(assignedTo(tasks, user?.id));

@@ -95,7 +95,10 @@ export class VisitFlow extends LitElement {
   async resume(accountId) {
     this.keeper.flush(); // the visit at the account shown before, if any, as it was left
     this.step = "loading";
-    const draft = await loadDrafts().then((drafts) => drafts[accountId], () => null);
+    const draft = await loadDrafts().then(
+      (drafts) => drafts[accountId],
+      () => null,
+    );
     if (accountId !== this.accountId) return;
     if (!draft) return Object.assign(this, { step: "idle", visitId: null });
     Object.assign(this, {
@@ -200,7 +203,8 @@ export class VisitFlow extends LitElement {
     if (this.saving) return; // a second tap while the first is being saved
     const nextStep = { title: this.nextTitle ?? "", due_on: this.nextDue ?? "" };
     if (!this.outcome) return (this.error = t("visit.chooseOutcome"));
-    if (Boolean(nextStep.title.trim()) !== Boolean(nextStep.due_on)) return (this.error = t("visit.nextStepIncomplete"));
+    if (Boolean(nextStep.title.trim()) !== Boolean(nextStep.due_on))
+      return (this.error = t("visit.nextStepIncomplete"));
     this.saving = true;
     const body = visitBody({
       id: this.visitId,
@@ -219,7 +223,12 @@ export class VisitFlow extends LitElement {
       await this.keeper.drop(); // the draft's last word is the visit itself
       // The visit, the task marked done and the draft taken: on the device together or not at all.
       const changes = [{ op: "visit.create", data: body }];
-      if (task) changes.push({ op: "task.update", data: { id: task.id, status: "done" }, base_version: task.version });
+      if (task)
+        changes.push({
+          op: "task.update",
+          data: { id: task.id, status: "done" },
+          base_version: task.version,
+        });
       await saveAction(changes, { also: takeDraft(this.accountId, body.id) });
       // Only now, with the transaction complete, is it true that the visit is on the device.
       Object.assign(this, { step: "idle", saved: true, error: null, visitId: null });
@@ -267,8 +276,10 @@ export class VisitFlow extends LitElement {
       ${this.task ? html`<p class="note for-task">${t("visit.forTask", { title: this.task.title })}</p>` : nothing}
       ${this.renderFix()}
       <fieldset><legend>${t("visit.outcome")}</legend><div class="outcomes">
-        ${OUTCOMES.map((outcome) => html`<label><input type="radio" name="outcome" value=${outcome}
-          .checked=${this.outcome === outcome} @change=${() => this.enter("outcome", outcome)} />${t(`visit.outcome.${outcome}`)}</label>`)}
+        ${OUTCOMES.map(
+          (outcome) => html`<label><input type="radio" name="outcome" value=${outcome}
+          .checked=${this.outcome === outcome} @change=${() => this.enter("outcome", outcome)} />${t(`visit.outcome.${outcome}`)}</label>`,
+        )}
       </div></fieldset>
       <label>${t("visit.notes")}<textarea name="notes" rows="4" autocapitalize="sentences" spellcheck="true"
         .value=${this.notes ?? ""} @input=${(event) => this.enter("notes", event.target.value)}></textarea>
@@ -279,10 +290,12 @@ export class VisitFlow extends LitElement {
         <label>${t("visit.nextStepDue")}<input name="next_due" type="date" .value=${this.nextDue ?? ""}
           @input=${(event) => this.enter("nextDue", event.target.value)} @change=${(event) => this.enter("nextDue", event.target.value)} /></label>
       </div></fieldset>
-      ${this.taskOpen()
-        ? html`<label class="task-done"><span><input type="checkbox" name="task_done" .checked=${this.taskDone !== false}
+      ${
+        this.taskOpen()
+          ? html`<label class="task-done"><span><input type="checkbox" name="task_done" .checked=${this.taskDone !== false}
             @change=${(event) => this.enter("taskDone", event.target.checked)} /> ${t("visit.markTaskDone")}</span></label>`
-        : nothing}
+          : nothing
+      }
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <div class="row">
         <button type="submit" class="check-out primary" ?disabled=${this.saving}>${t("visit.checkOut")}</button>

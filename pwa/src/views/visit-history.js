@@ -73,8 +73,10 @@ export class VisitHistory extends LitElement {
   }
 
   renderVisit(visit) {
-    const status = visit.pending ? "waiting" : visit.verification ?? "checking";
-    const distance = Number.isFinite(visit.distance_m) ? t("visit.distance", { distance: formatDistance(visit.distance_m, locale) }) : null;
+    const status = visit.pending ? "waiting" : (visit.verification ?? "checking");
+    const distance = Number.isFinite(visit.distance_m)
+      ? t("visit.distance", { distance: formatDistance(visit.distance_m, locale) })
+      : null;
     return html`<li data-kind="visit" data-id=${visit.id} data-status=${status}>
       <div class="top"><strong>${t(`visit.outcome.${visit.outcome}`)}</strong>
         <span class="status ${status}">${t(`visit.${status}`)}</span></div>

@@ -47,10 +47,12 @@ export class VisitsInProgress extends LitElement {
   render() {
     const elsewhere = draftsElsewhere(this.drafts, this.except ?? null);
     if (elsewhere.length === 0) return nothing;
-    return elsewhere.map((draft) => html`<div class="banner visit-in-progress" role="status" data-account=${draft.account_id}>
+    return elsewhere.map(
+      (draft) => html`<div class="banner visit-in-progress" role="status" data-account=${draft.account_id}>
       <p>${t("visit.inProgressAt", { name: draft.account_name || "…" })}</p>
       <a class="continue" href="/accounts/${draft.account_id}" data-route>${t("visit.continue")}</a>
-    </div>`);
+    </div>`,
+    );
   }
 }
 customElements.define("wp-visits-in-progress", VisitsInProgress);
