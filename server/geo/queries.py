@@ -150,10 +150,7 @@ def inside_area(
     # ST_Covers leaves out, which PostgreSQL asks second).
     rings = json.dumps({"type": "MultiLineString", "coordinates": _rings(area)})
     edges = func.geography(func.ST_GeomFromGeoJSON(rings), type_=Geography(srid=SRID))
-    # ST_Distance, not ST_DWithin: the same test, but one with no index support, so the
-    # planner does not walk the points' index a second time for it (a BitmapOr of two scans
-    # of every point in the polygon's box) before the && below narrows anything.
-    on_edge = func.ST_Distance(edges, column, False) <= BOUNDARY_TOLERANCE_M
+    on_edge = func.ST_DWithin(edges, column, BOUNDARY_TOLERANCE_M, False)
     covered = or_(func.ST_Covers(polygon, column), on_edge)
     # The explicit && gives the planner a box it can estimate from column statistics; with
     # ST_Covers alone it guesses a large share of rows and may walk another index instead.
