@@ -201,6 +201,14 @@ def _pair(timing: dict[str, float]) -> str:
     return f"{timing['p50']:7.1f} / {timing['p95']:7.1f}"
 
 
+def _shown(cell: Callable[[dict[str, Any]], str], figures: dict[str, Any]) -> str:
+    """A figure of the table, or "-" while it is not measured yet."""
+    try:
+        return cell(figures)
+    except KeyError:
+        return "-"
+
+
 def print_table(results: dict[str, dict[str, Any]]) -> None:
     """Every figure, one column per size."""
     sizes = list(results)
@@ -260,7 +268,7 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
     for label, cell, target in rows:
         print(
             f"{label:52}"
-            + "".join(f"{cell(results[size]):>{width}}" for size in sizes)
+            + "".join(f"{_shown(cell, results[size]):>{width}}" for size in sizes)
             + f"   {target}"
         )
     print(
@@ -299,6 +307,9 @@ def main() -> None:
                 figures.update(viewport_figures(bench, staff, port))
                 figures["audience"] = audience_figures(bench, staff, port)
                 figures["preview"] = preview_figures(bench, staff)
+                results[str(size)] = figures
+                # The read figures first: the writes below take the longest at 1M.
+                print_table(results)
                 figures["territory"] = territory_figures(bench, staff)
                 figures["launch"] = launch_figures(bench, staff)
                 results[str(size)] = figures
