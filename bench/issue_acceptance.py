@@ -12,7 +12,8 @@ among two teams):
 - the same viewports and audience computed the way the open-source CRMs do it (float latitude
   and longitude columns under B-tree indexes, the polygon test and the clustering in Python),
   and the ratio to the app's figure;
-- a territory edit that re-assigns about 100,000 accounts: the request (which queues the
+- a territory edit that re-assigns about 100,000 accounts (as many as the city holds, when
+  fewer): the request (which queues the
   assignment job) and the job, run by a real procrastinate worker, until every account points
   at its territory;
 - the launch of a campaign of about 5,000 accounts: the request and the launch job, until every
@@ -67,6 +68,7 @@ from tests.support.jobs import run_jobs
 CENTRE = (26.1025, 44.4350)  # the capital's busiest hub
 TERRITORY_ACCOUNTS = 100_000
 CAMPAIGN_ACCOUNTS = 5_000
+CITY_HALF_DEG = 0.7
 AWAY = (30.5, 40.5)  # no account there: where the territory starts and a box grows from
 # The builder's map over the audience polygon while it is dragged.
 PREVIEW_VIEWPORT = ("25.95,44.33,26.25,44.52", 12)
@@ -85,8 +87,9 @@ def _box(lng: float, lat: float, half: float) -> dict[str, Any]:
 
 def _box_holding(count: Callable[[dict[str, Any]], int], wanted: int) -> tuple[dict[str, Any], int]:
     """The box around CENTRE whose count is closest to `wanted` (bisecting its size), and that
-    count; the whole country's box when it holds fewer."""
-    low, high = 0.0, 6.0
+    count; the city's box (about 110 x 80 km) when it holds fewer. Never wider: over a
+    country-sized polygon the geography tests cost minutes per 100,000 accounts."""
+    low, high = 0.0, CITY_HALF_DEG
     best = _box(*CENTRE, high)
     best_count = count(best)
     if best_count <= wanted:
