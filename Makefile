@@ -16,7 +16,7 @@ FLASK  := .venv/bin/flask --app wsgi
 # `export DATABASE_URL="$(...)"` export's own success would hide the failure).
 WITH_DB := DATABASE_URL="$$(scripts/ensure-db.sh)" && export DATABASE_URL &&
 
-.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-map bench-sync bench-checksum bench-jobs bench-pwa bench-sockets bench-campaigns bench-territories bench-routes bench-week seed clean-db
+.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-map bench-sync bench-checksum bench-jobs bench-pwa bench-sockets bench-campaigns bench-territories bench-routes bench-week bench-campaign-acceptance seed clean-db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET   (make test PYTEST_ARGS="-k visits", make db-revision m="add visits")'
@@ -103,6 +103,9 @@ bench-week: venv ## Plan my week alone: a 5-day week of 60 accounts, planning ti
 
 bench-campaigns: venv ## Campaign launch: 5,000 targets and their tasks, per assignment; the audience preview
 	@$(WITH_DB) $(PYTHON) -m bench.campaigns $(BENCH_ARGS)
+
+bench-campaign-acceptance: venv ## Every acceptance figure of territories and campaigns at 100k and 1M accounts, one run (SIZES=...)
+	@$(WITH_DB) $(PYTHON) -m bench.issue_acceptance $(if $(SIZES),--sizes $(SIZES))
 
 bench-pwa: venv pwa browser ## Web app budgets: bundle sizes, offline start, Lighthouse
 	@$(WITH_DB) $(PYTHON) -m bench.pwa_budgets

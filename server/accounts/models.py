@@ -132,6 +132,16 @@ class AccountMapCell(db.Model):  # type: ignore[name-defined,misc]
             "status",
             unique=True,
             postgresql_nulls_not_distinct=True,
+            # Covering (migration 0017): a viewport sums its cells by index-only scans.
+            postgresql_include=[
+                "members",
+                "sum_lng",
+                "sum_lat",
+                "min_lng",
+                "min_lat",
+                "max_lng",
+                "max_lat",
+            ],
         ),
     )
     # No foreign keys: the rows follow the accounts through the triggers alone, also while an

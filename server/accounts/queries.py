@@ -21,7 +21,6 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.sql import Executable
 
 from server.accounts.models import Account, AccountMapCell
 from server.accounts.schemas import AccountData, AccountFilters, AccountOut, Cluster
@@ -303,27 +302,26 @@ def clusters_in_bbox(
     """Grid clusters of the visible accounts in the viewport: centre, count and extent; at
     most geo.MAX_GRID_CELLS of them, whatever the viewport and zoom.
 
-    The cells wholly inside the viewport are summed from the map cells (AccountMapCell), so
-    their cost does not grow with the organisation; the accounts of the cells the viewport's
-    edges cut through are clustered one by one. Filters the map cells do not carry (q, tags,
-    industry, not visited since) cluster every account in view, as does `use_cells=False`
-    (the benchmark's point of comparison).
+    The viewport but thin strips along its edges is covered by map cells (AccountMapCell) of
+    the grid's level and finer ones (geo.grid_plan), summed per cell of the grid, so the cost
+    does not grow with the organisation; only the accounts of the strips are clustered one by
+    one. Filters the map cells do not carry (q, tags, industry, not visited since) cluster
+    every account in view, as does `use_cells=False` (the benchmark's point of comparison).
     """
     values = filter_values(filters)
     plan = geo.grid_plan(bbox, zoom)
     from_cells = use_cells and plan.kept_as_cells() and set(values) <= set(CELL_FILTER_CLAUSES)
-    skip = plan.windows if from_cells else ()
     points = select(geo.planar(Account.location).label("g")).where(visibility(principal))
-    in_view = (
-        geo.in_edge_cells(Account.location, bbox, plan)
-        if from_cells
-        else geo.in_bbox(Account.location, bbox)
-    )
-    points = apply_filters(points, filters).where(in_view)
-    edges = geo.grid_clusters(points, bbox, zoom, skip)
-    query: Executable = (
-        union_all(_cell_clusters(principal, values, plan), edges) if from_cells else edges
-    )
+    if not from_cells:
+        points = apply_filters(points, filters).where(geo.in_bbox(Account.location, bbox))
+        query = geo.clusters_of(geo.cell_sums(points, plan.cell))
+    else:
+        points = apply_filters(points, filters).where(
+            geo.in_edge_cells(Account.location, bbox, plan)
+        )
+        edges = geo.cell_sums(points, plan.cell, plan.edge_cell, plan.edge_windows)
+        summed = _cell_sums(principal, values, plan)
+        query = geo.clusters_of(union_all(summed, edges))
     return [
         Cluster(
             location=Point.at(float(row.lng), float(row.lat)),
@@ -343,27 +341,40 @@ CELL_FILTER_CLAUSES: dict[str, Callable[[Any], ColumnElement[bool]]] = {
 }
 
 
-def _cell_clusters(principal: Principal, values: dict[str, Any], plan: geo.GridPlan) -> Select[Any]:
-    """The clusters of the plan's windows summed from the map cells the caller may see."""
+def _cell_sums(principal: Principal, values: dict[str, Any], plan: geo.GridPlan) -> Select[Any]:
+    """The map cells of the plan's pieces that the caller may see, summed per cell of the
+    plan's grid (a finer cell's index shifted right by the levels between is its grid cell's).
+    One index probe per piece column: a join of the listed columns with the cells."""
     cells = AccountMapCell
-    members = func.sum(cells.members)
-    columns: list[Any] = [
-        members.label("members"),
-        (func.sum(cells.sum_lng) / members).label("lng"),
-        (func.sum(cells.sum_lat) / members).label("lat"),
-        func.min(cells.min_lng).label("min_lng"),
-        func.min(cells.min_lat).label("min_lat"),
-        func.max(cells.max_lng).label("max_lng"),
-        func.max(cells.max_lat).label("max_lat"),
-    ]
-    query = select(*columns).where(
-        visible(cells, principal),
-        cells.level == plan.level,
-        geo.in_windows(cells.cell_x, cells.cell_y, plan.windows),
+    probe = geo.cell_probes(plan)
+    shift = (cells.level - plan.level).self_group()
+    cell_x, cell_y = cells.cell_x.op(">>")(shift), cells.cell_y.op(">>")(shift)
+    query = (
+        select(
+            cell_x.label("cell_x"),
+            cell_y.label("cell_y"),
+            func.sum(cells.members).label("members"),
+            func.sum(cells.sum_lng).label("sum_lng"),
+            func.sum(cells.sum_lat).label("sum_lat"),
+            func.min(cells.min_lng).label("min_lng"),
+            func.min(cells.min_lat).label("min_lat"),
+            func.max(cells.max_lng).label("max_lng"),
+            func.max(cells.max_lat).label("max_lat"),
+        )
+        .select_from(probe)
+        .join(
+            cells,
+            and_(
+                cells.level == probe.c.level,
+                cells.cell_x == probe.c.x,
+                cells.cell_y.between(probe.c.y0, probe.c.y1),
+            ),
+        )
+        .where(visible(cells, principal))
     )
     for name, value in values.items():
         query = query.where(CELL_FILTER_CLAUSES[name](value))
-    return query.group_by(cells.cell_x, cells.cell_y)
+    return query.group_by(cell_x, cell_y)
 
 
 def list_in_bbox(

@@ -14,10 +14,15 @@ from typing import Any, TypeAlias
 
 from geoalchemy2 import Geography, Geometry
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
+    CompoundSelect,
     Float,
+    Integer,
     Select,
+    SmallInteger,
     and_,
+    bindparam,
     cast,
     false,
     func,
@@ -227,6 +232,11 @@ def zoom_for(bbox: BBox) -> int:
 # of cells of 360 / 2^L degrees, the grid clusters use at zoom L - 2 before any coarsening.
 MAP_CELL_LEVELS = range(2, 19)
 
+# How many cell columns a viewport's plan may ask the map cells index for (one index probe each,
+# over a range of rows). Finer levels cover the edges of a viewport closer, each with twice the
+# columns of the one above; the plan stops descending before it would read more than this.
+MAX_CELL_PROBES = 400
+
 
 @dataclass(frozen=True)
 class CellWindow:
@@ -243,49 +253,140 @@ class CellWindow:
 
 
 @dataclass(frozen=True)
+class CellPiece:
+    """A window of cells of one kept level, every cell of it wholly inside a viewport."""
+
+    level: int
+    window: CellWindow
+
+
+@dataclass(frozen=True)
 class GridPlan:
-    """How a viewport is clustered: the grid level and cell size, and the windows of cells
-    that lie wholly inside the viewport (whose accounts are all in view)."""
+    """How a viewport is clustered: the grid level and cell size; the windows of that level's
+    cells wholly inside the viewport; and `pieces`, windows of cells of that level and finer
+    kept levels that together cover exactly the cells of the finest level reached
+    (`edge_level`, `edge_cell`) wholly inside the viewport, each point of them in one piece.
+
+    The accounts of the pieces are summed from the map cells; only those of the thin strips
+    along the edges that the finest windows leave are read one by one."""
 
     level: int
     cell: float
     windows: tuple[CellWindow, ...]
+    pieces: tuple[CellPiece, ...] = ()
+    edge_level: int = 0
+    edge_cell: float = 0.0
+    edge_windows: tuple[CellWindow, ...] = ()
 
     def kept_as_cells(self) -> bool:
-        """True when pre-aggregated cells of this level exist and some lie inside the view."""
-        return self.level in MAP_CELL_LEVELS and bool(self.windows)
+        """True when some pre-aggregated cells lie inside the view."""
+        return bool(self.pieces)
+
+    def probes(self) -> int:
+        """How many cell columns the pieces name (one index probe each)."""
+        return sum(piece.window.x1 - piece.window.x0 + 1 for piece in self.pieces)
 
 
-def grid_plan(bbox: BBox, zoom: int) -> GridPlan:
-    """The grid of grid_clusters for `bbox` at `zoom`, and its cells wholly inside the box.
+def grid_plan(bbox: BBox, zoom: int, max_probes: int = MAX_CELL_PROBES) -> GridPlan:
+    """The grid of grid_clusters for `bbox` at `zoom`, its cells wholly inside the box, and
+    the pieces of kept levels (that level and finer ones) that cover the box but thin strips
+    along its edges.
 
     A cell's index is floor(coordinate / cell) in double precision, here, in grid_clusters and
     in the cell triggers alike. Dividing by a positive number never reverses an order, so a
     point whose column is above floor(min / cell) lies east of min, and one whose column is
     below floor(max / cell) lies west of max: the cell holding each edge of the box is left
     out even when the edge falls on its border, and every point of a window's cells is in
-    the box, whatever the rounding.
+    the box, whatever the rounding. Cell sizes are powers of two apart, so dividing by the
+    finer size is dividing by the coarser one times a power of two, exactly: a fine cell's
+    index shifted right by the levels between is its coarse cell's index.
     """
     cell = grid_cell_deg(bbox, zoom)
     level = round(math.log2(360.0 / cell))
-    windows = (_window(low, high, bbox, cell) for low, high in _lng_spans(bbox))
-    return GridPlan(level, cell, tuple(window for window in windows if window is not None))
+    spans = _lng_spans(bbox)
+    windows = tuple(_windows(spans, bbox, cell))
+    pieces: list[CellPiece] = []
+    edge_level, edge_cell, edge_windows = level, cell, windows
+    above: list[CellWindow | None] = [None] * len(spans)
+    for deeper in range(max(level, MAP_CELL_LEVELS.start), MAP_CELL_LEVELS.stop):
+        size = 360.0 / float(1 << deeper)
+        found = [_window(low, high, bbox, size) for low, high in spans]
+        added = [
+            CellPiece(deeper, ring)
+            for window, parent in zip(found, above, strict=True)
+            if window is not None
+            for ring in _ring(window, parent)
+        ]
+        probes = sum(piece.window.x1 - piece.window.x0 + 1 for piece in added)
+        if pieces and sum(p.window.x1 - p.window.x0 + 1 for p in pieces) + probes > max_probes:
+            break
+        pieces += added
+        above = found
+        edge_level, edge_cell = deeper, size
+        edge_windows = tuple(window for window in found if window is not None)
+    return GridPlan(level, cell, windows, tuple(pieces), edge_level, edge_cell, edge_windows)
+
+
+def cell_probes(plan: GridPlan) -> Any:
+    """The plan's pieces as a table of index probes, one row per cell column: level, x and the
+    rows y0..y1 (bound arrays, so the statement's text does not change with the viewport)."""
+    probes = [
+        (piece.level, x, piece.window.y0, piece.window.y1)
+        for piece in plan.pieces
+        for x in range(piece.window.x0, piece.window.x1 + 1)
+    ]
+    levels, xs, y0s, y1s = (
+        (list(column) for column in zip(*probes, strict=True)) if probes else ([], [], [], [])
+    )
+    arrays = [
+        bindparam(name, value, type_=ARRAY(SmallInteger if name == "probe_level" else Integer))
+        for name, value in (
+            ("probe_level", levels),
+            ("probe_x", xs),
+            ("probe_y0", y0s),
+            ("probe_y1", y1s),
+        )
+    ]
+    table = func.unnest(*arrays).table_valued("level", "x", "y0", "y1")
+    return table.render_derived(name="probe")
+
+
+def _windows(spans: list[tuple[float, float]], bbox: BBox, cell: float) -> list[CellWindow]:
+    found = (_window(low, high, bbox, cell) for low, high in spans)
+    return [window for window in found if window is not None]
+
+
+def _ring(window: CellWindow, parent: CellWindow | None) -> list[CellWindow]:
+    """The cells of `window` that are not children of the cells of `parent` (the window of the
+    level above, whose children all lie in `window`): up to four windows, west, east, south
+    and north of the children."""
+    if parent is None:
+        return [window]
+    x0, x1, y0, y1 = 2 * parent.x0, 2 * parent.x1 + 1, 2 * parent.y0, 2 * parent.y1 + 1
+    rings = [
+        CellWindow(window.x0, x0 - 1, window.y0, window.y1),
+        CellWindow(x1 + 1, window.x1, window.y0, window.y1),
+        CellWindow(x0, x1, window.y0, y0 - 1),
+        CellWindow(x0, x1, y1 + 1, window.y1),
+    ]
+    return [ring for ring in rings if ring.x0 <= ring.x1 and ring.y0 <= ring.y1]
 
 
 def in_edge_cells(column: Any, bbox: BBox, plan: GridPlan) -> ColumnElement[bool]:
-    """Points of the viewport that may lie outside the plan's windows: the strips along the
-    box's edges that the windows leave, each widened by a hair so that rounding cannot drop a
-    point (grid_clusters' `skip` then leaves out exactly the windows' points). Index-backed,
-    so the cost follows the accounts near the edges, not all those in view."""
-    margin = plan.cell * 1e-6
+    """Points of the viewport that may lie outside the plan's finest windows: the strips along
+    the box's edges that those windows leave, each widened by a hair so that rounding cannot
+    drop a point (cell_sums' `skip` then leaves out exactly the windows' points).
+    Index-backed, so the cost follows the accounts near the edges, not all those in view."""
+    margin = plan.edge_cell * 1e-6
     boxes: list[tuple[float, float, float, float]] = []
     for low, high in _lng_spans(bbox):
-        window = _window(low, high, bbox, plan.cell)
+        window = _window(low, high, bbox, plan.edge_cell)
         if window is None:
             boxes.append((low, bbox.min_lat, high, bbox.max_lat))
             continue
-        west, east = window.x0 * plan.cell + margin, (window.x1 + 1) * plan.cell - margin
-        south, north = window.y0 * plan.cell + margin, (window.y1 + 1) * plan.cell - margin
+        west, east = window.x0 * plan.edge_cell + margin, (window.x1 + 1) * plan.edge_cell - margin
+        south = window.y0 * plan.edge_cell + margin
+        north = (window.y1 + 1) * plan.edge_cell - margin
         boxes += [
             (low, bbox.min_lat, min(high, west), bbox.max_lat),
             (max(low, east), bbox.min_lat, high, bbox.max_lat),
@@ -307,18 +408,6 @@ def _lng_spans(bbox: BBox) -> list[tuple[float, float]]:
     return [(bbox.min_lng, bbox.max_lng)]
 
 
-def in_windows(cell_x: Any, cell_y: Any, windows: tuple[CellWindow, ...]) -> ColumnElement[bool]:
-    """Stored cell indexes that fall in one of the windows, the columns listed so that an
-    index on (..., cell_x, cell_y) is walked column by column, each over its rows only."""
-    return or_(
-        false(),
-        *(
-            and_(cell_x.in_(window.columns()), cell_y.between(window.y0, window.y1))
-            for window in windows
-        ),
-    )
-
-
 def _outside_windows(
     cell_x: Any, cell_y: Any, windows: tuple[CellWindow, ...]
 ) -> ColumnElement[bool]:
@@ -330,12 +419,15 @@ def _outside_windows(
     )
 
 
-def grid_clusters(
-    points: Select[Any], bbox: BBox, zoom: int, skip: tuple[CellWindow, ...] = ()
+def cell_sums(
+    points: Select[Any],
+    cell: float,
+    skip_cell: float | None = None,
+    skip: tuple[CellWindow, ...] = (),
 ) -> Select[Any]:
-    """Group points of `bbox` into grid cells: each cell's count, mean position and extent.
-    The grid is the zoom's, coarsened so that there are at most MAX_GRID_CELLS cells; the
-    points of the cells in `skip` are left out (counted from map cells instead).
+    """Group points into the cells of a `cell`-degree grid: per cell its indexes (cell_x,
+    cell_y), members, the sums of the coordinates and the extent; the points of the windows
+    `skip` of the `skip_cell`-degree grid are left out (counted from map cells instead).
 
     `points` selects one geometry column named `g` (see `planar`). Coordinates are taken out
     once per row in a subquery; repeating ST_X/ST_Y per aggregate made this five times slower.
@@ -345,20 +437,45 @@ def grid_clusters(
     # OFFSET 0 keeps PostgreSQL from folding the subquery back into the aggregates.
     coordinates = select(func.ST_X(inner.c.g).label("x"), func.ST_Y(inner.c.g).label("y"))
     xy = coordinates.offset(0).subquery()
-    cell = grid_cell_deg(bbox, zoom)
     cell_x, cell_y = func.floor(xy.c.x / cell), func.floor(xy.c.y / cell)
     query = select(
+        cell_x.label("cell_x"),
+        cell_y.label("cell_y"),
         func.count().label("members"),
-        func.avg(xy.c.x).label("lng"),
-        func.avg(xy.c.y).label("lat"),
+        func.sum(xy.c.x).label("sum_lng"),
+        func.sum(xy.c.y).label("sum_lat"),
         func.min(xy.c.x).label("min_lng"),
         func.min(xy.c.y).label("min_lat"),
         func.max(xy.c.x).label("max_lng"),
         func.max(xy.c.y).label("max_lat"),
     ).group_by(cell_x, cell_y)
-    if skip:
-        query = query.where(_outside_windows(cell_x, cell_y, skip))
+    if skip and skip_cell is not None:
+        fine_x, fine_y = func.floor(xy.c.x / skip_cell), func.floor(xy.c.y / skip_cell)
+        query = query.where(_outside_windows(fine_x, fine_y, skip))
     return query
+
+
+def clusters_of(sums: Select[Any] | CompoundSelect[Any]) -> Select[Any]:
+    """Clusters (members, centre lng and lat, extent) of cell sums, adding up the rows of the
+    same cell: the shape both grid_clusters and a viewport summed from map cells answer."""
+    rows = sums.subquery()
+    members = func.sum(rows.c.members)
+    columns: list[Any] = [
+        members.label("members"),
+        (func.sum(rows.c.sum_lng) / cast(members, Float)).label("lng"),
+        (func.sum(rows.c.sum_lat) / cast(members, Float)).label("lat"),
+        func.min(rows.c.min_lng).label("min_lng"),
+        func.min(rows.c.min_lat).label("min_lat"),
+        func.max(rows.c.max_lng).label("max_lng"),
+        func.max(rows.c.max_lat).label("max_lat"),
+    ]
+    return select(*columns).group_by(rows.c.cell_x, rows.c.cell_y)
+
+
+def grid_clusters(points: Select[Any], bbox: BBox, zoom: int) -> Select[Any]:
+    """Group points of `bbox` into grid cells: each cell's count, mean position and extent.
+    The grid is the zoom's, coarsened so that there are at most MAX_GRID_CELLS cells."""
+    return clusters_of(cell_sums(points, grid_cell_deg(bbox, zoom)))
 
 
 def parse_bbox(text: str) -> BBox:
