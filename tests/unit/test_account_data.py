@@ -36,6 +36,7 @@ def _account(**changes: object) -> AccountData:
         "tags": ["vip", "north"],
         "custom": {"floors": 2, "notes": ["a", None], "ratio": 0.5},
         "last_visit_at": datetime(2024, 5, 1, 9, 30, 15, 123456, tzinfo=UTC),
+        "visit_every_days": 14,
         "created_at": datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2))),
         "updated_at": datetime(2024, 6, 7, 8, 9, 10, 1, tzinfo=UTC),
         "version": 3,
@@ -53,7 +54,13 @@ def test_account_data_has_the_models_fields_when_compared_in_order():
     "changes",
     [
         {},
-        {"distance_m": None, "location": None, "last_visit_at": None, "owner_id": None},
+        {
+            "distance_m": None,
+            "location": None,
+            "last_visit_at": None,
+            "owner_id": None,
+            "visit_every_days": None,
+        },
         {"distance_m": 0.0, "custom": {}, "tags": [], "address": None, "email": None},
         {"distance_m": 3.2e-05},
     ],
