@@ -16,19 +16,18 @@ from server.core.errors import invalid
 from server.core.transaction import release_connection
 from server.planning import queries
 from server.planning.answer import plan_answer
+from server.planning.hours import WorkingHours
 from server.planning.matrix import LngLat, travel_matrix
 from server.planning.queries import StopRow
 from server.planning.schemas import (
     DEFAULT_SERVICE_S,
-    DEFAULT_WORKING_HOURS,
     MAX_STOPS,
     PlanOut,
     PlanRequest,
-    WorkingHours,
 )
 from server.planning.solver import DayProblem, Stop, ending_anywhere, solve
 
-DEFAULT_HOURS = WorkingHours(start=DEFAULT_WORKING_HOURS[0], end=DEFAULT_WORKING_HOURS[1])
+DEFAULT_HOURS = WorkingHours()
 
 
 def plan_day(principal: Principal, request: PlanRequest) -> PlanOut:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.core.validation import IsoTime, Schema
 from server.geo.geojson import Point
+from server.planning.hours import WorkingHours
 from server.planning.matrix import Provider
 from server.planning.navigation import LegLinks
 from server.planning.solver import MAX_TIME_LIMIT_MS, Reason
@@ -17,30 +18,11 @@ from server.planning.solver import MAX_TIME_LIMIT_MS, Reason
 MAX_STOPS = 100
 DEFAULT_SERVICE_S = 20 * 60
 MAX_SERVICE_S = 12 * 3600
-DEFAULT_WORKING_HOURS = ("08:00", "18:00")
-HOURS_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 ServiceSeconds = Annotated[int, Field(ge=0, le=MAX_SERVICE_S)]
 # [opens, closes]: a list, not a tuple (strict validation after Schema's "before" validator
 # takes only lists for JSON arrays).
 Window = Annotated[list[IsoTime], Field(min_length=2, max_length=2)]
-
-
-class WorkingHours(Schema):
-    """The rep's working day, `HH:MM` to `HH:MM` in the offset of `departure_at`."""
-
-    start: str = Field(pattern=HOURS_PATTERN, examples=["08:00"])
-    end: str = Field(pattern=HOURS_PATTERN, examples=["18:00"])
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> WorkingHours:
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
-        return self
-
-    def times(self) -> tuple[time, time]:
-        """The start and end as times of day."""
-        return time.fromisoformat(self.start), time.fromisoformat(self.end)
 
 
 class PlanRequest(Schema):

@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.core.validation import IsoDate, Schema
 from server.geo.geojson import Point
+from server.planning.hours import WorkingHours
 from server.planning.navigation import LegLinks
 
 MAX_DAYS = 14
-HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-
-
-class WorkingHours(Schema):
-    """When the rep works each day, "HH:MM" to "HH:MM" in the plan's time zone."""
-
-    start: str = Field(default="08:00", pattern=HHMM)
-    end: str = Field(default="18:00", pattern=HHMM)
-
-    @model_validator(mode="after")
-    def _start_before_end(self) -> WorkingHours:
-        if self.start >= self.end:
-            raise ValueError("working hours must start before they end")
-        return self
-
-    def times(self) -> tuple[time, time]:
-        """The start and end as times of day."""
-        return time.fromisoformat(self.start), time.fromisoformat(self.end)
 
 
 class PlanWeekIn(Schema):
