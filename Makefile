@@ -96,7 +96,7 @@ bench-sockets: venv ## Socket tier: HTTP beside 2,000 idle sockets; task update 
 	@$(WITH_DB) $(PYTHON) -m bench.sockets $(BENCH_ARGS)
 
 bench-routes: venv ## Route plans: time and gap to the best known, 10-100 stops (OR-Tools beside, if installed), and a 5-day week of 60 accounts
-	@$(PYTHON) -m bench.planning $(BENCH_ARGS) && $(PYTHON) -m bench.planning_week
+	@$(PYTHON) -m bench.planning $(BENCH_ARGS)
 
 bench-week: venv ## Plan my week alone: a 5-day week of 60 accounts, planning time and gap to a longer run
 	@$(PYTHON) -m bench.planning_week $(BENCH_ARGS)

@@ -24,7 +24,6 @@ Targets at 1M accounts: audience preview p95 <= 200 ms, map viewport p95 <= 50 m
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import signal
@@ -49,6 +48,7 @@ from bench.map_viewport import (
     _time,
     audience_figures,
     refill,
+    sizes_argument,
     viewport_figures,
 )
 from bench.server import production_server
@@ -281,20 +281,9 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
     )
 
 
-def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.issue_acceptance",
-        description=__doc__,
-        formatter_class=argparse.RawTextHelpFormatter,
-    )
-    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated account counts")
-    return parser.parse_args()
-
-
 def main() -> None:
     """Every size: fill, measure everything, print; figures also go to bench/results/."""
-    args = _arguments()
-    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
+    sizes = sizes_argument("bench.issue_acceptance", __doc__)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     RESULTS.mkdir(exist_ok=True)
     results: dict[str, dict[str, Any]] = {}

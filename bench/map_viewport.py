@@ -424,14 +424,16 @@ def _pair(timing: dict[str, float]) -> str:
     return f"{timing['p50']:6.1f} / {timing['p95']:6.1f}"
 
 
-def _arguments() -> argparse.Namespace:
+def sizes_argument(module: str, description: str | None) -> list[int]:
+    """The account counts asked for on the command line (--sizes, comma-separated) of the
+    bench `module` (this one's and bench/issue_acceptance.py's)."""
     parser = argparse.ArgumentParser(
-        prog="python -m bench.map_viewport",
-        description=__doc__,
+        prog=f"python -m {module}",
+        description=description,
         formatter_class=argparse.RawTextHelpFormatter,
     )
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated account counts")
-    return parser.parse_args()
+    return [int(size.replace("_", "")) for size in parser.parse_args().sizes.split(",")]
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -440,8 +442,7 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     """Every size: fill, measure, print; the figures also go to bench/results/map_viewport.json."""
-    args = _arguments()
-    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
+    sizes = sizes_argument("bench.map_viewport", __doc__)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     RESULTS.mkdir(exist_ok=True)
     results: dict[str, Any] = {}

@@ -10,7 +10,8 @@ plan: the best of a long PyVRP run and, when `ortools` is importable (it is not 
 timed at the same wall time the planner took, side by side. Gaps compare what the planner
 minimises (stops left out, then the day's duration) as PyVRP evaluates it, for both solvers.
 
-The week plan has its own bench module; `make bench-routes` runs both.
+The last row is the week (bench/planning_week.py: a 5-day week of 60 accounts against a run ten
+times as long); `make bench-routes` prints the whole table, `make bench-week` the week per seed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 
+from bench.planning_week import ACCOUNTS, DAYS, LONGER, run_week
 from server.planning.solver import DayProblem, solve
 from tests.support.route_instances import objective, random_day
 
@@ -28,6 +30,9 @@ LONG_DAY_S = 24 * 3600
 SERVICE_S = 300
 LONG_ITERATIONS = 1_500
 LONG_TIME_LIMIT_MS = 10_000
+# The issue's targets for the planning time (25 and 100 stops), and the week's.
+TARGET_MS = {25: 100, 100: 1_000}
+WEEK_TARGET_MS = 2_000
 
 Order = list[int]
 
@@ -39,6 +44,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--long-ortools-s", type=float, default=5.0, help="OR-Tools' time for the best known"
     )
+    parser.add_argument("--weeks", type=int, default=3, help="seeded weeks (0: no week row)")
     return parser.parse_args()
 
 
@@ -112,59 +118,90 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    """Print the figures."""
+    """Print the figures: one row per size and kind of day, then the week."""
     arguments = _arguments()
     ortools = _ortools()
-    print("Day plans: wall time of the planner (PyVRP), gap to the best known plan")
+    print("Plans: wall and CPU time of the planner (PyVRP), gap to the best known plan")
     if ortools is None:
         print("(ortools is not installed: PyVRP's long run alone is the best known)")
     header = (
-        f"{'stops':>5} {'windows':>7} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50 ms':>11}"
-        f"  {'PyVRP gap (max)':>16}"
+        f"{'plan':<31} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50 ms':>11} {'target ms':>10}"
+        f"  {'gap (max)':>10}"
     )
     if ortools is not None:
         header += f"  {'OR-Tools same time gap (max)':>29}  {'OR-Tools long gap (max)':>24}"
     print(header)
     for size in arguments.sizes:
         for windows in (False, True):
-            times: list[float] = []
-            cpu: list[float] = []
-            gaps: list[str] = []
-            same_time: list[str] = []
-            long_gaps: list[str] = []
-            for seed in range(arguments.seeds):
-                problem = random_day(
-                    size,
-                    1000 * size + seed,
-                    windows=windows,
-                    shift_s=LONG_DAY_S,
-                    service_s=SERVICE_S,
-                )
-                began, began_cpu = time.perf_counter(), time.process_time()
-                plan = solve(problem)
-                took = time.perf_counter() - began
-                times.append(took)
-                cpu.append(time.process_time() - began_cpu)
-                long_run = solve(problem, LONG_TIME_LIMIT_MS, LONG_ITERATIONS)
-                candidates = [plan.order, long_run.order]
-                rivals: tuple[Order, Order] | None = None
-                if ortools is not None:
-                    rivals = (ortools(problem, took), ortools(problem, arguments.long_ortools_s))
-                    candidates += list(rivals)
-                best = min(objective(problem, order) for order in candidates)
-                gaps.append(_gap(problem, plan.order, best))
-                if rivals is not None:
-                    same_time.append(_gap(problem, rivals[0], best))
-                    long_gaps.append(_gap(problem, rivals[1], best))
-            line = (
-                f"{size:>5} {'yes' if windows else 'no':>7} "
-                f"{1000 * statistics.median(times):>8.1f} {1000 * _percentile(times, 0.95):>8.1f}"
-                f" {1000 * statistics.median(cpu):>11.1f}"
-                f"  {_worst(gaps):>16}"
-            )
-            if ortools is not None:
-                line += f"  {_worst(same_time):>29}  {_worst(long_gaps):>24}"
-            print(line, flush=True)
+            print(_day_row(size, windows, arguments, ortools), flush=True)
+    if arguments.weeks:
+        print(_week_row(arguments.weeks), flush=True)
+    print(
+        "gap: extra time over the best known plan (a long run; for a week, its extra driving),"
+        " or the stops it leaves out beyond it"
+    )
+
+
+def _day_row(
+    size: int,
+    windows: bool,
+    arguments: argparse.Namespace,
+    ortools: Callable[[DayProblem, float], Order] | None,
+) -> str:
+    """The figures of `arguments.seeds` seeded days of `size` stops."""
+    times: list[float] = []
+    cpu: list[float] = []
+    gaps: list[str] = []
+    same_time: list[str] = []
+    long_gaps: list[str] = []
+    for seed in range(arguments.seeds):
+        problem = random_day(
+            size, 1000 * size + seed, windows=windows, shift_s=LONG_DAY_S, service_s=SERVICE_S
+        )
+        began, began_cpu = time.perf_counter(), time.process_time()
+        plan = solve(problem)
+        took = time.perf_counter() - began
+        times.append(took)
+        cpu.append(time.process_time() - began_cpu)
+        long_run = solve(problem, LONG_TIME_LIMIT_MS, LONG_ITERATIONS)
+        candidates = [plan.order, long_run.order]
+        rivals: tuple[Order, Order] | None = None
+        if ortools is not None:
+            rivals = (ortools(problem, took), ortools(problem, arguments.long_ortools_s))
+            candidates += list(rivals)
+        best = min(objective(problem, order) for order in candidates)
+        gaps.append(_gap(problem, plan.order, best))
+        if rivals is not None:
+            same_time.append(_gap(problem, rivals[0], best))
+            long_gaps.append(_gap(problem, rivals[1], best))
+    name = f"{size} stops" + (", a third with windows" if windows else "")
+    line = _row(name, times, cpu, TARGET_MS.get(size), gaps)
+    if ortools is not None:
+        line += f"  {_worst(same_time):>29}  {_worst(long_gaps):>24}"
+    return line
+
+
+def _week_row(seeds: int) -> str:
+    """The figures of `seeds` seeded weeks (bench/planning_week.py)."""
+    runs = [run_week(seed, LONGER) for seed in range(seeds)]
+    return _row(
+        f"week: {DAYS} days, {ACCOUNTS} accounts",
+        [run.plan_ms / 1000 for run in runs],
+        [run.plan_cpu_ms / 1000 for run in runs],
+        WEEK_TARGET_MS,
+        [run.gap for run in runs],
+    )
+
+
+def _row(
+    name: str, times: list[float], cpu: list[float], target_ms: int | None, gaps: list[str]
+) -> str:
+    target = f"<= {target_ms}" if target_ms is not None else "-"
+    return (
+        f"{name:<31} {1000 * statistics.median(times):>8.1f}"
+        f" {1000 * _percentile(times, 0.95):>8.1f} {1000 * statistics.median(cpu):>11.1f}"
+        f" {target:>10}  {_worst(gaps):>10}"
+    )
 
 
 def _worst(gaps: list[str]) -> str:

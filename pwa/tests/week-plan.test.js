@@ -74,15 +74,16 @@ describe("weekDays", () => {
       { id: "gone", reason: "no_time" },
     ],
     tasks_created: 0,
+    stops: ["a", "b", "c"].map((id) => ({
+      id,
+      name: `Shop ${id.toUpperCase()}`,
+      location: { type: "Point", coordinates: [26.1, 44.4] },
+      task_id: null,
+    })),
   };
-  const names = new Map([
-    ["a", "Shop A"],
-    ["b", "Shop B"],
-    ["c", "Shop C"],
-  ]);
 
   test("lists each day's stops in visiting order with their names and arrival times", () => {
-    const { days } = weekDays(plan, names);
+    const { days } = weekDays(plan);
     expect(days[0]).toEqual({
       date: "2026-05-14",
       stops: [
@@ -96,8 +97,8 @@ describe("weekDays", () => {
     expect(days[1].stops).toEqual([]);
   });
 
-  test("names the unplanned, an account not on the device by its id", () => {
-    expect(weekDays(plan, names).unplanned).toEqual([
+  test("names the unplanned from the plan's stops, an account missing there by its id", () => {
+    expect(weekDays(plan).unplanned).toEqual([
       { id: "c", reason: "no_time", name: "Shop C" },
       { id: "gone", reason: "no_time", name: "gone" },
     ]);

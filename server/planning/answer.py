@@ -11,13 +11,13 @@ from server.geo.geojson import Point
 from server.planning import navigation
 from server.planning.matrix import LngLat, TravelMatrix
 from server.planning.navigation import LegLinks
+from server.planning.plan_stop import PlanStop
 from server.planning.queries import StopRow
 from server.planning.schemas import (
     Leg,
     PlanMatrix,
     PlanOut,
     PlanRequest,
-    PlanStop,
     Unplanned,
 )
 from server.planning.solver import DayPlan

@@ -13,6 +13,7 @@ from server.geo.geojson import Point
 from server.planning.hours import WorkingHours
 from server.planning.matrix import Provider
 from server.planning.navigation import LegLinks
+from server.planning.plan_stop import PlanStop
 from server.planning.solver import MAX_TIME_LIMIT_MS, Reason
 
 MAX_STOPS = 100
@@ -97,15 +98,6 @@ class PlanMatrix(BaseModel):
     ids: list[str]
     distance_m: list[list[int]]
     duration_s: list[list[int]]
-
-
-class PlanStop(BaseModel):
-    """A stop of the request: its account, and the task that brought it (with "today")."""
-
-    id: uuid.UUID
-    name: str
-    location: Point
-    task_id: uuid.UUID | None = None
 
 
 class PlanOut(BaseModel):

@@ -19,23 +19,39 @@ the departure time); matrices are indexed 0 = start, 1..n = stops, then the end 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from pyvrp import Client, Depot, Location, ProblemData, VehicleType
+from pyvrp import Client, Depot, Location, ProblemData, Solution, VehicleType
 from pyvrp import solve as pyvrp_solve
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.PenaltyManager import PenaltyParams
+from pyvrp.search import NeighbourhoodParams
+from pyvrp.solve import SolveParams
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
 # A fixed seed: the same request gives the same plan.
 SEED = 20_251_123
 # The solver's effort: iterations of its local search, by the number of stops. Measured in
-# bench/planning.py on seeded 10-100 stop days: 2 per stop (20 to 200) reach the best known tour
-# on 25 stops in about 50 ms of CPU and stay within about 1 % of it on 50-100 stops in 0.25-0.65 s.
-ITERATIONS_PER_STOP = 2
+# bench/planning.py on seeded 10-100 stop days: 3 per stop (20 to 300) reach the best known plan
+# on 25 stops in about 40 ms of CPU and stay within 3 % of it on 50-100 stops in 0.15-0.9 s.
+ITERATIONS_PER_STOP = 3
 MIN_ITERATIONS = 20
-MAX_ITERATIONS = 200
+MAX_ITERATIONS = 300
+# How the search runs, tuned for budgets of a few hundred iterations (PyVRP's defaults suit
+# runs of many thousands): the 25 nearest stops as neighbours (50 costs twice the time for no
+# better plan); the penalty for a late visit adjusted every 10 candidates (500 by default: a
+# short run would never adjust it) and capped (at PyVRP's 100,000 per second late the search
+# hardly dares to cross an infeasible order, and a day with clashing windows ends with stops
+# left out that a better order fits in). The cap is set against a stop's prize: a day's prize
+# is its length in seconds, so 200 per second late; the week's (week.py) are larger. The plan
+# given out is always feasible: the solver's best is, and schedule() drops what is not.
+NEIGHBOURS = 25
+PENALTY_UPDATES_EVERY = 10
+MAX_LATE_PENALTY = 200
 # A wall-time ceiling (milliseconds) whatever the iterations: only a machine far busier than
 # planned for reaches it, and a plan cut short by it may differ from run to run.
 DEFAULT_TIME_LIMIT_MS = 5_000
@@ -44,7 +60,8 @@ MAX_TIME_LIMIT_MS = 10_000
 
 def ending_anywhere(matrix: Sequence[Sequence[int]]) -> list[list[int]]:
     """`matrix` with one more point that costs nothing to reach from anywhere: as a separate
-    end, the day ends wherever its last visit is (an open route)."""
+    end, the day ends wherever its last visit is (an open route). A day's plan and each day of
+    a week's plan end this way when no end is given."""
     return [[*row, 0] for row in matrix] + [[0] * (len(matrix) + 1)]
 
 
@@ -84,8 +101,8 @@ class DayProblem:
 
 @dataclass(frozen=True)
 class Visit:
-    """A stop in the plan: its index in the problem's stops, when its visit begins (after any
-    wait for its window) and when the rep leaves."""
+    """A stop in a plan (a day's, or a day of a week's): its index in the problem's stops, when
+    its visit begins (after any wait for its window) and when the rep leaves."""
 
     stop: int
     begins_at: int
@@ -118,11 +135,28 @@ def solve(
     limit_s = (time_limit_ms or DEFAULT_TIME_LIMIT_MS) / 1000
     budget = iterations if iterations is not None else iterations_for(len(candidates))
     stop = MultipleCriteria([MaxIterations(budget), MaxRuntime(limit_s)])
-    data = problem_data(problem, candidates)
-    result = pyvrp_solve(data, stop=stop, seed=SEED, collect_stats=False)
-    routes = result.best.routes()
+    routes = search(problem_data(problem, candidates), stop, SEED, MAX_LATE_PENALTY).routes()
     visited = [activity.idx for activity in routes[0] if activity.is_client()] if routes else []
     return schedule(problem, [candidates[client] for client in visited])
+
+
+def search(
+    data: ProblemData, stop: StoppingCriterion, seed: int, max_late_penalty: int
+) -> Solution:
+    """PyVRP's best solution for `data`, searched as a day's plan and a week's are: NEIGHBOURS,
+    PENALTY_UPDATES_EVERY, and at most `max_late_penalty` per second late."""
+    params = SolveParams(
+        penalty=PenaltyParams(
+            max_penalty=max_late_penalty, solutions_between_updates=PENALTY_UPDATES_EVERY
+        ),
+        neighbourhood=NeighbourhoodParams(num_neighbours=NEIGHBOURS),
+    )
+    with warnings.catch_warnings():
+        # The late-visit penalty at its cap is expected here: clashing windows make many
+        # orders infeasible, and optional stops let the search leave them out instead.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = pyvrp_solve(data, stop=stop, seed=seed, collect_stats=False, params=params)
+    return result.best
 
 
 def _in_shift(problem: DayProblem, number: int) -> bool:

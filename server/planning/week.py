@@ -6,8 +6,8 @@ account due on day k opens at day k's start and stays open to the end of the pla
 one is open from the start, and an appointment is open only at its own time on its own day.
 Every stop is optional with a prize, so when not everything fits the solver leaves out what
 costs the least to leave out, and says so; it never breaks a day's hours to fit one more in.
-The solver is PyVRP with a fixed seed and a fixed number of iterations: the same week gives
-the same plan on any machine, however fast.
+The solver is PyVRP with a fixed seed and a fixed number of iterations, searching as a day's
+plan does (solver.search): the same week gives the same plan on any machine, however fast.
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pyvrp import Model
+from pyvrp import Model, Solution
 from pyvrp.stop import MaxIterations
 
 from server.planning.matrix import LngLat, TravelMatrix
+from server.planning.solver import Visit, ending_anywhere, search
 
-# A plan is a search; these make it the same search every time.
+# A plan is a search; these make it the same search every time. 1,000 iterations (about 0.9 s
+# of CPU for 60 accounts over 5 days, bench/planning.py) make every visit a run of 10 times as
+# many makes, with about as much driving (within a few per cent either way).
 SEED = 1
 ITERATIONS = 1_000
 # What an appointment kept is worth next to a visit: far more than anything else in the plan.
@@ -31,12 +34,14 @@ APPOINTMENT_PRIZE = 20_000_000
 # hours (and slow it down): keep them within a few orders of a day's cost.
 VISIT_PRIZE = 1_000_000
 OVERDUE_PRIZE_PER_DAY = 10_000
+# The search's cap on the penalty per second late (solver.search): against these prizes, 200
+# (a day's) lets it keep a week late and plan nothing; at 5,000 a visit is worth no more than
+# about 3 minutes late, so it settles on days that keep their hours.
+MAX_LATE_PENALTY = 5_000
 # Cost per second of driving on the first day; each later day costs a little more, so of two
 # equally short plans the one that visits accounts sooner wins.
 FIRST_DAY_COST = 20
 LATER_DAY_COST = 1
-# Never leaving the end point (of an open route, or any day's end).
-UNREACHABLE_S = 10**9
 
 
 @dataclass(frozen=True)
@@ -61,16 +66,9 @@ class Stop:
 
 
 @dataclass(frozen=True)
-class Visit:
-    """A stop in a day's route: its index in the stops given, and when its service starts."""
-
-    stop: int
-    start_s: int
-
-
-@dataclass(frozen=True)
 class WeekPlan:
-    """Each shift's visits in order (a list per shift, as given) and the stops left out."""
+    """Each shift's visits in order (a list per shift, as given; a visit's times on the plan's
+    clock) and the stops left out."""
 
     days: list[list[Visit]]
     unplanned: list[int]
@@ -94,8 +92,8 @@ def plan_week(
     if not stops:
         return WeekPlan([[] for _ in shifts], [])
     model = _model(shifts, stops, matrix, has_end)
-    result = model.solve(MaxIterations(iterations), seed=SEED, display=False)
-    return _read(result.best, len(shifts), len(stops))
+    best = search(model.data(), MaxIterations(iterations), SEED, MAX_LATE_PENALTY)
+    return _read(best, len(shifts), len(stops))
 
 
 def _model(
@@ -127,36 +125,28 @@ def _model(
             prize=prize + OVERDUE_PRIZE_PER_DAY * stop.overdue_days,
             required=False,
         )
-    # Matrix rows: 0 start, 1 end (when given), then the stops.
-    rows = [0, 1 if has_end else None, *range(offset, offset + len(stops))]
+    # Matrix rows: 0 start, 1 end when given (else the open end, ending_anywhere's last row),
+    # then the stops.
+    seconds = matrix.duration_s if has_end else ending_anywhere(matrix.duration_s)
+    rows = [0, 1 if has_end else len(matrix.duration_s), *range(offset, offset + len(stops))]
     locations = [start, end, *places]
     for i, frm in enumerate(locations):
         for j, to in enumerate(locations):
             if i != j:
-                seconds = _seconds(matrix, rows[i], rows[j])
-                model.add_edge(frm, to, seconds, seconds)
+                drive = seconds[rows[i]][rows[j]]
+                model.add_edge(frm, to, drive, drive)
     return model
 
 
-def _seconds(matrix: TravelMatrix, frm: int | None, to: int | None) -> int:
-    """Driving time between two rows of the matrix; None is the end of an open day, reached
-    from anywhere at no cost and left for nowhere."""
-    if frm is None:
-        return UNREACHABLE_S
-    if to is None:
-        return 0
-    return matrix.duration_s[frm][to]
-
-
-def _read(solution: object, days: int, stops: int) -> WeekPlan:
+def _read(solution: Solution, days: int, stops: int) -> WeekPlan:
     """The solver's best solution as visits per day; a day that could only be made by breaking
     its hours (never expected: every stop is optional) is given up whole."""
     routes: list[list[Visit]] = [[] for _ in range(days)]
     planned: set[int] = set()
-    for route in solution.routes():  # type: ignore[attr-defined]
+    for route in solution.routes():
         if route.has_time_warp():
             continue
-        visits = [Visit(a.idx, a.start_time) for a in route.schedule() if a.is_client()]
+        visits = [Visit(a.idx, a.start_time, a.end_time) for a in route.schedule() if a.is_client()]
         routes[route.vehicle_type()] = visits
         planned.update(visit.stop for visit in visits)
     return WeekPlan(routes, [i for i in range(stops) if i not in planned])

@@ -17,9 +17,12 @@ from zoneinfo import ZoneInfo
 from server.core.auth import Principal
 from server.core.clock import new_id
 from server.core.concurrency import off_the_event_loop
+from server.geo.geojson import Point
 from server.planning import navigation, week
-from server.planning.matrix import TravelMatrix, travel_matrix
+from server.planning.matrix import LngLat, TravelMatrix, travel_matrix
 from server.planning.navigation import LegLinks
+from server.planning.plan_stop import PlanStop
+from server.planning.solver import Visit
 from server.planning.week_queries import (
     Appointment,
     DueAccount,
@@ -38,14 +41,13 @@ SERVICE_S = 1_200
 @dataclass(frozen=True)
 class WeekInputs:
     """What a plan is made of: the days' hours on the plan's clock (seconds from `origin`), the
-    stops (appointments first) and what each stop is."""
+    stops (appointments first) and what each stop is (its account, and an appointment's task)."""
 
     origin: datetime
     ends: datetime
     shifts: list[week.Shift]
     stops: list[week.Stop]
-    accounts: list[uuid.UUID]
-    names: dict[uuid.UUID, str]
+    accounts: list[PlanStop]
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,17 @@ def week_inputs(principal: Principal, data: PlanWeekIn) -> WeekInputs:
     due = [item for item in due_accounts(principal, ends, zone) if item.id not in busy]
     stops = [_appointment_stop(origin, item) for item in appointments]
     stops += [_visit_stop(item, data.days, shifts) for item in due]
-    accounts = [item.account_id for item in appointments] + [item.id for item in due]
-    return WeekInputs(origin, ends, shifts, stops, accounts, {item.id: item.name for item in due})
+    accounts = [
+        _account(item.account_id, item.name, item.point, item.task_id) for item in appointments
+    ]
+    accounts += [_account(item.id, item.name, item.point) for item in due]
+    return WeekInputs(origin, ends, shifts, stops, accounts)
+
+
+def _account(
+    account_id: uuid.UUID, name: str, point: LngLat, task_id: uuid.UUID | None = None
+) -> PlanStop:
+    return PlanStop(id=account_id, name=name, location=Point.at(*point), task_id=task_id)
 
 
 def _at(day: date, moment: time, zone: ZoneInfo) -> datetime:
@@ -135,19 +146,21 @@ def week_answer(solved: SolvedWeek, data: PlanWeekIn, tasks_created: int) -> Wee
     ]
     unplanned = [
         Unplanned(
-            id=inputs.accounts[i],
+            id=inputs.accounts[i].id,
             reason="appointment_unreachable" if inputs.stops[i].appointment else "no_time",
         )
         for i in solved.plan.unplanned
     ]
-    return WeekPlanOut(days=days, unplanned=unplanned, tasks_created=tasks_created)
+    return WeekPlanOut(
+        days=days, unplanned=unplanned, tasks_created=tasks_created, stops=inputs.accounts
+    )
 
 
-def _day(solved: SolvedWeek, data: PlanWeekIn, day: date, visits: list[week.Visit]) -> DayPlan:
+def _day(solved: SolvedWeek, data: PlanWeekIn, day: date, visits: list[Visit]) -> DayPlan:
     inputs, matrix = solved.inputs, solved.matrix
     offset = 2 if data.end is not None else 1
     rows = [0, *(offset + visit.stop for visit in visits)]
-    names = ["start", *(str(inputs.accounts[visit.stop]) for visit in visits)]
+    names = ["start", *(str(inputs.accounts[visit.stop].id) for visit in visits)]
     if data.end is not None and visits:
         rows.append(1)
         names.append("end")
@@ -168,13 +181,13 @@ def _day(solved: SolvedWeek, data: PlanWeekIn, day: date, visits: list[week.Visi
     zone = data.zone()
     return DayPlan(
         date=day,
-        order=[inputs.accounts[visit.stop] for visit in visits],
+        order=[inputs.accounts[visit.stop].id for visit in visits],
         legs=legs,
         total_distance_m=sum(leg.distance_m for leg in legs),
         total_duration_s=sum(leg.duration_s for leg in legs),
         arrivals={
-            inputs.accounts[visit.stop]: (
-                inputs.origin + timedelta(seconds=visit.start_s)
+            inputs.accounts[visit.stop].id: (
+                inputs.origin + timedelta(seconds=visit.begins_at)
             ).astimezone(zone)
             for visit in visits
         },
@@ -192,11 +205,11 @@ def save_week(principal: Principal, solved: SolvedWeek) -> int:
     planned = [
         PlannedTask(
             id=new_id(),
-            title=f"Visit {inputs.names[inputs.accounts[visit.stop]]}",
+            title=f"Visit {inputs.accounts[visit.stop].name}",
             notes="",
-            account_id=inputs.accounts[visit.stop],
+            account_id=inputs.accounts[visit.stop].id,
             assignee_id=principal.id,
-            due_at=inputs.origin + timedelta(seconds=visit.start_s),
+            due_at=inputs.origin + timedelta(seconds=visit.begins_at),
         )
         for visits in solved.plan.days
         for visit in visits

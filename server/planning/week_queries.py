@@ -44,6 +44,7 @@ class Appointment:
 
     task_id: uuid.UUID
     account_id: uuid.UUID
+    name: str
     point: LngLat
     due_at: datetime
 
@@ -95,6 +96,7 @@ def booked_tasks(principal: Principal, start: datetime, end: datetime) -> list[A
             Task.id,
             Task.account_id,
             Task.due_at,
+            Account.name,
             geo.longitude(Account.location).label("lng"),
             geo.latitude(Account.location).label("lat"),
         )
@@ -117,4 +119,4 @@ def appointment_of(row: Any) -> Appointment | None:
     """A booked task as an appointment, when its account has a location."""
     if row.lng is None:
         return None
-    return Appointment(row.id, row.account_id, _point(row), row.due_at)
+    return Appointment(row.id, row.account_id, row.name, _point(row), row.due_at)

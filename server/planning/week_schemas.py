@@ -13,6 +13,7 @@ from server.core.validation import IsoDate, Schema
 from server.geo.geojson import Point
 from server.planning.hours import WorkingHours
 from server.planning.navigation import LegLinks
+from server.planning.plan_stop import PlanStop
 
 MAX_DAYS = 14
 
@@ -85,8 +86,11 @@ class Unplanned(BaseModel):
 
 
 class WeekPlanOut(BaseModel):
-    """The answer of POST /routes/plan-week."""
+    """The answer of POST /routes/plan-week; `stops` names every account the days and
+    `unplanned` refer to (its name and location, and an appointment's task), as a day's plan
+    does."""
 
     days: list[DayPlan]
     unplanned: list[Unplanned]
     tasks_created: int
+    stops: list[PlanStop]

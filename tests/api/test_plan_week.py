@@ -132,6 +132,33 @@ def test_appointments_stay_on_their_day_at_their_time(org, rep, rep_api, make_ac
     assert rep_api.get(f"/api/v1/tasks/{task['id']}").json["version"] == 1
 
 
+def test_the_answer_names_and_places_every_account_it_refers_to(org, rep, rep_api, make_account):
+    """Planned, unplanned and booked accounts each come once in `stops` with their name and
+    location, an appointment with its task; nothing else does."""
+    due = [_due(make_account, org, rep, i, WEEK[0], name=f"Due {i}") for i in range(12)]
+    booked = _due(make_account, org, rep, 12, WEEK[0], name="Booked")
+    at = _at(WEEK[0], 10)
+    task = rep_api.post(
+        "/api/v1/tasks",
+        json={"title": "Meeting", "account_id": str(booked), "due_at": at.isoformat()},
+    ).json
+
+    plan = _plan(rep_api, days=DAYS[:1], working_hours={"start": "09:00", "end": "11:30"})
+
+    stops = {stop["id"]: stop for stop in plan["stops"]}
+    assert len(stops) == len(plan["stops"]) == 13
+    referred = {account for day in plan["days"] for account in day["order"]}
+    unplanned = {item["id"] for item in plan["unplanned"]}
+    assert unplanned and referred | unplanned == set(stops)
+    for i, account in enumerate(due):
+        assert stops[str(account)]["name"] == f"Due {i}"
+        assert stops[str(account)]["location"] == {"type": "Point", "coordinates": list(_near(i))}
+        assert stops[str(account)]["task_id"] is None
+    assert stops[str(booked)]["name"] == "Booked"
+    assert stops[str(booked)]["location"]["coordinates"] == list(_near(12))
+    assert stops[str(booked)]["task_id"] == task["id"]
+
+
 def _lat_lng(point: tuple[float, float]) -> str:
     return f"{point[1]:.6f},{point[0]:.6f}"
 

@@ -87,26 +87,22 @@ def test_plan_equals_the_exact_best_when_a_small_day_has_windows(seed):
 
 
 @pytest.mark.parametrize(
-    ("stops", "seed", "windows", "more_left_out"),
+    ("stops", "seed", "windows"),
     [
-        (25, 101, False, 0),
-        (25, 102, True, 0),
-        (25, 103, False, 0),
-        (50, 201, False, 0),
-        (50, 202, True, 0),
-        (100, 301, False, 0),
-        # A hundred stops, a third with windows that clash: within the planner's budget the
-        # search leaves out one stop more than the long run (2 to 4 across seeds, against 2).
-        (100, 302, True, 1),
+        (25, 101, False),
+        (25, 102, True),
+        (25, 103, False),
+        (50, 201, False),
+        (50, 202, True),
+        (100, 301, False),
+        # A hundred stops, a third with windows that clash: some stops cannot fit.
+        (100, 302, True),
     ],
 )
-def test_plan_is_within_three_percent_of_a_long_run_when_days_are_large(
-    stops, seed, windows, more_left_out
-):
+def test_plan_is_within_three_percent_of_a_long_run_when_days_are_large(stops, seed, windows):
     """On seeded 25-100 stop days (five-minute visits in a long day, so every stop can fit
     unless windows clash) the plan leaves out no more stops than a run of the same search
-    seven times as long (and more), but for the one day marked, and takes at most 3 % more
-    time."""
+    five times as long (and more), and takes at most 3 % more time."""
     problem = random_day(stops, seed, windows=windows, shift_s=LONG_DAY_S, service_s=300)
 
     plan = solve(problem, NO_WALL_LIMIT_MS)
@@ -114,7 +110,7 @@ def test_plan_is_within_three_percent_of_a_long_run_when_days_are_large(
 
     left_out, duration = plan_objective(problem, plan)
     best_left_out, best_duration = plan_objective(problem, reference)
-    assert left_out <= best_left_out + more_left_out
+    assert left_out <= best_left_out
     assert duration <= best_duration * (1 + QUALITY_GAP)
     assert_keeps_windows_and_hours(problem, plan)
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-from tests.support.loopback import LoopbackHttpServer
+from tests.support.loopback import LoopbackHttpServer, QuietJsonHandler
 
 
 @dataclass
@@ -61,38 +58,24 @@ class FakeNominatim:
         """Serve on a free loopback port in a daemon thread."""
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                parts = urlsplit(self.path)
-                query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+        class Handler(QuietJsonHandler):
+            def get(self) -> None:
+                path, query = self.path_and_query()
                 fake.requests.append(
-                    {"path": parts.path, "query": query, "ua": self.headers["User-Agent"]}
+                    {"path": path, "query": query, "ua": self.headers["User-Agent"]}
                 )
                 if fake.on_request is not None:
                     fake.on_request()
                 if fake.delay_s:
                     time.sleep(fake.delay_s)
                 if fake.down:
-                    self._send(503, {"error": "service unavailable"})
-                elif parts.path.rstrip("/") == "/search":
-                    status, body = fake._search(query)
-                    self._send(status, body)
-                elif parts.path.rstrip("/") == "/reverse":
-                    status, body = fake._reverse(query)
-                    self._send(status, body)
+                    self.send_json(503, {"error": "service unavailable"})
+                elif path.rstrip("/") == "/search":
+                    self.send_json(*fake._search(query))
+                elif path.rstrip("/") == "/reverse":
+                    self.send_json(*fake._reverse(query))
                 else:
-                    self._send(404, {"error": "not found"})
-
-            def _send(self, status: int, body: Any) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args: Any) -> None:
-                return
+                    self.send_json(404, {"error": "not found"})
 
         self.server = LoopbackHttpServer(Handler)
         return self

@@ -9,15 +9,12 @@ cannot route (`unroutable`).
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from server.geo.distance import geodesic_m
-from tests.support.loopback import LoopbackHttpServer
+from tests.support.loopback import LoopbackHttpServer, QuietJsonHandler
 
 PREFIX = "/table/v1/"
 
@@ -49,26 +46,14 @@ class FakeOsrm:
         """Serve on a free loopback port in a daemon thread."""
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                parts = urlsplit(self.path)
-                query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
-                fake.requests.append({"path": parts.path, "query": query})
+        class Handler(QuietJsonHandler):
+            def get(self) -> None:
+                path, query = self.path_and_query()
+                fake.requests.append({"path": path, "query": query})
                 if fake.hold is not None:
                     fake.hold.wait()
-                status, body = fake.answer(parts.path, query)
-                raw = json.dumps(body).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json; charset=UTF-8")
-                    self.send_header("Content-Length", str(len(raw)))
-                    self.end_headers()
-                    self.wfile.write(raw)
-                except (BrokenPipeError, ConnectionResetError):
-                    return  # the client gave up waiting (a timeout test)
-
-            def log_message(self, *args: Any) -> None:
-                return
+                status, body = fake.answer(path, query)
+                self.send_json(status, body, "application/json; charset=UTF-8")
 
         self.server = LoopbackHttpServer(Handler)
         return self

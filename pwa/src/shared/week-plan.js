@@ -43,9 +43,10 @@ export function nextWorkingDays(now = new Date(), count = 5) {
 /**
  * The server's week plan as the screen lists it: each day {date, stops: [{id, name, arrival}],
  * distance_m, duration_s, urls}, and the unplanned accounts {id, name, reason}. Names come from
- * the accounts on the device (`names`: id -> name); an account not there shows as its id.
+ * the plan's `stops` (every account it refers to); an account missing there shows as its id.
  */
-export function weekDays(plan, names) {
+export function weekDays(plan) {
+  const names = new Map((plan.stops ?? []).map((stop) => [stop.id, stop.name]));
   const name = (id) => names.get(id) ?? id;
   return {
     days: plan.days.map((day) => ({

@@ -10,7 +10,7 @@ import strings from "../locales/plan.js";
 import { startPoint } from "../shared/day-plan.js";
 import { formatDistance, formatDuration } from "../shared/format.js";
 import { nextWorkingDays, weekDays } from "../shared/week-plan.js";
-import { allAccounts, getMeta } from "../store/db.js";
+import { getMeta } from "../store/db.js";
 import { engine } from "../sync/engine.js";
 import { Listen } from "./listen.js";
 import { screenStyles } from "./styles.js";
@@ -59,18 +59,13 @@ export class PlanWeekView extends LitElement {
   // The week as the server would plan it now (nothing is written yet).
   async load() {
     this.state = "loading";
-    const [user, position, accounts] = await Promise.all([
-      getMeta("user"),
-      getMeta("position"),
-      allAccounts(),
-    ]);
-    this.names = new Map(accounts.map((account) => [account.id, account.name]));
+    const [user, position] = await Promise.all([getMeta("user"), getMeta("position")]);
     this.start = startPoint(position, user, []);
     this.days = nextWorkingDays();
     if (!this.start) return void (this.state = "noStart");
     if (!navigator.onLine) return void (this.state = "offline");
     const plan = await this.ask(false);
-    if (plan) Object.assign(this, { week: weekDays(plan, this.names), state: "ready" });
+    if (plan) Object.assign(this, { week: weekDays(plan), state: "ready" });
   }
 
   // The same plan again, this time made into tasks; sync then brings them to the device.
@@ -79,7 +74,7 @@ export class PlanWeekView extends LitElement {
     const plan = await this.ask(true);
     this.adding = false;
     if (!plan) return;
-    Object.assign(this, { week: weekDays(plan, this.names), added: plan.tasks_created, state: "ready" });
+    Object.assign(this, { week: weekDays(plan), added: plan.tasks_created, state: "ready" });
     engine.trigger("planned");
   }
 
