@@ -54,6 +54,16 @@ class Account(db.Model):  # type: ignore[name-defined,misc]
             postgresql_using="gist",
         ),
         Index("accounts_org_name_idx", "org_id", "name", "id"),
+        # Audiences whose filters are selective in a dense area: an index-only scan of the
+        # live accounts passing industry and kind, carrying what the other tests read.
+        Index(
+            "accounts_org_audience_idx",
+            "org_id",
+            "industry",
+            "kind",
+            postgresql_include=["status", "last_visit_at", "owner_id", "territory_id", "location"],
+            postgresql_where=text("archived_at IS NULL"),
+        ),
         Index("accounts_org_owner_idx", "org_id", "owner_id"),
         Index("accounts_org_territory_idx", "org_id", "territory_id"),
         # The sync pull walks what changed since a snapshot, per organisation.

@@ -192,30 +192,25 @@ def audience_page(
     zoom: int | None,
 ) -> AudienceData:
     """The audience's count (exact up to COUNT_CAP), a page by name and, for a viewport, its
-    grid clusters: three index-backed statements, quick enough to ask on every drag."""
-    ids = query.with_only_columns(Account.id).limit(COUNT_CAP + 1).subquery()
-    counted = int(db.session.scalar(select(func.count()).select_from(ids)) or 0)
+    grid clusters: quick enough to ask on every drag. The count and the clusters come from
+    one reading of the audience (a second one only for the clusters of a capped audience)."""
+    chosen_zoom = zoom if zoom is not None else geo.zoom_for(bbox) if bbox is not None else 0
+    counted, cluster_rows = _count_and_clusters(query, bbox, chosen_zoom)
+    if bbox is not None and counted > COUNT_CAP:
+        points = query.with_only_columns(geo.planar(Account.location).label("g"))
+        points = points.where(geo.in_bbox(Account.location, bbox))
+        cluster_rows = list(db.session.execute(geo.grid_clusters(points, bbox, chosen_zoom)))
     page = keyset_page(
         query, [Account.name, Account.id], limit, cursor, lambda row: [row.name, str(row.id)]
     )
-    clusters: list[Cluster] = []
-    if bbox is not None:
-        points = query.with_only_columns(geo.planar(Account.location).label("g"))
-        points = points.where(geo.in_bbox(Account.location, bbox))
-        chosen_zoom = zoom if zoom is not None else geo.zoom_for(bbox)
-        clusters = [
-            Cluster(
-                location=Point.at(float(row.lng), float(row.lat)),
-                count=int(row.members),
-                bbox=[
-                    float(row.min_lng),
-                    float(row.min_lat),
-                    float(row.max_lng),
-                    float(row.max_lat),
-                ],
-            )
-            for row in db.session.execute(geo.grid_clusters(points, bbox, chosen_zoom))
-        ]
+    clusters = [
+        Cluster(
+            location=Point.at(float(row.lng), float(row.lat)),
+            count=int(row.members),
+            bbox=[float(row.min_lng), float(row.min_lat), float(row.max_lng), float(row.max_lat)],
+        )
+        for row in cluster_rows
+    ]
     return AudienceData(
         count=min(counted, COUNT_CAP),
         count_capped=counted > COUNT_CAP,
@@ -223,6 +218,28 @@ def audience_page(
         next_cursor=page.next_cursor,
         clusters=clusters,
     )
+
+
+def _count_and_clusters(
+    query: Select[Any], bbox: geo.BBox | None, zoom: int
+) -> tuple[int, list[Any]]:
+    """The audience's count up to COUNT_CAP + 1 and, for a viewport, the grid clusters of
+    those of its accounts: one statement over the audience's points read once (a
+    materialised CTE), the count on each cluster row (or on a row of its own when none)."""
+    audience = (
+        query.with_only_columns(geo.planar(Account.location).label("g"))
+        .limit(COUNT_CAP + 1)
+        .cte("audience")
+        .prefix_with("MATERIALIZED")
+    )
+    counted = select(func.count().label("counted")).select_from(audience).subquery()
+    if bbox is None:
+        return int(db.session.scalar(select(counted.c.counted)) or 0), []
+    points = select(audience.c.g).where(geo.flat_in_bbox(audience.c.g, bbox))
+    clusters = geo.grid_clusters(points, bbox, zoom).subquery()
+    both = select(counted.c.counted, clusters).select_from(counted.outerjoin(clusters, true()))
+    rows = list(db.session.execute(both))
+    return int(rows[0].counted), [row for row in rows if row.members is not None]
 
 
 def audience_pages(query: Select[Any], chunk: int) -> Iterator[list[AccountData]]:

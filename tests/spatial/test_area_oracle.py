@@ -440,6 +440,35 @@ def test_polygon_with_a_hole(app, org, api):
     assert tally.on_boundary >= len(outer) + len(hole) + 120
 
 
+def test_long_edges_far_from_their_flat_lines(app, org, api):
+    """Edges of 1,700 km along parallels bow tens of kilometres poleward of the straight
+    lng/lat lines between their ends: points between the two, beside the true edges and
+    beside the straight lines are each on the side the globe puts them."""
+    rng = random.Random(109)
+    west, east, south, north = 5.0, 35.0, 55.0, 70.0
+    corners = [(west, south), (east, south), (east, north), (west, north)]
+    area = {"type": "Polygon", "coordinates": [ring_of(*corners)]}
+    spots = np.linspace(west + 0.5, east - 0.5, 60).tolist()
+    flat_lines = [(lng, lat) for lng in spots for lat in (south, north)]
+    between = [
+        (lng, south + (arc[1] - south) * rng.random())
+        for lng in np.linspace(west + 1.0, east - 1.0, 80).tolist()
+        for arc in [great_circle_at((west, south), (east, south), (lng - west) / (east - west))]
+    ]
+    points = [
+        *scatter(rng, (20.0, 62.5), 1_100_000, 1_500),
+        *corners,
+        *flat_lines,
+        *shifted(flat_lines, 0.5, 0),
+        *shifted(flat_lines, 0.5, 180),
+        *between,
+        *beside_edges([*corners, corners[0]], 160, (0.25, 1.0), rng),
+    ]
+    ids = put_accounts(app, org, points)
+
+    check(api, area, PolygonOracle(area), ids, points, "long edges")
+
+
 def test_multipolygon(app, org, api):
     """Each part counts, a part's hole does not; parts far apart are both found."""
     rng = random.Random(102)
