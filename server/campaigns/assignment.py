@@ -3,9 +3,11 @@
 Candidate reps are the launching manager's active reps (an admin's: every active rep of the
 organisation). `nearest_rep` is balanced: no rep gets more than ceil(n / reps * 1.1) of the n
 accounts placed at once; when the nearest rep is full the account goes to the next nearest.
-`owner` falls back to the nearest rep for unowned accounts (or owners no longer active),
-`territory` for accounts whose territory has no candidate rep. With no candidate rep at all the
-launching manager takes the tasks.
+`owner` falls back to the nearest rep for unowned accounts, owners no longer active and owners
+a manager does not assign to (outside their team: an account a manager sees through a territory
+of their team may be owned by another team's rep); `territory` falls back for accounts whose
+territory has no candidate rep. With no candidate rep at all the launching manager takes the
+tasks.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from server.accounts.models import Account
 from server.campaigns.models import CampaignTarget
@@ -66,7 +68,7 @@ def assign(
     reps = candidate_reps(principal)
     chosen: dict[uuid.UUID, uuid.UUID] = {}
     if how == "owner":
-        active = _active_users(principal, {t.owner_id for t in targets if t.owner_id})
+        active = _assignable_owners(principal, {t.owner_id for t in targets if t.owner_id})
         for target in targets:
             if target.owner_id is not None and target.owner_id in active:
                 chosen[target.account_id] = target.owner_id
@@ -77,12 +79,16 @@ def assign(
     return chosen
 
 
-def _active_users(principal: Principal, user_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+def _assignable_owners(principal: Principal, user_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """The owners among these the caller gives tasks to: active, and for a manager, the
+    manager or one of their team (the rule tasks.operations checks)."""
     if not user_ids:
         return set()
     query = select(User.id).where(
         visible(User, principal), User.id.in_(user_ids), User.is_active.is_(True)
     )
+    if principal.role == "manager":
+        query = query.where(or_(User.id == principal.id, User.manager_id == principal.id))
     return set(db.session.scalars(query))
 
 

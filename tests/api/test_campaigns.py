@@ -343,10 +343,8 @@ def test_owner_assignment_gives_unowned_accounts_to_the_nearest_rep(
     assert targets[str(unowned)][0] == str(centre.id)
 
 
-def test_territory_assignment_spreads_over_the_territorys_reps(
-    app, org, team, manager_api, make_account
-):
-    _, (west, centre, east) = team
+def _territory(app, org, *reps):
+    """A territory over the square (and far around it) with these reps, by id."""
     territory_id = uuid.uuid4()
     now = now_utc()
     with app.app_context(), unit_of_work():
@@ -362,9 +360,36 @@ def test_territory_assignment_spreads_over_the_territorys_reps(
             )
         )
         db.session.flush()
-        db.session.add_all(
-            [TerritoryRep(territory_id=territory_id, user_id=u.id) for u in (west, east)]
-        )
+        db.session.add_all([TerritoryRep(territory_id=territory_id, user_id=u.id) for u in reps])
+    return territory_id
+
+
+def test_owner_assignment_gives_another_teams_accounts_to_the_nearest_rep(
+    app, org, team, make_user, manager_api, make_account
+):
+    """The manager sees an account owned by another team's rep through a territory of their
+    team: the launch does not give its task to that owner (a manager assigns within their
+    team) but to the nearest rep of the team."""
+    _, (west, centre, _east) = team
+    territory_id = _territory(app, org, west)
+    stranger = make_user(org, manager_id=make_user(org, role="manager").id)
+    theirs = make_account(org, 26.1, 44.43, owner_id=stranger.id, territory_id=territory_id)
+    ours = make_account(org, 26.101, 44.43, owner_id=west.id, territory_id=territory_id)
+    campaign = _campaign(manager_api)
+
+    _launch(app, manager_api, campaign["id"])
+
+    targets = _targets(app, campaign["id"])
+    assert targets[str(theirs)][0] == str(centre.id)
+    assert targets[str(ours)][0] == str(west.id)
+    assert manager_api.get(f"{CAMPAIGNS}/{campaign['id']}").json["launch"]["state"] == "done"
+
+
+def test_territory_assignment_spreads_over_the_territorys_reps(
+    app, org, team, manager_api, make_account
+):
+    _, (west, centre, east) = team
+    territory_id = _territory(app, org, west, east)
     inside = [
         make_account(org, 26.1 + n * 0.001, 44.43, territory_id=territory_id) for n in range(6)
     ]

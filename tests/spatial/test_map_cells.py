@@ -5,6 +5,7 @@ deletes and concurrent writers."""
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import threading
@@ -375,6 +376,54 @@ def _in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
     thread = threading.Thread(target=run)
     thread.start()
     return thread, outcome
+
+
+def _trigger_plans(connection, statement: str, *params: Any) -> list[dict[str, Any]]:
+    """The plans of the statements the triggers of `statement` ran, as auto_explain reports
+    them to the client (JSON, estimates only)."""
+    plans: list[dict[str, Any]] = []
+
+    def keep(notice: Any) -> None:
+        found = str(notice.message_primary or "")
+        if found.startswith("duration:") and '"Plan"' in found:
+            plans.append(json.loads(found.split("plan:", 1)[1]))
+
+    connection.driver_connection.add_notice_handler(keep)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+    connection.driver_connection.remove_notice_handler(keep)
+    return [plan for plan in plans if "new_rows" in plan["Query Text"]]
+
+
+def _tuplestore_estimates(plan: dict[str, Any]) -> list[float]:
+    """The rows each scan of a transition table was planned for."""
+    found = [plan["Plan Rows"]] if plan.get("Node Type") == "Named Tuplestore Scan" else []
+    for child in plan.get("Plans", []):
+        found += _tuplestore_estimates(child)
+    return found
+
+
+def test_the_triggers_plan_each_statement_for_its_own_rows(app, org, people):
+    """A PL/pgSQL function keeps the plan of its first run on a connection: planned for the one
+    row of a first UPDATE, the cells' trigger joined the 300 rows of the next by nested loops
+    (on a territory's batch of 20,000 accounts, minutes). Each statement is planned for the
+    rows it brings."""
+    _seed(app, org, people, [], count=300)
+    with _connection(app) as connection:
+        with connection.cursor() as cursor:
+            cursor.execute("LOAD 'auto_explain'")
+            for setting in ("log_nested_statements = on", "log_format = json"):
+                cursor.execute(f"SET auto_explain.{setting}")
+            cursor.execute("SET auto_explain.log_level = notice")
+            cursor.execute("SET auto_explain.log_min_duration = 0")
+        mark = "UPDATE accounts SET status = %s WHERE org_id = %s"
+        one = " AND id = (SELECT id FROM accounts LIMIT 1)"
+        first = _trigger_plans(connection, mark + one, "at_risk", org.id)
+        second = _trigger_plans(connection, mark, "inactive", org.id)
+
+    assert first and second
+    assert set(_tuplestore_estimates(first[0]["Plan"])) == {1}
+    assert set(_tuplestore_estimates(second[0]["Plan"])) == {300}
 
 
 def test_two_transactions_creating_the_same_new_cell_both_count(app, org):
