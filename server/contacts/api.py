@@ -1,4 +1,4 @@
-"""HTTP edge for contacts: an account's list and create, one contact's read, change, delete.
+"""HTTP edge for contacts: lists (one account's, or by name), create, read, change, delete.
 No SQL here."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from flask import Blueprint, Response
 
 from server.contacts import operations, queries
 from server.contacts.schemas import (
+    AccountContactsQuery,
     ContactCreate,
-    ContactFields,
     ContactList,
     ContactListQuery,
     ContactPatch,
@@ -25,20 +25,29 @@ blueprint = Blueprint("contacts", __name__, url_prefix="/api/v1")
 
 @blueprint.get("/accounts/<uuid:account_id>/contacts")
 @require_login
-def list_contacts(account_id: uuid.UUID) -> Response:
+def list_account_contacts(account_id: uuid.UUID) -> Response:
     """An account's contacts, the primary first, then by name; `?q=` narrows by name."""
-    filters = parse_query(ContactListQuery)
-    page = queries.list_contacts(current_principal(), account_id, filters)
+    filters = parse_query(AccountContactsQuery)
+    page = queries.account_contacts(current_principal(), account_id, filters)
     return json_response(ContactList(items=page.items, next_cursor=page.next_cursor))
 
 
-@blueprint.post("/accounts/<uuid:account_id>/contacts")
+@blueprint.get("/contacts")
 @require_login
-def create_contact(account_id: uuid.UUID) -> Response:
-    """Add a contact to the account; the same client-chosen id with the same content again
+def list_contacts() -> Response:
+    """Contacts of the accounts the caller sees, by name (`?account_id=`: one account's,
+    the primary first); `?q=` narrows by name."""
+    filters = parse_query(ContactListQuery)
+    page = queries.list_contacts(current_principal(), filters)
+    return json_response(ContactList(items=page.items, next_cursor=page.next_cursor))
+
+
+@blueprint.post("/contacts")
+@require_login
+def create_contact() -> Response:
+    """Add a contact to an account; the same client-chosen id with the same content again
     answers 200 with the stored contact."""
-    fields = parse_body(ContactFields)
-    data = ContactCreate.model_construct(**dict(fields), account_id=account_id)
+    data = parse_body(ContactCreate)
     with unit_of_work():
         contact, created = operations.create_contact(current_principal(), data)
         body = queries.to_out(contact)

@@ -5,6 +5,7 @@ so devices see it). Each change pokes the account owner's and the writer's devic
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
@@ -30,9 +31,7 @@ COMPARED_ON_REPEAT = (
     "emails",
     "language",
     "notes",
-    "consent_email_at",
-    "consent_sms_at",
-    "consent_phone_at",
+    *queries.CONSENT_COLUMNS.values(),
 )
 
 
@@ -49,7 +48,7 @@ def create_contact(principal: Principal, data: ContactCreate) -> tuple[Contact, 
         _clear_primary(account.id)
     now = now_utc()
     row = {
-        **data.model_dump(exclude={"id"}),
+        **_columns(data),
         "id": data.id or new_id(),
         "org_id": principal.org_id,
         "created_by": principal.id,
@@ -71,10 +70,16 @@ def _repeat(principal: Principal, data: ContactCreate, stored: Contact | None) -
     """A contact id seen before: its creator sending what it holds is the same contact;
     anything else is a 409 that shows nothing of it."""
     if stored is not None and stored.created_by == principal.id:
-        sent = data.model_dump()
+        sent = _columns(data)
         if all(getattr(stored, name) == sent[name] for name in COMPARED_ON_REPEAT):
             return stored
     raise conflict("a contact with this id exists with other content", {"id": "already in use"})
+
+
+def _columns(data: ContactCreate) -> dict[str, Any]:
+    """The column values a create writes (but its id)."""
+    fields = data.model_dump(exclude={"id", "consent"})
+    return fields | queries.consent_columns(data.consent)
 
 
 def update_contact(principal: Principal, contact_id: uuid.UUID, patch: ContactPatch) -> Contact:
@@ -86,7 +91,9 @@ def update_contact(principal: Principal, contact_id: uuid.UUID, patch: ContactPa
         )
     if contact.archived_at is not None:
         raise invalid({"id": "the contact was deleted"})
-    changes = patch.model_dump(exclude_unset=True, exclude={"version"})
+    changes = patch.model_dump(exclude_unset=True, exclude={"version", "consent"})
+    if patch.consent is not None:
+        changes |= queries.consent_columns(patch.consent, sent_only=True)
     account = _live_account(principal, contact.account_id, lock=bool(changes.get("is_primary")))
     if changes.get("is_primary") and not contact.is_primary:
         _clear_primary(contact.account_id)

@@ -27,19 +27,26 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
 
-class ContactFields(Schema):
-    """The fields of a contact a client writes (POST /accounts/{id}/contacts)."""
+class Consent(Schema):
+    """When the contact agreed to marketing through each channel; null: not given."""
+
+    email: IsoTime | None = None
+    sms: IsoTime | None = None
+    phone: IsoTime | None = None
+
+
+class ContactCreate(Schema):
+    """POST /contacts and the sync op contact.create (which must carry the id)."""
 
     id: uuid.UUID | None = None
+    account_id: uuid.UUID
     name: Name
     title: Title = ""
     phones: list[Phone] = Field(default_factory=list, max_length=MAX_PER_LIST)
     emails: list[Email] = Field(default_factory=list, max_length=MAX_PER_LIST)
     language: Language | None = None
     notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
-    consent_email_at: IsoTime | None = None
-    consent_sms_at: IsoTime | None = None
-    consent_phone_at: IsoTime | None = None
+    consent: Consent = Field(default_factory=Consent)
     is_primary: bool = False
 
     @field_validator("emails")
@@ -48,14 +55,9 @@ class ContactFields(Schema):
         return [email.lower() for email in emails]
 
 
-class ContactCreate(ContactFields):
-    """The sync op contact.create (and a REST create, the account taken from the path)."""
-
-    account_id: uuid.UUID
-
-
 class ContactPatch(Schema):
-    """PATCH /contacts/{id} and the sync op contact.update: only the fields sent change."""
+    """PATCH /contacts/{id} and the sync op contact.update: only the fields sent change (in
+    `consent`, only the channels sent)."""
 
     name: Name | None = None
     title: Title | None = None
@@ -63,9 +65,7 @@ class ContactPatch(Schema):
     emails: list[Email] | None = Field(default=None, max_length=MAX_PER_LIST)
     language: Language | None = None
     notes: str | None = Field(default=None, max_length=MAX_NOTES_CHARS)
-    consent_email_at: IsoTime | None = None
-    consent_sms_at: IsoTime | None = None
-    consent_phone_at: IsoTime | None = None
+    consent: Consent | None = None
     is_primary: bool | None = None
     version: int | None = Field(default=None, ge=1)
 
@@ -76,7 +76,7 @@ class ContactPatch(Schema):
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> ContactPatch:
-        for name in ("name", "title", "phones", "emails", "notes", "is_primary"):
+        for name in ("name", "title", "phones", "emails", "notes", "consent", "is_primary"):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         return self
@@ -86,6 +86,14 @@ class ContactArchive(Schema):
     """The sync op contact.archive (DELETE /contacts/{id} names it in the path)."""
 
     id: uuid.UUID
+
+
+class ConsentOut(BaseModel):
+    """When the contact agreed to marketing through each channel; null: not given."""
+
+    email: datetime | None
+    sms: datetime | None
+    phone: datetime | None
 
 
 class ContactOut(BaseModel):
@@ -99,9 +107,7 @@ class ContactOut(BaseModel):
     emails: list[str]
     language: str | None
     notes: str
-    consent_email_at: datetime | None
-    consent_sms_at: datetime | None
-    consent_phone_at: datetime | None
+    consent: ConsentOut
     is_primary: bool
     archived_at: datetime | None
     created_by: uuid.UUID
@@ -110,14 +116,21 @@ class ContactOut(BaseModel):
     version: int
 
 
-class ContactListQuery(PageQuery):
+class AccountContactsQuery(PageQuery):
     """GET /accounts/{id}/contacts: `q` narrows by name."""
 
     q: str | None = Field(default=None, min_length=1, max_length=200)
 
 
+class ContactListQuery(AccountContactsQuery):
+    """GET /contacts: one account's (`account_id`), or those of every account the caller sees;
+    `q` narrows by name."""
+
+    account_id: uuid.UUID | None = None
+
+
 class ContactList(BaseModel):
-    """A page of an account's live contacts: the primary first, then by name."""
+    """A page of live contacts: the primary first, then by name (one account's), or by name."""
 
     items: list[ContactOut]
     next_cursor: str | None

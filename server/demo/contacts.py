@@ -37,7 +37,9 @@ NOTES = (
 )
 
 
-def contact_rows(rng: random.Random, accounts: list[DemoAccount], now: datetime) -> list[dict[str, Any]]:
+def contact_rows(
+    rng: random.Random, accounts: list[DemoAccount], now: datetime
+) -> list[dict[str, Any]]:
     """The contacts of `accounts`, as rows for an INSERT into contacts (by their owners)."""
     rows: list[dict[str, Any]] = []
     for account in accounts:
@@ -47,7 +49,9 @@ def contact_rows(rng: random.Random, accounts: list[DemoAccount], now: datetime)
     return rows
 
 
-def _contact(rng: random.Random, account: DemoAccount, number: int, now: datetime) -> dict[str, Any]:
+def _contact(
+    rng: random.Random, account: DemoAccount, number: int, now: datetime
+) -> dict[str, Any]:
     given, family = rng.choice(GIVEN_NAMES), rng.choice(FAMILY_NAMES)
     primary = number == 0
     title = rng.choice(PRIMARY_TITLES[account.kind] if primary else OTHER_TITLES)

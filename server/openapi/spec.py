@@ -45,7 +45,8 @@ from server.campaigns.schemas import (
     TargetList,
 )
 from server.contacts.schemas import (
-    ContactFields,
+    AccountContactsQuery,
+    ContactCreate,
     ContactList,
     ContactListQuery,
     ContactOut,
@@ -560,7 +561,7 @@ ROUTES: tuple[Route, ...] = (
         "List an account's contacts, the primary first, then by name",
         "contacts",
         {200: ContactList},
-        query=ContactListQuery,
+        query=AccountContactsQuery,
         errors=(400, 401, 404, 422),
         description=(
             "Whoever sees the account sees its contacts (404 for an account you cannot see). "
@@ -568,19 +569,32 @@ ROUTES: tuple[Route, ...] = (
         ),
     ),
     Route(
+        "get",
+        "/api/v1/contacts",
+        "List contacts by name (of one account: the primary first)",
+        "contacts",
+        {200: ContactList},
+        query=ContactListQuery,
+        errors=(400, 401, 422),
+        description=(
+            "The live contacts of every account you can see, by name; `account_id` keeps one "
+            "account's (none for an account you cannot see), `q` those whose name contains it."
+        ),
+    ),
+    Route(
         "post",
-        "/api/v1/accounts/{account_id}/contacts",
+        "/api/v1/contacts",
         "Add a contact to an account (a device may choose the id)",
         "contacts",
         {201: ContactOut, 200: ContactOut},
-        body=ContactFields,
+        body=ContactCreate,
         errors=(*WRITE_ERRORS, 404, 409),
         description=(
             "201 when new; the same id with the same content again answers 200 with the stored "
             "contact, with other content 409. `is_primary: true` makes it the account's one "
-            "primary contact: the previous one is cleared (and gets a new version). A consent "
-            "(`consent_email_at`, `consent_sms_at`, `consent_phone_at`) is when it was given; "
-            "null means not given. `language` is a BCP 47 tag (`ro`, `pt-BR`)."
+            "primary contact: the previous one is cleared (and gets a new version). `consent` "
+            "holds when the contact agreed to marketing by `email`, `sms` and `phone` (null: "
+            "not given). `language` is a BCP 47 tag (`ro`, `pt-BR`)."
         ),
     ),
     Route(
@@ -828,8 +842,8 @@ ROUTES: tuple[Route, ...] = (
             "entity, `rejected` for a permanent error) and advances the counter in the same "
             "transaction; a gap stops processing. At most 1,000 mutations or 1 MB (413). ops: "
             "visit.create, account.create, account.update, task.create, task.update, note.create, "
-            "contact.create (the body of POST /accounts/{id}/contacts with `account_id` and a "
-            "client-chosen `id`), contact.update, contact.archive (`{id}`), "
+            "contact.create (the body of POST /contacts with a client-chosen `id`), "
+            "contact.update, contact.archive (`{id}`), "
             "each with the validation and the answers of its REST call (task.create: the body "
             "of POST /tasks with a client-chosen `id`; the same content again is `applied`)."
         ),
@@ -1137,7 +1151,9 @@ ACCOUNT_LINKS = {
     ),
     "WriteNote": _link("post", "/api/v1/notes", requestBody={"account_id": "$response.body#/id"}),
     "AddTask": _link("post", "/api/v1/tasks", requestBody={"account_id": "$response.body#/id"}),
-    "AddContact": _link("post", ACCOUNT + "/contacts", parameters=THIS_ACCOUNT),
+    "AddContact": _link(
+        "post", "/api/v1/contacts", requestBody={"account_id": "$response.body#/id"}
+    ),
 }
 CONTACT = "/api/v1/contacts/{contact_id}"
 THIS_CONTACT = {"contact_id": "$response.body#/id"}
@@ -1183,7 +1199,7 @@ LINKS: dict[tuple[str, str], dict[int, dict[str, Any]]] = {
     ("post", "/api/v1/accounts"): {201: ACCOUNT_LINKS},
     ("patch", ACCOUNT): {200: ACCOUNT_LINKS},
     ("post", "/api/v1/tasks"): {201: TASK_LINKS},
-    ("post", ACCOUNT + "/contacts"): {201: CONTACT_LINKS},
+    ("post", "/api/v1/contacts"): {201: CONTACT_LINKS},
     ("patch", CONTACT): {200: CONTACT_LINKS},
     ("post", "/api/v1/segments"): {201: SEGMENT_LINKS},
     ("patch", SEGMENT): {200: SEGMENT_LINKS},

@@ -3,7 +3,6 @@ primary per account, deleted by archiving, seen by whoever sees the account."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
@@ -15,15 +14,8 @@ ACCOUNTS = "/api/v1/accounts"
 CONTACTS = "/api/v1/contacts"
 
 
-def body(**fields: Any) -> dict[str, Any]:
-    """A POST /accounts/{id}/contacts body."""
-    data = contact_data(uuid.uuid4(), **fields)
-    del data["account_id"]
-    return data
-
-
 def create(api: Any, account: Any, **fields: Any) -> dict[str, Any]:
-    response = api.post(f"{ACCOUNTS}/{account}/contacts", json=body(**fields))
+    response = api.post(CONTACTS, json=contact_data(account, **fields))
     assert response.status_code == 201, response.json
     created: dict[str, Any] = response.json
     return created
@@ -36,14 +28,15 @@ def listed(api: Any, account: Any, **query: Any) -> list[str]:
 
 
 def test_contact_is_created_with_every_field(rep_api, rep, shop):
-    sent = body(
+    sent = contact_data(
+        shop,
         notes="Prefers mornings",
-        consent_email_at="2026-11-30T10:00:00Z",
+        consent={"email": "2026-11-30T10:00:00Z"},
         is_primary=True,
         emails=["Ioana@Example.com"],
     )
 
-    response = rep_api.post(f"{ACCOUNTS}/{shop}/contacts", json=sent)
+    response = rep_api.post(CONTACTS, json=sent)
 
     assert response.status_code == 201
     contact = response.json
@@ -53,8 +46,8 @@ def test_contact_is_created_with_every_field(rep_api, rep, shop):
     assert contact["phones"] == ["+40 21 555 0101"]
     assert contact["emails"] == ["ioana@example.com"]
     assert contact["language"] == "ro"
-    assert contact["consent_email_at"].startswith("2026-11-30T10:00:00")
-    assert contact["consent_sms_at"] is None
+    assert contact["consent"]["email"].startswith("2026-11-30T10:00:00")
+    assert (contact["consent"]["sms"], contact["consent"]["phone"]) == (None, None)
     assert contact["is_primary"] is True
     assert contact["archived_at"] is None
     assert contact["created_by"] == str(rep.id)
@@ -63,10 +56,10 @@ def test_contact_is_created_with_every_field(rep_api, rep, shop):
 
 
 def test_same_contact_sent_again_answers_200_and_is_stored_once(rep_api, shop):
-    sent = body()
-    first = rep_api.post(f"{ACCOUNTS}/{shop}/contacts", json=sent)
+    sent = contact_data(shop)
+    first = rep_api.post(CONTACTS, json=sent)
 
-    again = rep_api.post(f"{ACCOUNTS}/{shop}/contacts", json=sent)
+    again = rep_api.post(CONTACTS, json=sent)
 
     assert again.status_code == 200
     assert again.json == first.json
@@ -74,10 +67,10 @@ def test_same_contact_sent_again_answers_200_and_is_stored_once(rep_api, shop):
 
 
 def test_contact_id_reused_with_other_content_answers_409(rep_api, shop):
-    sent = body()
-    rep_api.post(f"{ACCOUNTS}/{shop}/contacts", json=sent)
+    sent = contact_data(shop)
+    rep_api.post(CONTACTS, json=sent)
 
-    response = rep_api.post(f"{ACCOUNTS}/{shop}/contacts", json=sent | {"name": "Other"})
+    response = rep_api.post(CONTACTS, json=sent | {"name": "Other"})
 
     assert response.status_code == 409
     assert listed(rep_api, shop) == ["Ioana Marin"]
@@ -92,14 +85,16 @@ def test_contact_id_reused_with_other_content_answers_409(rep_api, shop):
         ({"emails": ["not-an-email"]}, "emails.0"),
         ({"emails": [f"a{n}@example.com" for n in range(11)]}, "emails"),
         ({"language": "English please"}, "language"),
-        ({"consent_sms_at": "yesterday"}, "consent_sms_at"),
-        ({"consent_sms_at": "2026-11-30T10:00:00"}, "consent_sms_at"),
+        ({"consent": {"sms": "yesterday"}}, "consent.sms"),
+        ({"consent": {"sms": "2026-11-30T10:00:00"}}, "consent.sms"),
+        ({"consent": {"fax": None}}, "consent.fax"),
+        ({"account_id": "nope"}, "account_id"),
         ({"is_primary": "yes"}, "is_primary"),
         ({"colour": "red"}, "colour"),
     ],
 )
 def test_bad_contact_answers_422_naming_the_field(rep_api, shop, fields, field):
-    response = rep_api.post(f"{ACCOUNTS}/{shop}/contacts", json=body(**fields))
+    response = rep_api.post(CONTACTS, json=contact_data(shop) | fields)
 
     assert response.status_code == 422
     assert response.json["error"]["code"] == "validation_error"
@@ -108,10 +103,10 @@ def test_bad_contact_answers_422_naming_the_field(rep_api, shop, fields, field):
 
 
 def test_contact_without_a_name_answers_422(rep_api, shop):
-    sent = body()
+    sent = contact_data(shop)
     del sent["name"]
 
-    response = rep_api.post(f"{ACCOUNTS}/{shop}/contacts", json=sent)
+    response = rep_api.post(CONTACTS, json=sent)
 
     assert response.status_code == 422
     assert "name" in response.json["error"]["fields"]
@@ -131,6 +126,27 @@ def test_list_shows_the_primary_first_then_by_name_and_pages(rep_api, shop):
     assert names == ["Zoe", "Ana", "Bogdan", "Dan"]
     assert rest["next_cursor"] is None
     assert listed(rep_api, shop, q="dan") == ["Bogdan", "Dan"]
+
+
+def test_contacts_list_by_name_across_the_accounts_the_caller_sees(
+    org, rep, rep_api, shop, make_account, make_user, logged_in
+):
+    second = make_account(org, *SHOP, owner_id=rep.id)
+    theirs = make_account(org, *SHOP, owner_id=make_user(org).id)
+    create(rep_api, shop, name="Dan Pop")
+    create(rep_api, second, name="Ana Dan", is_primary=True)
+    create(rep_api, second, name="Victor")
+    create(logged_in(make_user(org, role="admin")), theirs, name="Dana Hidden")
+
+    everyone = rep_api.get(CONTACTS).json["items"]
+    named = rep_api.get(CONTACTS, query_string={"q": "DAN"}).json["items"]
+    of_second = rep_api.get(CONTACTS, query_string={"account_id": str(second)}).json["items"]
+    of_theirs = rep_api.get(CONTACTS, query_string={"account_id": str(theirs)}).json["items"]
+
+    assert [c["name"] for c in everyone] == ["Ana Dan", "Dan Pop", "Victor"]
+    assert [c["name"] for c in named] == ["Ana Dan", "Dan Pop"]
+    assert [c["name"] for c in of_second] == ["Ana Dan", "Victor"]
+    assert of_theirs == []
 
 
 def test_making_a_contact_primary_clears_the_other(rep_api, shop):
@@ -156,17 +172,24 @@ def test_a_new_primary_contact_clears_the_other(rep_api, shop):
 
 
 def test_update_changes_the_fields_sent_and_the_version(rep_api, shop):
-    contact = create(rep_api, shop)
+    contact = create(rep_api, shop, consent={"email": "2026-11-30T10:00:00Z"})
 
     response = rep_api.patch(
         f"{CONTACTS}/{contact['id']}",
-        json={"title": "Owner", "phones": ["+40 722 000 111", "021 555 0101"], "version": 1},
+        json={
+            "title": "Owner",
+            "phones": ["+40 722 000 111", "021 555 0101"],
+            "consent": {"sms": "2026-12-01T08:00:00Z"},
+            "version": 1,
+        },
     )
 
     assert response.status_code == 200
     assert response.json["title"] == "Owner"
     assert response.json["phones"] == ["+40 722 000 111", "021 555 0101"]
     assert response.json["name"] == contact["name"]
+    assert response.json["consent"]["email"] == contact["consent"]["email"]
+    assert response.json["consent"]["sms"].startswith("2026-12-01T08:00:00")
     assert response.json["version"] == 2
 
 
@@ -181,7 +204,7 @@ def test_stale_version_answers_409_and_changes_nothing(rep_api, shop):
     assert rep_api.get(f"{CONTACTS}/{contact['id']}").json["title"] == "Owner"
 
 
-@pytest.mark.parametrize("field", ["name", "phones", "is_primary"])
+@pytest.mark.parametrize("field", ["name", "phones", "consent", "is_primary"])
 def test_required_field_set_to_null_answers_422(rep_api, shop, field):
     contact = create(rep_api, shop)
 

@@ -411,16 +411,17 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/accounts/<uuid:account_id>/contacts"): Route(
         (Probe("account", lambda o, x: Call("GET", f"{ACCOUNTS}/{x}/contacts"), NOT_FOUND),)
     ),
-    ("POST", "/api/v1/accounts/<uuid:account_id>/contacts"): Route(
+    ("GET", CONTACTS): Route(
+        (Probe("account", lambda o, x: Call("GET", CONTACTS, query={"account_id": x}), EMPTY),)
+    ),
+    ("POST", CONTACTS): Route(
         (
             Probe(
-                "account",
-                lambda o, x: Call("POST", f"{ACCOUNTS}/{x}/contacts", _contact()),
-                NOT_FOUND,
+                "account", lambda o, x: Call("POST", CONTACTS, _contact(account_id=x)), NOT_FOUND
             ),
             Probe(
                 "contact",
-                lambda o, x: Call("POST", f"{ACCOUNTS}/{o.account}/contacts", _contact(id=x)),
+                lambda o, x: Call("POST", CONTACTS, _contact(id=x, account_id=o.account)),
                 CONFLICT,
             ),
         )
@@ -734,7 +735,7 @@ def _rep_rows(api: Any, account_id: uuid.UUID) -> dict[str, str]:
     answer = push(api, client, [mutation(1, "note.create", note_data(account))])
     assert answer.json["results"][0]["status"] == "applied", answer.json
     note = answer.json["results"][0]["entity"]["id"]
-    contact = _created(api.post(f"{ACCOUNTS}/{account}/contacts", json=_contact()))
+    contact = _created(api.post(CONTACTS, json=_contact(account_id=account)))
     return {
         "account": account,
         "task": task,

@@ -55,8 +55,8 @@ def note_data(account_id: Any, **fields: Any) -> dict[str, Any]:
 
 
 def contact_data(account_id: Any, **fields: Any) -> dict[str, Any]:
-    """The data of a contact.create mutation on the account (POST /accounts/{id}/contacts
-    takes the same without `account_id`)."""
+    """The data of a contact.create mutation (and the body of POST /contacts) on the
+    account."""
     return {
         "id": str(uuid.uuid4()),
         "account_id": str(account_id),
