@@ -128,21 +128,19 @@ export class AccountContacts extends LitElement {
     if (errors) return (this.errors = errors);
     this.saving = true;
     try {
+      const id = current?.id ?? crypto.randomUUID();
       if (!current) {
-        await saveChange("contact.create", {
-          id: crypto.randomUUID(),
-          account_id: this.accountId,
-          ...fields,
-        });
+        await saveChange("contact.create", { id, account_id: this.accountId, ...fields });
       } else {
         const changes = changedContactFields(current, fields);
         if (Object.keys(changes).length) {
           const base = Number.isInteger(current.version) ? { base_version: current.version } : {};
-          await saveChange("contact.update", { id: current.id, ...changes }, base);
+          await saveChange("contact.update", { id, ...changes }, base);
         }
       }
       // Only now, with the transaction complete, is it true that the contact is on the device.
       Object.assign(this, { editing: null, errors: {}, notice: "saved" });
+      this.dispatchEvent(new CustomEvent("contact-saved", { detail: { id }, bubbles: true, composed: true }));
     } catch (failure) {
       this.errors = { form: failure.message };
     } finally {
