@@ -52,7 +52,9 @@ def rep_token(bench: BenchDatabase) -> tuple[uuid.UUID, str]:
             admin,
             UserCreate(email="rep@example.com", name="Rep", role="rep", password=REP_PASSWORD),
         )
-        _, token = create_api_token(admin, ApiTokenCreate(name="rep", user_id=rep.id))
+        # Issued as the rep themselves: a token for another user is an audited act of a person.
+        own = SystemPrincipal(id=rep.id, org_id=bench.org_id)
+        _, token = create_api_token(own, ApiTokenCreate(name="rep", user_id=rep.id))
         return rep.id, token
 
 
