@@ -108,9 +108,15 @@ def _account_create_batch(
 
 
 def _offline_account(data: dict[str, Any]) -> AccountCreate:
-    created: AccountCreate = _parse(AccountCreate, data)
+    created: AccountCreate = _made_offline(AccountCreate, data, "an account")
+    return created
+
+
+def _made_offline(schema: Any, data: dict[str, Any], what: str) -> Any:
+    """The create's data parsed; 422 unless it names the id the device gave the new row."""
+    created = _parse(schema, data)
     if created.id is None:
-        raise invalid({"data.id": "an account made offline carries its own id"})
+        raise invalid({"data.id": f"{what} made offline carries its own id"})
     return created
 
 
@@ -155,9 +161,7 @@ def _account_now(principal: Principal, account_id: uuid.UUID) -> dict[str, Any]:
 
 
 def _task_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
-    created: TaskCreate = _parse(TaskCreate, data)
-    if created.id is None:
-        raise invalid({"data.id": "a task made offline carries its own id"})
+    created: TaskCreate = _made_offline(TaskCreate, data, "a task")
     task, _created = tasks.create_task(principal, created)
     return task_queries.to_out(task).model_dump(mode="json")
 
@@ -171,9 +175,7 @@ def _task_now(principal: Principal, task_id: uuid.UUID) -> dict[str, Any]:
 
 
 def _contact_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
-    created: ContactCreate = _parse(ContactCreate, data)
-    if created.id is None:
-        raise invalid({"data.id": "a contact made offline carries its own id"})
+    created: ContactCreate = _made_offline(ContactCreate, data, "a contact")
     contact, _created = contacts.create_contact(principal, created)
     return contact_queries.to_out(contact).model_dump(mode="json")
 

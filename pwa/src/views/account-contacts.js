@@ -5,6 +5,7 @@ import { CHANNELS, MAX_PER_LIST, changedContactFields, contactFields } from "../
 import { contactsOf, getAccount, searchContacts } from "../store/db.js";
 import { OUTBOX_EVENT } from "../store/outbox.js";
 import { saveChange } from "../sync/index.js";
+import { Listen, debounced } from "./listen.js";
 
 // The people at one account as this device has them, the primary first: tap a number to call,
 // an address to write; add, edit and delete them through the outbox (offline or not, the
@@ -57,35 +58,19 @@ export class AccountContacts extends LitElement {
     this.editing = null;
     this.errors = {};
     this.found = null;
-    this.reload = () => this.load();
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    window.addEventListener(OUTBOX_EVENT, this.reload);
-    window.addEventListener(LANGUAGE_EVENT, this.reload);
-  }
-
-  disconnectedCallback() {
-    super.disconnectedCallback();
-    window.removeEventListener(OUTBOX_EVENT, this.reload);
-    window.removeEventListener(LANGUAGE_EVENT, this.reload);
+    // Many changes can land at once (a pull of hundreds of rows): read the contacts once for them.
+    this.reload = debounced(() => this.read(), 100);
+    new Listen(this, [
+      [window, OUTBOX_EVENT, this.reload],
+      [window, LANGUAGE_EVENT, this.reload],
+    ]);
   }
 
   willUpdate(changed) {
     if (changed.has("accountId")) {
       Object.assign(this, { editing: null, errors: {}, notice: null, found: null });
-      this.load();
+      this.reload();
     }
-  }
-
-  // Many changes can land at once (a pull of hundreds of rows): read the contacts once for them.
-  load() {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.read();
-    }, 100);
   }
 
   async read() {
