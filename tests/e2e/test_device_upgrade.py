@@ -5,7 +5,9 @@ and sends what was waiting."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.pages import log_in
@@ -106,54 +108,48 @@ def test_outbox_of_the_previous_app_version_survives_the_upgrade_and_is_sent(
     assert (str(stored["id"]), stored["outcome"]) == (visit["id"], "met")
 
 
-def test_version_3_device_keeps_its_outbox_and_gets_the_notes_its_pulls_skipped(
-    phone, app, rep, rep_api, make_account, org
+@dataclass(frozen=True)
+class Skipped:
+    """A row of an entity the device's app version had no store for: where the server takes
+    it, its text, and where the account's page shows it."""
+
+    path: str
+    field: str
+    text: str
+    shown: str
+
+
+# Per old version: what its pulls skipped (version 4 added notes, 5 contacts).
+SKIPPED = {
+    3: Skipped("/api/v1/notes", "body", "Written on the office PC", "wp-visit-history li"),
+    4: Skipped("/api/v1/contacts", "name", "Ioana Marin", "wp-account-contacts li"),
+}
+
+
+@pytest.mark.parametrize("old_version", sorted(SKIPPED))
+def test_older_device_keeps_its_outbox_and_gets_the_rows_its_pulls_skipped(
+    phone, app, rep, rep_api, make_account, org, old_version
 ):
-    """Version 3 pulled past a note it had no store for: version 4 adds the notes store (and
-    5 the contacts'), keeps the device's id and waiting visit (sent once, as mutation 1), and
-    pulls everything again, so the skipped note appears on the account."""
+    """The old version pulled past a row it had no store for: the upgrade adds the store,
+    keeps the device's id and waiting visit (sent once, as mutation 1), and pulls everything
+    again, so the skipped row appears on the account."""
+    skipped = SKIPPED[old_version]
     shop = str(make_account(org, *CENTRE, owner_id=rep.id, name="Corner Shop"))
-    note = {"id": str(uuid.uuid4()), "account_id": shop, "body": "Written on the office PC"}
-    assert rep_api.post("/api/v1/notes", json=note).status_code == 201
+    row = {"id": str(uuid.uuid4()), "account_id": shop, skipped.field: skipped.text}
+    assert rep_api.post(skipped.path, json=row).status_code == 201
     cursor = rep_api.get("/api/v1/sync/pull").json["cursor"]
-    page, visit = _old_device(phone, rep, shop, version=3, cursor=cursor)
+    page, visit = _old_device(phone, rep, shop, version=old_version, cursor=cursor)
     client_id = sync_state(page)["client_id"]
 
     log_in(page, rep.email)
     wait_until_sent(page)
     page.goto(f"/accounts/{shop}")
 
-    expect(page.locator(f"wp-visit-history li[data-id='{note['id']}'] .body")).to_have_text(
-        note["body"]
-    )
+    expect(page.locator(f"{skipped.shown}[data-id='{row['id']}']")).to_contain_text(skipped.text)
     version, stores = page.evaluate(STORES_JS)
     assert (version, sorted(stores)) == (5, sorted([*STORES, "notes", "contacts"]))
     assert sync_state(page)["client_id"] == client_id
     ledger = server_ledger(app, client_id)
-    assert [(row["mutation_id"], str(row["entity_id"])) for row in ledger] == [(1, visit["id"])]
-
-
-def test_version_4_device_keeps_its_outbox_and_gets_the_contacts_its_pulls_skipped(
-    phone, app, rep, rep_api, make_account, org
-):
-    """Version 4 pulled past a contact it had no store for: version 5 adds the contacts store,
-    keeps the device's id and waiting visit (sent once), and pulls everything again, so the
-    skipped contact appears on the account."""
-    shop = str(make_account(org, *CENTRE, owner_id=rep.id, name="Corner Shop"))
-    contact = {"id": str(uuid.uuid4()), "account_id": shop, "name": "Ioana Marin"}
-    assert rep_api.post("/api/v1/contacts", json=contact).status_code == 201
-    cursor = rep_api.get("/api/v1/sync/pull").json["cursor"]
-    page, visit = _old_device(phone, rep, shop, version=4, cursor=cursor)
-    client_id = sync_state(page)["client_id"]
-
-    log_in(page, rep.email)
-    wait_until_sent(page)
-    page.goto(f"/accounts/{shop}")
-
-    expect(page.locator(f"wp-account-contacts li[data-id='{contact['id']}'] .name")).to_have_text(
-        contact["name"]
-    )
-    version, stores = page.evaluate(STORES_JS)
-    assert (version, sorted(stores)) == (5, sorted([*STORES, "notes", "contacts"]))
-    ledger = server_ledger(app, client_id)
-    assert [(row["mutation_id"], str(row["entity_id"])) for row in ledger] == [(1, visit["id"])]
+    assert [(entry["mutation_id"], str(entry["entity_id"])) for entry in ledger] == [
+        (1, visit["id"])
+    ]
