@@ -77,6 +77,15 @@ describe("contacts in order and by name", () => {
     expect(contactsInOrder([...rows]).map((row) => row.id)).toEqual(["2", "3", "1"]);
   });
 
+  test("shows one primary: the one made primary on this device before the server clears the other", () => {
+    const mine = contact("5", "Bogdan", { is_primary: true, pending: true });
+
+    const shown = contactsInOrder([...rows, mine]);
+
+    expect(shown.filter((row) => row.is_primary).map((row) => row.id)).toEqual(["5"]);
+    expect(shown.map((row) => row.id)).toEqual(["5", "3", "1", "2"]);
+  });
+
   test("the search finds a part of the name in any case, with or without accents", () => {
     expect(contactsNamed(rows, "DAN").map((row) => row.id)).toEqual(["3", "1"]);
     expect(contactsNamed(rows, "stefan").map((row) => row.id)).toEqual(["2"]);

@@ -68,10 +68,19 @@ export function changedContactFields(contact, fields) {
 
 const byName = (a, b) => a.name.localeCompare(b.name) || String(a.id).localeCompare(String(b.id));
 
-/** Live contacts (not deleted), the primary first, then by name. */
+/**
+ * One account's live contacts (not deleted), the primary first, then by name. An account has
+ * one primary: when the device holds two (one made primary here, the server not yet heard
+ * from), the one changed here is it.
+ */
 export function contactsInOrder(contacts) {
-  return contacts
-    .filter((contact) => !contact.archived_at)
+  const live = contacts.filter((contact) => !contact.archived_at);
+  const primaries = live.filter((contact) => contact.is_primary);
+  const primary = primaries.find((contact) => contact.pending) ?? primaries[0];
+  return live
+    .map((contact) =>
+      contact.is_primary && contact !== primary ? { ...contact, is_primary: false } : contact,
+    )
     .sort((a, b) => Number(Boolean(b.is_primary)) - Number(Boolean(a.is_primary)) || byName(a, b));
 }
 
