@@ -16,7 +16,7 @@ FLASK  := .venv/bin/flask --app wsgi
 # `export DATABASE_URL="$(...)"` export's own success would hide the failure).
 WITH_DB := DATABASE_URL="$$(scripts/ensure-db.sh)" && export DATABASE_URL &&
 
-.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-map bench-sync bench-checksum bench-jobs bench-pwa bench-sockets bench-campaigns bench-territories bench-routes bench-week bench-campaign-acceptance seed clean-db
+.PHONY: help venv pwa test-pwa browser servers run test lint fmt typecheck db-upgrade db-revision db-check bench bench-map bench-sync bench-contacts bench-checksum bench-jobs bench-pwa bench-sockets bench-campaigns bench-territories bench-routes bench-week bench-campaign-acceptance seed clean-db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET   (make test PYTEST_ARGS="-k visits", make db-revision m="add visits")'
@@ -82,6 +82,9 @@ bench-map: venv ## Map viewports and audience preview at 100k and 1M accounts vs
 
 bench-sync: venv pwa browser ## Sync figures: 1,000-mutation push, re-push, pull; 500-visit drain over slow 4G
 	@$(WITH_DB) $(PYTHON) -m bench.sync $(BENCH_ARGS) && $(PYTHON) -m bench.offline_drain
+
+bench-contacts: venv ## A rep's full pull and checksum with 2 contacts per account, and without
+	@$(WITH_DB) $(PYTHON) -m bench.contacts_pull $(BENCH_ARGS)
 
 bench-checksum: venv ## Sync checksum at 100k accounts: the former formula and the current, side by side
 	@$(WITH_DB) $(PYTHON) -m bench.checksum $(BENCH_ARGS)

@@ -108,6 +108,7 @@ def _migrations_directory() -> str:
 def _register_blueprints(app: Flask) -> None:
     from server.accounts.api import blueprint as accounts
     from server.campaigns.api import blueprint as campaigns
+    from server.contacts.api import blueprint as contacts
     from server.geocoding.api import blueprint as geocoding
     from server.health import blueprint as health
     from server.notes.api import blueprint as notes
@@ -129,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts,
         visits,
         notes,
+        contacts,
         tasks,
         campaigns,
         segments,

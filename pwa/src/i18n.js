@@ -3,6 +3,7 @@
 // the user's choice (kept on the device) or else the first one the browser asks for that we speak.
 // The pure functions take the browser's list as input so they run in node as well as in a page.
 import account from "./locales/account.js";
+import contacts from "./locales/contacts.js";
 import core from "./locales/core.js";
 import install from "./locales/install.js";
 import map from "./locales/map.js";
@@ -45,6 +46,7 @@ const STRINGS = mergeTables([
   sync,
   tasks,
   notes,
+  contacts,
   team,
   places,
   prospects,

@@ -177,7 +177,7 @@ def filter_values(filters: AccountFilters) -> dict[str, Any]:
     if tags:
         values["tags"] = tags
     if filters.q:
-        values["q"] = "%" + _escape_like(filters.q) + "%"
+        values["q"] = "%" + escape_like(filters.q) + "%"
     if filters.not_visited_days is not None:
         values["visited_before"] = now_utc() - timedelta(days=filters.not_visited_days)
     return values
@@ -190,7 +190,8 @@ def apply_filters(query: Select[Any], filters: AccountFilters) -> Select[Any]:
     return query
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """`text` as literal text in a LIKE pattern (with ESCAPE "\\")."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -1,6 +1,7 @@
 """The demo organisation: an admin, a manager, three reps and 2,000 accounts along real streets,
-the visits behind every account's last visit and the team's tasks (activity.py, workday.py), and
-the manager's territories, saved segment and campaigns (manager.py).
+the visits behind every account's last visit and the team's tasks (activity.py, workday.py),
+the people at every account (contacts.py), and the manager's territories, saved segment and
+campaigns (manager.py).
 
 Seeding is idempotent: the organisation has a fixed id and is made once; the work of a day is
 added once, the first time the seed runs that day (a second run changes nothing). The data
@@ -11,8 +12,6 @@ from __future__ import annotations
 
 import bisect
 import random
-import re
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,11 +19,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert
 
 from server.accounts.models import Account
+from server.contacts.models import Contact
 from server.core.clock import now_utc
 from server.core.events import queue_event, sync_poke
 from server.demo.activity import Rules, demo_accounts, visit_history
 from server.demo.city import STREETS, Spot, spot_on
+from server.demo.contacts import contact_rows
 from server.demo.manager import seed_manager_desk
+from server.demo.names import FAMILY_NAMES, GIVEN_NAMES, ascii_slug
 from server.demo.workday import Team, by_owner, day_is_planned, local_day, past_work, plan_day
 from server.extensions import db
 from server.geo.geojson import Point
@@ -53,21 +55,6 @@ STATUS_WEIGHTS = {
 # (tag, chance) for tags that do not follow from the account's kind or name.
 OPTIONAL_TAGS = (("weekend", 0.15), ("delivery", 0.1), ("parking", 0.1), ("cash-only", 0.05))
 
-FAMILY_NAMES = tuple(
-    """
-    Popescu Ionescu Dumitru Stoica Constantin Marin Tudor Ene Matei Dinu Radu Florea Barbu
-    Nistor Lungu Preda Voicu Munteanu Neagu Iordache Cristea Toma Zamfir Sandu Oprea Ilie
-    Enache Manole Vasile Moldovan Dobre Gheorghe Mihai Nedelcu Pavel Rusu Stan Surdu Tănase
-    Vlad Anghel Bălan Ciobanu Diaconu Lazăr
-    """.split()
-)
-GIVEN_NAMES = tuple(
-    """
-    Ana Maria Elena Ioana Andreea Cristina Mihaela Irina Diana Carmen Alina Gabriela Raluca
-    Roxana Simona Andrei Mihai Ion Alexandru Bogdan Cristian Dan Florin Gabriel Radu Sorin
-    Victor Vlad Marius Ștefan
-    """.split()
-)
 # Independent shops draw names until one is free; after this many tries a repeat is accepted.
 NAME_ATTEMPTS = 20
 
@@ -252,6 +239,7 @@ def _create_organisation(now: datetime) -> Organisation:
     db.session.add_all(past_work(rng, demo_team(), by_owner(accounts), visits, rules))
     db.session.flush()
     db.session.execute(insert(Visit), visits)
+    db.session.execute(insert(Contact), contact_rows(random.Random(SEED + 3), accounts, now))
     manager = next(user for user in staff if user.role == "manager")
     seed_manager_desk(random.Random(SEED + 2), manager, reps, accounts, rules)
     return organisation
@@ -379,6 +367,4 @@ def _tags(rng: random.Random, kind: str, chain: bool) -> list[str]:
 
 def _email(name: str) -> str:
     """A contact address under a reserved domain, so the demo never mails a real business."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-    return f"contact@{slug}.example.com"
+    return f"contact@{ascii_slug(name)}.example.com"

@@ -44,6 +44,14 @@ from server.campaigns.schemas import (
     SigningSecretOut,
     TargetList,
 )
+from server.contacts.schemas import (
+    AccountContactsQuery,
+    ContactCreate,
+    ContactList,
+    ContactListQuery,
+    ContactOut,
+    ContactPatch,
+)
 from server.core.validation import PageQuery
 from server.geocoding.schemas import PlaceList, ReverseAddress, ReverseQuery, SearchQuery
 from server.notes.schemas import NoteCreate, NoteList, NoteListQuery, NoteOut
@@ -548,6 +556,77 @@ ROUTES: tuple[Route, ...] = (
         description="Reps see their own notes, managers their team's, admins everyone's.",
     ),
     Route(
+        "get",
+        "/api/v1/accounts/{account_id}/contacts",
+        "List an account's contacts, the primary first, then by name",
+        "contacts",
+        {200: ContactList},
+        query=AccountContactsQuery,
+        errors=(400, 401, 404, 422),
+        description=(
+            "Whoever sees the account sees its contacts (404 for an account you cannot see). "
+            "Deleted (archived) contacts are not listed. `q` keeps those whose name contains it."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/contacts",
+        "List contacts by name (of one account: the primary first)",
+        "contacts",
+        {200: ContactList},
+        query=ContactListQuery,
+        errors=(400, 401, 422),
+        description=(
+            "The live contacts of every account you can see, by name; `account_id` keeps one "
+            "account's (none for an account you cannot see), `q` those whose name contains it."
+        ),
+    ),
+    Route(
+        "post",
+        "/api/v1/contacts",
+        "Add a contact to an account (a device may choose the id)",
+        "contacts",
+        {201: ContactOut, 200: ContactOut},
+        body=ContactCreate,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description=(
+            "201 when new; the same id with the same content again answers 200 with the stored "
+            "contact, with other content 409. `is_primary: true` makes it the account's one "
+            "primary contact: the previous one is cleared (and gets a new version). `consent` "
+            "holds when the contact agreed to marketing by `email`, `sms` and `phone` (null: "
+            "not given). `language` is a BCP 47 tag (`ro`, `pt-BR`)."
+        ),
+    ),
+    Route(
+        "get",
+        "/api/v1/contacts/{contact_id}",
+        "One contact",
+        "contacts",
+        {200: ContactOut},
+        errors=(401, 404),
+    ),
+    Route(
+        "patch",
+        "/api/v1/contacts/{contact_id}",
+        "Change a contact (send version)",
+        "contacts",
+        {200: ContactOut},
+        body=ContactPatch,
+        errors=(*WRITE_ERRORS, 404, 409),
+        description=(
+            "Only the fields sent change; a stale `version` is a 409 naming the current one. "
+            "A deleted contact cannot be changed (422)."
+        ),
+    ),
+    Route(
+        "delete",
+        "/api/v1/contacts/{contact_id}",
+        "Delete a contact (it is archived; devices drop it on their next pull)",
+        "contacts",
+        {204: None},
+        errors=(401, 404),
+    ),
+    Route(
         "post",
         "/api/v1/tasks",
         "Add a task (reps for themselves, managers for their team)",
@@ -763,6 +842,8 @@ ROUTES: tuple[Route, ...] = (
             "entity, `rejected` for a permanent error) and advances the counter in the same "
             "transaction; a gap stops processing. At most 1,000 mutations or 1 MB (413). ops: "
             "visit.create, account.create, account.update, task.create, task.update, note.create, "
+            "contact.create (the body of POST /contacts with a client-chosen `id`), "
+            "contact.update, contact.archive (`{id}`), "
             "each with the validation and the answers of its REST call (task.create: the body "
             "of POST /tasks with a client-chosen `id`; the same content again is `applied`)."
         ),
@@ -791,8 +872,8 @@ ROUTES: tuple[Route, ...] = (
         description=(
             'hash = the sum, mod 2^64, of the first 8 bytes of SHA-256("<id>:<version>") read '
             "as a big-endian integer, over every row, as 16 lower-case hex digits (visits and "
-            "notes have version 1); for accounts, visits, tasks and notes. Each user may ask "
-            "CHECKSUMS_PER_MINUTE times a minute (429 with Retry-After past that)."
+            "notes have version 1); for accounts, visits, tasks, notes and contacts. Each user "
+            "may ask CHECKSUMS_PER_MINUTE times a minute (429 with Retry-After past that)."
         ),
     ),
     Route(
@@ -1070,6 +1151,19 @@ ACCOUNT_LINKS = {
     ),
     "WriteNote": _link("post", "/api/v1/notes", requestBody={"account_id": "$response.body#/id"}),
     "AddTask": _link("post", "/api/v1/tasks", requestBody={"account_id": "$response.body#/id"}),
+    "AddContact": _link(
+        "post", "/api/v1/contacts", requestBody={"account_id": "$response.body#/id"}
+    ),
+}
+CONTACT = "/api/v1/contacts/{contact_id}"
+THIS_CONTACT = {"contact_id": "$response.body#/id"}
+CONTACT_LINKS = {
+    "GetContact": _link("get", CONTACT, parameters=THIS_CONTACT),
+    "ChangeContact": _link("patch", CONTACT, parameters=THIS_CONTACT, requestBody=THIS_VERSION),
+    "DeleteContact": _link("delete", CONTACT, parameters=THIS_CONTACT),
+    "ContactsOfAccount": _link(
+        "get", ACCOUNT + "/contacts", parameters={"account_id": "$response.body#/account_id"}
+    ),
 }
 TASK_LINKS = {
     "GetTask": _link("get", TASK, parameters={"task_id": "$response.body#/id"}),
@@ -1105,6 +1199,8 @@ LINKS: dict[tuple[str, str], dict[int, dict[str, Any]]] = {
     ("post", "/api/v1/accounts"): {201: ACCOUNT_LINKS},
     ("patch", ACCOUNT): {200: ACCOUNT_LINKS},
     ("post", "/api/v1/tasks"): {201: TASK_LINKS},
+    ("post", "/api/v1/contacts"): {201: CONTACT_LINKS},
+    ("patch", CONTACT): {200: CONTACT_LINKS},
     ("post", "/api/v1/segments"): {201: SEGMENT_LINKS},
     ("patch", SEGMENT): {200: SEGMENT_LINKS},
     ("patch", TASK): {200: TASK_LINKS},

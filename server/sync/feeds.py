@@ -23,6 +23,8 @@ from sqlalchemy import (
 
 from server.accounts import queries as accounts
 from server.accounts.models import Account
+from server.contacts import queries as contacts
+from server.contacts.models import Contact
 from server.core.auth import Principal
 from server.core.changes import snapshot_xmin, visible_in
 from server.core.tenancy import in_org
@@ -108,6 +110,10 @@ def _note_shape(_: Principal, row: Any) -> dict[str, Any]:
     return notes.to_out(row).model_dump(mode="json")
 
 
+def _contact_shape(_: Principal, row: Any) -> dict[str, Any]:
+    return contacts.to_out(row).model_dump(mode="json")
+
+
 FEEDS = (
     Feed(
         "account",
@@ -122,4 +128,12 @@ FEEDS = (
     ),
     Feed("task", Task, tasks.task_columns, tasks.visibility, tasks.may_have_held, _task_shape),
     Feed("note", Note, notes.note_columns, notes.visibility, notes.may_have_held, _note_shape),
+    Feed(
+        "contact",
+        Contact,
+        contacts.contact_columns,
+        contacts.visibility,
+        contacts.may_have_held,
+        _contact_shape,
+    ),
 )

@@ -14,6 +14,9 @@ from typing import Any, TypeVar
 from server.accounts import operations as accounts
 from server.accounts import queries as account_queries
 from server.accounts.schemas import AccountCreate, AccountPatch
+from server.contacts import operations as contacts
+from server.contacts import queries as contact_queries
+from server.contacts.schemas import ContactArchive, ContactCreate, ContactPatch
 from server.core.auth import Principal
 from server.core.errors import ApiError, invalid
 from server.core.validation import parse_json
@@ -105,9 +108,15 @@ def _account_create_batch(
 
 
 def _offline_account(data: dict[str, Any]) -> AccountCreate:
-    created: AccountCreate = _parse(AccountCreate, data)
+    created: AccountCreate = _made_offline(AccountCreate, data, "an account")
+    return created
+
+
+def _made_offline(schema: Any, data: dict[str, Any], what: str) -> Any:
+    """The create's data parsed; 422 unless it names the id the device gave the new row."""
+    created = _parse(schema, data)
     if created.id is None:
-        raise invalid({"data.id": "an account made offline carries its own id"})
+        raise invalid({"data.id": f"{what} made offline carries its own id"})
     return created
 
 
@@ -152,9 +161,7 @@ def _account_now(principal: Principal, account_id: uuid.UUID) -> dict[str, Any]:
 
 
 def _task_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
-    created: TaskCreate = _parse(TaskCreate, data)
-    if created.id is None:
-        raise invalid({"data.id": "a task made offline carries its own id"})
+    created: TaskCreate = _made_offline(TaskCreate, data, "a task")
     task, _created = tasks.create_task(principal, created)
     return task_queries.to_out(task).model_dump(mode="json")
 
@@ -165,6 +172,29 @@ def _task_updated(principal: Principal, task_id: uuid.UUID, patch: Any) -> dict[
 
 def _task_now(principal: Principal, task_id: uuid.UUID) -> dict[str, Any]:
     return task_queries.get_task(principal, task_id).model_dump(mode="json")
+
+
+def _contact_create(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
+    created: ContactCreate = _made_offline(ContactCreate, data, "a contact")
+    contact, _created = contacts.create_contact(principal, created)
+    return contact_queries.to_out(contact).model_dump(mode="json")
+
+
+def _contact_updated(principal: Principal, contact_id: uuid.UUID, patch: Any) -> dict[str, Any]:
+    contact = contacts.update_contact(principal, contact_id, patch)
+    return contact_queries.to_out(contact).model_dump(mode="json")
+
+
+def _contact_now(principal: Principal, contact_id: uuid.UUID) -> dict[str, Any]:
+    contact = contact_queries.load_contact_for_update(principal, contact_id)
+    return contact_queries.to_out(contact).model_dump(mode="json")
+
+
+def _contact_archive(principal: Principal, data: dict[str, Any], _: int | None) -> dict[str, Any]:
+    """contact.archive: data is `{"id"}`; archiving is never stale, so no base_version."""
+    archived: ContactArchive = _parse(ContactArchive, data)
+    contact = contacts.archive_contact(principal, archived.id)
+    return contact_queries.to_out(contact).model_dump(mode="json")
 
 
 def _entity_id(value: Any) -> uuid.UUID:
@@ -181,6 +211,9 @@ OPERATIONS: dict[str, Handler] = {
     "task.create": _task_create,
     "task.update": _versioned_update(TaskPatch, _task_updated, _task_now),
     "note.create": _note_create,
+    "contact.create": _contact_create,
+    "contact.update": _versioned_update(ContactPatch, _contact_updated, _contact_now),
+    "contact.archive": _contact_archive,
 }
 # Ops whose consecutive mutations one call can apply together (a device's backlog of visits):
 # each mutation still gets its own result, and nothing is written for one that fails.

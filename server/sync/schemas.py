@@ -106,7 +106,7 @@ class PullQuery(Schema):
 class Change(BaseModel):
     """One row of the working set that changed: its current state, or a tombstone."""
 
-    entity: Literal["account", "visit", "task", "note"]
+    entity: Literal["account", "visit", "task", "note", "contact"]
     op: Literal["upsert", "delete"]
     data: dict[str, Any]
 
@@ -135,3 +135,4 @@ class ChecksumOut(BaseModel):
     visit: EntityChecksum
     task: EntityChecksum
     note: EntityChecksum
+    contact: EntityChecksum

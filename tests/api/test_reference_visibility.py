@@ -108,6 +108,11 @@ SHOP_POINT = {"type": "Point", "coordinates": list(SHOP)}
 AROUND_SHOP = {"center": {"type": "Point", "coordinates": list(SHOP)}, "radius_m": 50_000}
 BBOX = "25.9,44.3,26.3,44.6"
 CAMPAIGNS = "/api/v1/campaigns"
+CONTACTS = "/api/v1/contacts"
+
+
+def _contact(**fields: Any) -> dict[str, Any]:
+    return {"name": "C"} | fields
 
 
 def _campaign_route(method: str, tail: str, body: Any = None) -> Route:
@@ -403,6 +408,33 @@ ROUTES: dict[tuple[str, str], Route] = {
             ),
         )
     ),
+    ("GET", "/api/v1/accounts/<uuid:account_id>/contacts"): Route(
+        (Probe("account", lambda o, x: Call("GET", f"{ACCOUNTS}/{x}/contacts"), NOT_FOUND),)
+    ),
+    ("GET", CONTACTS): Route(
+        (Probe("account", lambda o, x: Call("GET", CONTACTS, query={"account_id": x}), EMPTY),)
+    ),
+    ("POST", CONTACTS): Route(
+        (
+            Probe(
+                "account", lambda o, x: Call("POST", CONTACTS, _contact(account_id=x)), NOT_FOUND
+            ),
+            Probe(
+                "contact",
+                lambda o, x: Call("POST", CONTACTS, _contact(id=x, account_id=o.account)),
+                CONFLICT,
+            ),
+        )
+    ),
+    ("GET", "/api/v1/contacts/<uuid:contact_id>"): Route(
+        (Probe("contact", lambda o, x: Call("GET", f"{CONTACTS}/{x}"), NOT_FOUND),)
+    ),
+    ("PATCH", "/api/v1/contacts/<uuid:contact_id>"): Route(
+        (Probe("contact", lambda o, x: Call("PATCH", f"{CONTACTS}/{x}", {"name": "Z"}), NOT_FOUND),)
+    ),
+    ("DELETE", "/api/v1/contacts/<uuid:contact_id>"): Route(
+        (Probe("contact", lambda o, x: Call("DELETE", f"{CONTACTS}/{x}"), NOT_FOUND),)
+    ),
     ("POST", "/api/v1/tasks"): Route(
         (
             Probe(
@@ -668,13 +700,19 @@ SYNC_OPS: dict[str, tuple[SyncProbe, ...]] = {
         SyncProbe("account", lambda o, x: note_data(x), NOT_FOUND),
         SyncProbe("note", lambda o, x: note_data(o.account, id=x), CONFLICT),
     ),
+    "contact.create": (
+        SyncProbe("account", lambda o, x: _contact(id=str(uuid.uuid4()), account_id=x), NOT_FOUND),
+        SyncProbe("contact", lambda o, x: _contact(id=x, account_id=o.account), CONFLICT),
+    ),
+    "contact.update": (SyncProbe("contact", lambda o, x: {"id": x, "name": "Z"}, NOT_FOUND),),
+    "contact.archive": (SyncProbe("contact", lambda o, x: {"id": x}, NOT_FOUND),),
 }
 
 
 @dataclass
 class World:
     """One organisation (admin; manager A with rep A1; manager B with rep A2) and a second
-    organisation, each rep with an account, a task, a visit, a note and a device."""
+    organisation, each rep with an account, a task, a visit, a note, a contact and a device."""
 
     callers: dict[str, Any] = field(default_factory=dict)  # role -> logged-in client
     own: dict[str, Own] = field(default_factory=dict)  # role -> what that caller may use
@@ -688,8 +726,8 @@ def _created(response: Any) -> str:
 
 
 def _rep_rows(api: Any, account_id: uuid.UUID) -> dict[str, str]:
-    """A task, a visit and a note of the rep `api` is logged in as on their account, and a
-    device of theirs that pushed once."""
+    """A task, a visit, a note and a contact of the rep `api` is logged in as on their account,
+    and a device of theirs that pushed once."""
     account = str(account_id)
     task = _created(api.post(TASKS, json={"title": "Own", "account_id": account}))
     visit = _created(api.post("/api/v1/visits", json=_visit(account, task_id=task)))
@@ -697,7 +735,15 @@ def _rep_rows(api: Any, account_id: uuid.UUID) -> dict[str, str]:
     answer = push(api, client, [mutation(1, "note.create", note_data(account))])
     assert answer.json["results"][0]["status"] == "applied", answer.json
     note = answer.json["results"][0]["entity"]["id"]
-    return {"account": account, "task": task, "visit": visit, "note": note, "client": client}
+    contact = _created(api.post(CONTACTS, json=_contact(account_id=account)))
+    return {
+        "account": account,
+        "task": task,
+        "visit": visit,
+        "note": note,
+        "contact": contact,
+        "client": client,
+    }
 
 
 def _own(api: Any, account: str, changeable_user: Any, territory: str) -> Own:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import uuid
+from collections import Counter
 from datetime import datetime, time, timedelta
 from itertools import pairwise
 
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 
 from server.accounts.models import Account
 from server.campaigns.models import Campaign, CampaignTarget
+from server.contacts.models import Contact
 from server.core.clock import now_utc
 from server.core.transaction import unit_of_work
 from server.demo.city import STREETS
@@ -275,6 +277,34 @@ def test_about_half_the_seeded_accounts_were_visited_lately_when_seeded(app):
 
     assert 0.35 < len(visits) / len(rows) < 0.65
     assert all(now_utc() - timedelta(days=120) < visit < now_utc() for visit in visits)
+
+
+def test_every_seeded_account_has_one_to_three_contacts_one_primary_when_seeded(app, client):
+    """People at every account, the first its primary contact, reachable and as the API
+    shows them to the account's owner."""
+    _seed(app)
+    with app.app_context():
+        rows = db.session.execute(
+            select(Contact.account_id, Contact.is_primary, Contact.phones, Contact.emails)
+        ).all()
+        account_ids = set(db.session.scalars(select(Account.id)))
+    per_account = Counter(row.account_id for row in rows)
+    primaries = Counter(row.account_id for row in rows if row.is_primary)
+
+    assert set(per_account) == account_ids
+    assert set(per_account.values()) == {1, 2, 3}
+    assert set(primaries) == account_ids and set(primaries.values()) == {1}
+    assert all(row.phones for row in rows)
+    assert all(email.endswith(".example.com") for row in rows for email in row.emails)
+    assert 0.5 < sum(bool(row.emails) for row in rows) / len(rows) < 0.9
+    some = next(row.account_id for row in rows if per_account[row.account_id] == 3)
+    with app.app_context():
+        owner = db.session.scalar(
+            select(User.email).join(Account, Account.owner_id == User.id).where(Account.id == some)
+        )
+    assert client.login(owner, DEMO_PASSWORD).status_code == 200
+    listed = client.get(f"/api/v1/accounts/{some}/contacts").json["items"]
+    assert len(listed) == 3 and listed[0]["is_primary"] is True
 
 
 def test_create_org_prints_an_id_whose_admin_can_log_in_when_details_are_valid(app, client):

@@ -1,5 +1,6 @@
-"""Steps of the offline-sync browser tests: record visits through the visit flow, read the
-device's IndexedDB, wait for the outbox to drain, and read what the server stored."""
+"""Steps of the offline-sync browser tests: record visits through the visit flow and contacts
+through their form, read the device's IndexedDB, wait for the outbox to drain, and read what
+the server stored."""
 
 from __future__ import annotations
 
@@ -34,6 +35,44 @@ RECORD_VISITS_JS = """async ({count, outcome}) => {
     ids.push(await saved);
   }
   return ids;
+}"""
+
+# The account's contact form driven from inside the page: `count` new contacts, the first
+# `edits` of them changed once right after (a contact.update); resolves with the ids of the
+# contacts made and how many edits were saved, each counted once its IndexedDB transaction
+# completed (the form announces "contact-saved" only then).
+RECORD_CONTACTS_JS = """async ({count, edits}) => {
+  const view = document.querySelector("wp-app").shadowRoot
+    .querySelector("wp-account").shadowRoot.querySelector("wp-account-contacts");
+  const root = view.shadowRoot;
+  const submit = async (form) => {
+    const saved = new Promise((resolve, reject) => {
+      view.addEventListener("contact-saved", (event) => resolve(event.detail.id), { once: true });
+      setTimeout(() => view.errors?.form && reject(new Error(view.errors.form)), 0);
+    });
+    form.requestSubmit();
+    return saved;
+  };
+  const made = [];
+  let edited = 0;
+  for (let i = 0; i < count; i++) {
+    root.querySelector("button.add-contact").click();
+    await view.updateComplete;
+    const form = root.querySelector("form.contact-form");
+    form.elements.name.value = `Fault ${crypto.randomUUID().slice(0, 8)}`;
+    const id = await submit(form);
+    made.push(id);
+    if (i >= edits) continue;
+    await view.read();
+    await view.updateComplete;
+    root.querySelector(`li.contact[data-id="${id}"] button.edit-contact`).click();
+    await view.updateComplete;
+    const change = root.querySelector("form.contact-form");
+    change.elements.title.value = "Edited";
+    await submit(change);
+    edited += 1;
+  }
+  return { made, edited };
 }"""
 
 # IndexedDB read without the app's code: how many mutations wait, and the sync state.
@@ -82,6 +121,24 @@ def record_visits(page: Any, count: int, outcome: str = "met") -> list[str]:
     """`count` visits through the flow, driven in the page; the ids saved on the device."""
     ids: list[str] = page.evaluate(RECORD_VISITS_JS, {"count": count, "outcome": outcome})
     return ids
+
+
+def record_contacts(page: Any, count: int, edits: int = 0) -> tuple[list[str], int]:
+    """`count` contacts through the account's form, the first `edits` of them edited once,
+    driven in the page: the ids saved on the device and the number of edits saved."""
+    result: dict[str, Any] = page.evaluate(RECORD_CONTACTS_JS, {"count": count, "edits": edits})
+    return list(result["made"]), int(result["edited"])
+
+
+def server_contacts(app: Flask, user_id: Any) -> list[dict[str, Any]]:
+    """The contacts a user made, as the server stores them (id, title, version)."""
+    with app.app_context():
+        rows = db.session.execute(
+            text("SELECT id, title, version FROM contacts WHERE created_by = :u"), {"u": user_id}
+        ).mappings()
+        result = [dict(row) for row in rows]
+        db.session.remove()
+    return result
 
 
 def outbox_count(page: Any) -> int:

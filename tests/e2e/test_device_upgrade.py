@@ -1,10 +1,13 @@
 """A device whose IndexedDB an older app version made (version 2, before tasks; version 3,
-before notes) keeps its outbox and rows when the app upgrades it, and sends what was waiting."""
+before notes; version 4, before contacts) keeps its outbox and rows when the app upgrades it,
+and sends what was waiting."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.pages import log_in
@@ -13,7 +16,7 @@ from tests.e2e.sync_steps import server_ledger, server_visits, sync_state, wait_
 CENTRE = (26.1025, 44.4268)
 STORES = ["accounts", "conflicts", "meta", "outbox", "tasks", "visits"]
 
-# The database as the version-2 or -3 app left it: one visit recorded offline, waiting in the
+# The database as the version-2, -3 or -4 app left it: one visit recorded offline, waiting in the
 # outbox, and the cursor of the last pull (none, or one the server gave).
 OLD_DATABASE_JS = """async ({version, user, visit, cursor}) => {
   const db = await new Promise((resolve, reject) => {
@@ -27,6 +30,10 @@ OLD_DATABASE_JS = """async ({version, user, visit, cursor}) => {
       visits.createIndex("account_started", ["account_id", "started_at"]);
       db.createObjectStore("conflicts", { keyPath: "id" });
       if (version >= 3) db.createObjectStore("tasks", { keyPath: "id" });
+      if (version >= 4) {
+        const notes = db.createObjectStore("notes", { keyPath: "id" });
+        notes.createIndex("account_written", ["account_id", "written_at"]);
+      }
     };
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
@@ -86,8 +93,8 @@ def _old_device(phone, rep, shop, version, cursor=None):
 def test_outbox_of_the_previous_app_version_survives_the_upgrade_and_is_sent(
     phone, app, rep, make_account, org
 ):
-    """Version 2 -> 4 adds the tasks and notes stores and keeps the waiting visit, which then
-    reaches the server exactly once."""
+    """Version 2 -> 5 adds the tasks, notes and contacts stores and keeps the waiting visit,
+    which then reaches the server exactly once."""
     shop = str(make_account(org, *CENTRE, owner_id=rep.id, name="Corner Shop"))
     page, visit = _old_device(phone, rep, shop, version=2)
 
@@ -95,34 +102,54 @@ def test_outbox_of_the_previous_app_version_survives_the_upgrade_and_is_sent(
     wait_until_sent(page)
 
     version, stores = page.evaluate(STORES_JS)
-    assert version == 4
-    assert sorted(stores) == sorted([*STORES, "notes"])
+    assert version == 5
+    assert sorted(stores) == sorted([*STORES, "notes", "contacts"])
     [stored] = server_visits(app, rep.id)
     assert (str(stored["id"]), stored["outcome"]) == (visit["id"], "met")
 
 
-def test_version_3_device_keeps_its_outbox_and_gets_the_notes_its_pulls_skipped(
-    phone, app, rep, rep_api, make_account, org
+@dataclass(frozen=True)
+class Skipped:
+    """A row of an entity the device's app version had no store for: where the server takes
+    it, its text, and where the account's page shows it."""
+
+    path: str
+    field: str
+    text: str
+    shown: str
+
+
+# Per old version: what its pulls skipped (version 4 added notes, 5 contacts).
+SKIPPED = {
+    3: Skipped("/api/v1/notes", "body", "Written on the office PC", "wp-visit-history li"),
+    4: Skipped("/api/v1/contacts", "name", "Ioana Marin", "wp-account-contacts li"),
+}
+
+
+@pytest.mark.parametrize("old_version", sorted(SKIPPED))
+def test_older_device_keeps_its_outbox_and_gets_the_rows_its_pulls_skipped(
+    phone, app, rep, rep_api, make_account, org, old_version
 ):
-    """Version 3 pulled past a note it had no store for: version 4 adds the notes store, keeps
-    the device's id and waiting visit (sent once, as mutation 1), and pulls everything again,
-    so the skipped note appears on the account."""
+    """The old version pulled past a row it had no store for: the upgrade adds the store,
+    keeps the device's id and waiting visit (sent once, as mutation 1), and pulls everything
+    again, so the skipped row appears on the account."""
+    skipped = SKIPPED[old_version]
     shop = str(make_account(org, *CENTRE, owner_id=rep.id, name="Corner Shop"))
-    note = {"id": str(uuid.uuid4()), "account_id": shop, "body": "Written on the office PC"}
-    assert rep_api.post("/api/v1/notes", json=note).status_code == 201
+    row = {"id": str(uuid.uuid4()), "account_id": shop, skipped.field: skipped.text}
+    assert rep_api.post(skipped.path, json=row).status_code == 201
     cursor = rep_api.get("/api/v1/sync/pull").json["cursor"]
-    page, visit = _old_device(phone, rep, shop, version=3, cursor=cursor)
+    page, visit = _old_device(phone, rep, shop, version=old_version, cursor=cursor)
     client_id = sync_state(page)["client_id"]
 
     log_in(page, rep.email)
     wait_until_sent(page)
     page.goto(f"/accounts/{shop}")
 
-    expect(page.locator(f"wp-visit-history li[data-id='{note['id']}'] .body")).to_have_text(
-        note["body"]
-    )
+    expect(page.locator(f"{skipped.shown}[data-id='{row['id']}']")).to_contain_text(skipped.text)
     version, stores = page.evaluate(STORES_JS)
-    assert (version, sorted(stores)) == (4, sorted([*STORES, "notes"]))
+    assert (version, sorted(stores)) == (5, sorted([*STORES, "notes", "contacts"]))
     assert sync_state(page)["client_id"] == client_id
     ledger = server_ledger(app, client_id)
-    assert [(row["mutation_id"], str(row["entity_id"])) for row in ledger] == [(1, visit["id"])]
+    assert [(entry["mutation_id"], str(entry["entity_id"])) for entry in ledger] == [
+        (1, visit["id"])
+    ]

@@ -1,7 +1,8 @@
-"""A seeded randomised fault run: visits recorded in two tabs while the network comes and goes,
-acknowledgements are lost, the server answers 5xx and 429, and tabs reload. At the end the
-device's ledger (every visit whose IndexedDB transaction completed), the server's rows, its
-mutation ledger and the checksums must agree: nothing lost, nothing duplicated.
+"""A seeded randomised fault run: visits recorded in two tabs, and contacts made (some edited
+at once) on an account, while the network comes and goes, acknowledgements are lost, the server
+answers 5xx and 429, and tabs reload. At the end the device's ledger (every visit and contact
+change whose IndexedDB transaction completed), the server's rows, its mutation ledger and the
+checksums must agree: nothing lost, nothing duplicated.
 
 FAULT_RUN_MUTATIONS (default 2,000) sets the length and FAULT_RUN_SEED the seed; `make
 fault-run` runs 10,000. A failing seed is printed so it can be replayed.
@@ -23,7 +24,9 @@ from tests.e2e.sync_steps import (
     RECORD_VISITS_JS,
     expected_hash,
     open_account,
+    record_contacts,
     record_visits,
+    server_contacts,
     server_ledger,
     server_visits,
     sync_now,
@@ -105,17 +108,26 @@ def test_seeded_fault_run_loses_and_duplicates_nothing(phone, app, rep, shops):
     phone.route("**/api/v1/sync/push", faults.push)
     phone.route("**/api/v1/sync/pull*", faults.pull)
     ledger: list[str] = []
+    contacts: list[str] = []
+    edited: set[str] = set()
     events: Counter[str] = Counter()
     offline = False
     started = time.monotonic()
 
-    while len(ledger) < MUTATIONS:
+    while len(ledger) + len(contacts) + len(edited) < MUTATIONS:
         action = rng.choices(
-            ["record", "two_tabs", "offline", "reload", "pause"], weights=[50, 15, 10, 8, 17]
+            ["record", "two_tabs", "contacts", "offline", "reload", "pause"],
+            weights=[45, 15, 8, 10, 8, 14],
         )[0]
         events[action] += 1
-        size = min(rng.randint(5, 60), MUTATIONS - len(ledger))
-        if action == "record":
+        size = min(rng.randint(5, 60), MUTATIONS - len(ledger) - len(contacts) - len(edited))
+        if action == "contacts":
+            # A contact and its edit are two mutations: size // 2 contacts, some edited.
+            count = max(1, min(5, size // 2))
+            made, edits = record_contacts(tabs[rng.randrange(2)], count, rng.randint(0, count))
+            contacts += made
+            edited |= set(made[:edits])
+        elif action == "record":
             ledger += record_visits(tabs[rng.randrange(2)], size)
         elif action == "two_tabs" and size >= 2:
             # Both tabs record at once: the device's counter is shared through IndexedDB.
@@ -147,12 +159,14 @@ def test_seeded_fault_run_loses_and_duplicates_nothing(phone, app, rep, shops):
     server_checksum = tabs[0].request.get("/api/v1/sync/checksum").json()
     client_id = sync_state(tabs[0])["client_id"]
     stored = server_visits(app, rep.id)
+    people = server_contacts(app, rep.id)
     mutations = server_ledger(app, client_id)
     elapsed = time.monotonic() - started
 
     print(
         f"\nfault run seed={SEED}: {len(ledger)} visits saved on the device, "
-        f"{len(stored)} on the server, {len(mutations)} ledger rows, {elapsed:.0f} s; "
+        f"{len(stored)} on the server; {len(contacts)} contacts ({len(edited)} edited) on the "
+        f"device, {len(people)} on the server; {len(mutations)} ledger rows, {elapsed:.0f} s; "
         f"faults {dict(faults.counts)}; actions {dict(events)}"
     )
     saved = set(ledger)
@@ -160,11 +174,18 @@ def test_seeded_fault_run_loses_and_duplicates_nothing(phone, app, rep, shops):
     assert len(saved) == len(ledger), "a visit id was reported twice by the device"
     assert saved - set(on_server) == set(), f"lost (seed {SEED})"
     assert len(on_server) == len(set(on_server)) == len(saved), f"duplicated (seed {SEED})"
-    assert [row["mutation_id"] for row in mutations] == list(range(1, len(ledger) + 1))
+    total = len(ledger) + len(contacts) + len(edited)
+    assert [row["mutation_id"] for row in mutations] == list(range(1, total + 1))
     assert {row["status"] for row in mutations} == {"applied"}
-    assert {str(row["entity_id"]) for row in mutations} == saved
+    assert {str(row["entity_id"]) for row in mutations} == saved | set(contacts)
     assert server_checksum["visit"]["count"] == len(saved)
     assert server_checksum["visit"]["hash"] == expected_hash([(i, 1) for i in on_server])
+    versions = {str(row["id"]): row["version"] for row in people}
+    assert len(versions) == len(people) == len(set(contacts)) == len(contacts), f"seed {SEED}"
+    assert versions == {i: 2 if i in edited else 1 for i in contacts}, f"contacts (seed {SEED})"
+    assert {str(row["id"]) for row in people if row["title"] == "Edited"} == edited
+    assert server_checksum["contact"]["count"] == len(contacts)
+    assert server_checksum["contact"]["hash"] == expected_hash(list(versions.items()))
     assert client_same == "true"
     assert faults.counts["lost_ack"] > 0
     assert faults.counts["503"] + faults.counts["500"] + faults.counts["429"] > 0

@@ -1,7 +1,8 @@
 """A small organisation built the way an outside client would: through the HTTP API.
 
-The fuzz runs need users of every role, accounts, tasks, visits and notes to aim at; they are
-made here with plain requests, so the seed itself goes through the same doors as the fuzzer.
+The fuzz runs need users of every role, accounts, tasks, visits, notes and contacts to aim at;
+they are made here with plain requests, so the seed itself goes through the same doors as the
+fuzzer.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def _user(admin: Client, role: str, manager_id: str | None) -> str:
 
 
 def _work(admin: Client, rep_id: str, number: int) -> None:
-    """Three accounts of `rep_id`, each with a task, a visit and a note."""
+    """Three accounts of `rep_id`, each with a task, a visit, a note and a contact."""
     rep = Client(
         admin.base_url,
         admin.send("POST", "/api/v1/api-tokens", 201, json={"name": "seed", "user_id": rep_id})[
@@ -132,5 +133,16 @@ def _work(admin: Client, rep_id: str, number: int) -> None:
                 "id": str(uuid.uuid4()),
                 "account_id": account["id"],
                 "body": "Likes the new range",
+            },
+        )
+        rep.send(
+            "POST",
+            "/api/v1/contacts",
+            201,
+            json={
+                "account_id": account["id"],
+                "name": f"Owner {number}-{index}",
+                "phones": ["+40 722 000 111"],
+                "is_primary": True,
             },
         )

@@ -9,7 +9,16 @@ from typing import Any
 
 from tests.support.fixtures import SHOP
 
-__all__ = ["SHOP", "expected_checksum", "mutation", "note_data", "pull_all", "push", "visit_data"]
+__all__ = [
+    "SHOP",
+    "contact_data",
+    "expected_checksum",
+    "mutation",
+    "note_data",
+    "pull_all",
+    "push",
+    "visit_data",
+]
 
 
 def expected_checksum(rows: Iterable[tuple[Any, int]]) -> str:
@@ -42,6 +51,20 @@ def note_data(account_id: Any, **fields: Any) -> dict[str, Any]:
         "account_id": str(account_id),
         "body": "Owner wants the spring catalogue",
         "written_at": "2026-12-01T09:30:00Z",
+    } | fields
+
+
+def contact_data(account_id: Any, **fields: Any) -> dict[str, Any]:
+    """The data of a contact.create mutation (and the body of POST /contacts) on the
+    account."""
+    return {
+        "id": str(uuid.uuid4()),
+        "account_id": str(account_id),
+        "name": "Ioana Marin",
+        "title": "Buyer",
+        "phones": ["+40 21 555 0101"],
+        "emails": ["ioana@example.com"],
+        "language": "ro",
     } | fields
 
 

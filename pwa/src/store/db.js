@@ -1,14 +1,15 @@
-// IndexedDB through idb: the last-seen accounts, the rep's visits, tasks and notes, the outbox of
+// IndexedDB through idb: the last-seen accounts, the rep's visits, tasks, notes and contacts, the outbox of
 // mutations not yet acknowledged by the server, the conflicts inbox and a little state, so the app
 // works offline.
 // Every call goes through withDb(): iOS kills the IndexedDB server process of a backgrounded app
 // ("Connection to Indexed Database server lost"), and the page's connection stays dead; we reopen
 // once and, when that fails too, ask the rep to reload.
 import { openDB } from "idb";
+import { contactsInOrder, contactsNamed } from "../shared/contacts.js";
 import { rebaseRow } from "../sync/logic.js";
 
 const DB_NAME = "waypoint";
-const VERSION = 4;
+const VERSION = 5;
 /** Fired on window when IndexedDB cannot be reopened: the page must be reloaded. */
 export const DB_LOST_EVENT = "wp-db-lost";
 /**
@@ -21,6 +22,7 @@ export const SYNCED_STORES = Object.freeze({
   visit: "visits",
   task: "tasks",
   note: "notes",
+  contact: "contacts",
 });
 
 let database = null;
@@ -56,6 +58,14 @@ function open() {
         // again (the outbox and every row stay). "sync" is outbox.js's key of the sync state.
         const meta = transaction.objectStore("meta");
         meta.get("sync").then((state) => state && meta.put({ ...state, cursor: null }, "sync"));
+      }
+      if (oldVersion < 5) {
+        // The people at each account; a full snapshot brings those of the working set.
+        db.createObjectStore("contacts", { keyPath: "id" }).createIndex("account", "account_id");
+        if (oldVersion >= 4) {
+          const meta = transaction.objectStore("meta");
+          meta.get("sync").then((state) => state && meta.put({ ...state, cursor: null }, "sync"));
+        }
       }
     },
     terminated() {
@@ -188,6 +198,16 @@ export async function visitsOf(accountId, limit = 50) {
 /** The newest `limit` notes of one account on this device (synced and not yet sent). */
 export async function notesOf(accountId, limit = 50) {
   return newestOf("notes", "account_written", accountId, limit);
+}
+
+/** One account's live contacts on this device, the primary first, then by name. */
+export async function contactsOf(accountId) {
+  return contactsInOrder(await withDb((db) => db.getAllFromIndex("contacts", "account", accountId)));
+}
+
+/** Live contacts on this device whose name contains `text` (any case or accent), by name. */
+export async function searchContacts(text, limit = 20) {
+  return contactsNamed(await withDb((db) => db.getAll("contacts")), text).slice(0, limit);
 }
 
 export async function allRows(store) {

@@ -114,6 +114,7 @@ export async function recordAction(changes, { also } = {}) {
       const before = await rows.get(targets[index].id);
       // Kept on the device only (never sent): what to put back if the server refuses the edit.
       if (op.endsWith(".update")) mutation.undo = undoOf(before, data);
+      if (op.endsWith(".archive")) mutation.undo = undoOf(before, { archived_at: null });
       const row = applyMutation(before, mutation);
       writes.push(tx.objectStore("outbox").add(mutation), row ? rows.put(row) : Promise.resolve());
       made.push(mutation);

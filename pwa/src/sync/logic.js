@@ -66,6 +66,7 @@ export function targetOf(mutation) {
   if (mutation.op === "task.create" || mutation.op === "task.update")
     return { entity: "task", id: mutation.data.id };
   if (mutation.op === "note.create") return { entity: "note", id: mutation.data.id };
+  if (mutation.op.startsWith("contact.")) return { entity: "contact", id: mutation.data.id };
   return null;
 }
 
@@ -90,7 +91,25 @@ export function applyMutation(row, mutation) {
           status: "open",
           pending: true,
         };
-  if (op === "account.update" || op === "task.update") {
+  // A contact made here shows at once, with the server's defaults for what the form left out.
+  if (op === "contact.create")
+    return created
+      ? row
+      : {
+          title: "",
+          phones: [],
+          emails: [],
+          language: null,
+          notes: "",
+          consent: { email: null, sms: null, phone: null },
+          is_primary: false,
+          archived_at: null,
+          ...data,
+          pending: true,
+        };
+  if (op === "contact.archive")
+    return row && { ...row, archived_at: row.archived_at ?? mutation.at, pending: true };
+  if (op === "account.update" || op === "task.update" || op === "contact.update") {
     if (!row) return row; // a row this device has not seen: nothing to show
     const { id: _id, ...changes } = data;
     return { ...row, ...changes, pending: true };

@@ -13,6 +13,7 @@ import { formatDistance, formatRelativeDate } from "../shared/format.js";
 import { getAccount, getMeta, saveAccount } from "../store/db.js";
 import { dismiss } from "../store/outbox.js";
 import { saveChange, watchMutation } from "../sync/index.js";
+import "./account-contacts.js";
 import "./note-form.js";
 import "./visit-flow.js";
 import "./visit-history.js";
@@ -386,7 +387,7 @@ export class AccountView extends LitElement {
       </div>
       ${this.fromDevice ? html`<p class="note offline" role="status">${t("account.offlineCopy")}</p>` : nothing}
       ${this.notice ? html`<p class="note saved" role="status" data-notice=${this.notice}>${t(`account.${this.notice}`)}</p>` : nothing}
-      ${this.editing ? this.renderEditing() : html`${this.renderActions(account)}${this.renderDetails(account)}${this.renderVisits(account)}`}`;
+      ${this.editing ? this.renderEditing() : html`${this.renderActions(account)}${this.renderDetails(account)}<wp-account-contacts .accountId=${account.id}></wp-account-contacts>${this.renderVisits(account)}`}`;
   }
 
   renderVisits(account) {
