@@ -114,7 +114,7 @@ def main() -> None:
                 manager = db.session.get(User, manager_id)
                 area = CampaignCreate(name="Preview", area=CITY).area
                 started = time.perf_counter()
-                query = queries.audience_query(manager, area, None, CampaignFilters())
+                query = queries.audience_of(manager, area, None, CampaignFilters())
                 preview = queries.audience_page(query, 50, None, None, None)
                 preview_ms = (time.perf_counter() - started) * 1000
             print(f"audience preview: {preview['count']:,} accounts in {preview_ms:.0f} ms")

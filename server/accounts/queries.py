@@ -323,14 +323,76 @@ def clusters_in_bbox(
         edges = geo.cell_sums(points, plan.cell, plan.edge_cell, plan.edge_windows)
         summed = _cell_sums(principal, values, plan)
         query = geo.clusters_of(union_all(summed, edges))
+    return clusters_from_rows(db.session.execute(query))
+
+
+def clusters_from_rows(rows: Any) -> list[Cluster]:
+    """Clusters in API shape from the rows of geo.clusters_of."""
     return [
         Cluster(
             location=Point.at(float(row.lng), float(row.lat)),
             count=int(row.members),
             bbox=[float(row.min_lng), float(row.min_lat), float(row.max_lng), float(row.max_lat)],
         )
-        for row in db.session.execute(query)
+        for row in rows
     ]
+
+
+def area_cells_for(area: AreaShape, filters: AccountFilters, coarsest: int) -> geo.AreaCells | None:
+    """The map cells of a polygon's level (no coarser than level `coarsest`) inside it and on
+    its edges, when the map cells can count its accounts: an area geo.cells_can_cover and
+    filters the cells carry. None otherwise."""
+    if not set(filter_values(filters)) <= set(CELL_FILTER_CLAUSES):
+        return None
+    if not geo.cells_can_cover(area):
+        return None
+    level = geo.area_cell_level(area, coarsest)
+    return geo.read_area_cells(db.session.execute(geo.area_cells(area, level)), level)
+
+
+def count_in_cells(principal: Principal, filters: AccountFilters, cells: geo.AreaCells) -> int:
+    """How many visible accounts passing `filters` the cells wholly inside an area hold,
+    summed from the map cells: a lower bound of the area's count, read without its accounts."""
+    pieces = geo.cell_pieces(cells.inside, cells.level, geo.MAP_CELL_LEVELS.start)
+    plan = geo.GridPlan(cells.level, cells.size(), (), pieces)
+    summed = _cell_sums(principal, filter_values(filters), plan).subquery()
+    return int(db.session.scalar(select(func.sum(summed.c.members))) or 0)
+
+
+def area_clusters_from_cells(
+    principal: Principal,
+    area: AreaShape,
+    filters: AccountFilters,
+    cells: geo.AreaCells,
+    bbox: geo.BBox,
+    zoom: int,
+) -> list[Cluster] | None:
+    """Grid clusters of the visible accounts of an area in a viewport (as clusters_in_bbox
+    draws them): the area's cells wholly inside the viewport summed from the map cells, the
+    accounts of its other cells in view read one by one and tested exactly. None when the
+    cells are coarser than the grid or the viewport crosses the antimeridian."""
+    plan = geo.grid_plan(bbox, zoom)
+    if cells.level < plan.level or bbox.crosses_antimeridian() or not geo.cells_can_cover(area):
+        return None
+    size = cells.size()
+    whole = geo.inside_box(cells.inside, bbox, size)
+    rest = geo.touching_box(cells.inside | cells.edge, bbox, size) - whole
+    pieces = geo.cell_pieces(whole, cells.level, plan.level)
+    summed = _cell_sums(
+        principal, filter_values(filters), geo.GridPlan(plan.level, plan.cell, (), pieces)
+    )
+    # OFFSET 0: the cells' boxes alone lead the index; the area's box and the viewport's
+    # would make the planner AND in a walk of every account in view.
+    near = apply_filters(select(Account.location), filters).where(
+        visibility(principal), geo.in_cells(Account.location, rest, size)
+    )
+    candidates = near.offset(0).subquery()
+    points = select(geo.planar(candidates.c.location).label("g")).where(
+        geo.inside_area(candidates.c.location, area),
+        geo.in_bbox(candidates.c.location, bbox),
+    )
+    edges = geo.cell_sums(points, plan.cell, size, tuple(geo.cell_windows(whole)))
+    return clusters_from_rows(db.session.execute(geo.clusters_of(union_all(summed, edges))))
 
 
 # The list filters the map cells are keyed by, as WHERE clauses on the cells.

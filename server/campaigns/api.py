@@ -71,8 +71,8 @@ def signing_secret() -> Response:
 def audience_preview() -> Response:
     """The audience of an unsaved campaign: count, first page, clusters for a viewport."""
     data = parse_body(AudiencePreview)
-    query = queries.audience_query(current_principal(), data.area, data.segment_id, data.filters)
-    body = queries.audience_page(query, data.limit, data.cursor, _bbox(data.bbox), data.zoom)
+    audience = queries.audience_of(current_principal(), data.area, data.segment_id, data.filters)
+    body = queries.audience_page(audience, data.limit, data.cursor, _bbox(data.bbox), data.zoom)
     return json_data_response(AUDIENCE_JSON, body)
 
 
@@ -109,8 +109,8 @@ def audience(campaign_id: uuid.UUID) -> Response:
     """A campaign's audience now, as the caller sees it."""
     args = parse_query(AudienceQuery)
     principal = current_principal()
-    query = queries.campaign_audience(principal, queries.get_campaign(principal, campaign_id))
-    body = queries.audience_page(query, args.limit, args.cursor, _bbox(args.bbox), args.zoom)
+    audience = queries.stored_audience(principal, queries.get_campaign(principal, campaign_id))
+    body = queries.audience_page(audience, args.limit, args.cursor, _bbox(args.bbox), args.zoom)
     return json_data_response(AUDIENCE_JSON, body)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -26,7 +27,15 @@ from sqlalchemy import (
 )
 
 from server.accounts.models import Account
-from server.accounts.queries import account_columns, accounts_in_area, to_data
+from server.accounts.queries import (
+    account_columns,
+    accounts_in_area,
+    area_cells_for,
+    area_clusters_from_cells,
+    clusters_from_rows,
+    count_in_cells,
+    to_data,
+)
 from server.accounts.schemas import AccountData, AccountFilters, Cluster
 from server.campaigns.models import Campaign, CampaignDelivery, CampaignTarget
 from server.campaigns.schemas import (
@@ -48,7 +57,7 @@ from server.core.tenancy import in_org
 from server.core.visibility import load_visible, register, visible
 from server.extensions import db
 from server.geo import queries as geo
-from server.geo.geojson import AreaShape, Point, area_from_json
+from server.geo.geojson import AreaShape, area_from_json
 from server.segments.queries import segment_audience
 from server.users.models import User
 from server.visits.models import Visit
@@ -162,55 +171,81 @@ def list_campaigns(
 # The audience.
 
 
+@dataclass(frozen=True)
+class Audience:
+    """An audience as the caller sees it: its accounts' query, and what it was made of (the
+    map cells can count some audiences without reading them)."""
+
+    query: Select[Any]
+    principal: Principal
+    area: AreaShape | None
+    filters: AccountFilters
+
+
+def audience_of(
+    principal: Principal,
+    area: AreaShape | None,
+    segment_id: uuid.UUID | None,
+    filters: CampaignFilters,
+) -> Audience:
+    """The audience of an area or a saved segment and filters, as the caller sees it (404
+    for a segment or territory the caller may not see)."""
+    base = AccountFilters()
+    if segment_id is not None:
+        segment_area, base = segment_audience(principal, segment_id)
+        area = area if area is not None else segment_area
+    merged = filters.merged_into(base)
+    return Audience(accounts_in_area(principal, area, merged), principal, area, merged)
+
+
 def audience_query(
     principal: Principal,
     area: AreaShape | None,
     segment_id: uuid.UUID | None,
     filters: CampaignFilters,
 ) -> Select[Any]:
-    """SELECT account_columns() of the audience of an area or a saved segment and filters, as
-    the caller sees it (404 for a segment or territory the caller may not see)."""
-    base = AccountFilters()
-    if segment_id is not None:
-        segment_area, base = segment_audience(principal, segment_id)
-        area = area if area is not None else segment_area
-    return accounts_in_area(principal, area, filters.merged_into(base))
+    """SELECT account_columns() of the audience_of an area or a saved segment and filters."""
+    return audience_of(principal, area, segment_id, filters).query
 
 
-def campaign_audience(principal: Principal, campaign: Campaign) -> Select[Any]:
+def stored_audience(principal: Principal, campaign: Campaign) -> Audience:
     """The audience of a stored campaign, as the caller sees it."""
     area = area_from_json(campaign.area) if campaign.area is not None else None
     filters = CampaignFilters.model_validate(campaign.filters or {})
-    return audience_query(principal, area, campaign.segment_id, filters)
+    return audience_of(principal, area, campaign.segment_id, filters)
+
+
+def campaign_audience(principal: Principal, campaign: Campaign) -> Select[Any]:
+    """SELECT account_columns() of a stored campaign's audience, as the caller sees it."""
+    return stored_audience(principal, campaign).query
 
 
 def audience_page(
-    query: Select[Any],
+    audience: Audience,
     limit: int,
     cursor: str | None,
     bbox: geo.BBox | None,
     zoom: int | None,
+    use_cells: bool = True,
 ) -> AudienceData:
     """The audience's count (exact up to COUNT_CAP), a page by name and, for a viewport, its
     grid clusters: quick enough to ask on every drag. The count and the clusters come from
-    one reading of the audience (a second one only for the clusters of a capped audience)."""
+    one reading of the audience; an audience the map cells show to pass COUNT_CAP is not
+    read for its count, and its clusters are summed from the cells wholly inside its area
+    (not with `use_cells=False`: the benchmark's point of comparison)."""
+    query = audience.query
     chosen_zoom = zoom if zoom is not None else geo.zoom_for(bbox) if bbox is not None else 0
-    counted, cluster_rows = _count_and_clusters(query, bbox, chosen_zoom)
-    if bbox is not None and counted > COUNT_CAP:
-        points = query.with_only_columns(geo.planar(Account.location).label("g"))
-        points = points.where(geo.in_bbox(Account.location, bbox))
-        cluster_rows = list(db.session.execute(geo.grid_clusters(points, bbox, chosen_zoom)))
+    clusters = _capped_clusters(audience, bbox, chosen_zoom) if use_cells else None
+    if clusters is not None:
+        counted = COUNT_CAP + 1
+    else:
+        counted, cluster_rows = _count_and_clusters(query, bbox, chosen_zoom)
+        clusters = clusters_from_rows(cluster_rows)
+        if bbox is not None and counted > COUNT_CAP:
+            clusters = _read_clusters(query, bbox, chosen_zoom)
     page = keyset_page(
         query, [Account.name, Account.id], limit, cursor, lambda row: [row.name, str(row.id)]
     )
-    clusters = [
-        Cluster(
-            location=Point.at(float(row.lng), float(row.lat)),
-            count=int(row.members),
-            bbox=[float(row.min_lng), float(row.min_lat), float(row.max_lng), float(row.max_lat)],
-        )
-        for row in cluster_rows
-    ]
     return AudienceData(
         count=min(counted, COUNT_CAP),
         count_capped=counted > COUNT_CAP,
@@ -218,6 +253,30 @@ def audience_page(
         next_cursor=page.next_cursor,
         clusters=clusters,
     )
+
+
+def _capped_clusters(audience: Audience, bbox: geo.BBox | None, zoom: int) -> list[Cluster] | None:
+    """The clusters of an audience that the map cells wholly inside its area show to pass
+    COUNT_CAP (none without a viewport), or None when they do not show it."""
+    if audience.area is None:
+        return None
+    coarsest = geo.grid_plan(bbox, zoom).level if bbox is not None else 0
+    cells = area_cells_for(audience.area, audience.filters, coarsest)
+    if cells is None or count_in_cells(audience.principal, audience.filters, cells) <= COUNT_CAP:
+        return None
+    if bbox is None:
+        return []
+    found = area_clusters_from_cells(
+        audience.principal, audience.area, audience.filters, cells, bbox, zoom
+    )
+    return found if found is not None else _read_clusters(audience.query, bbox, zoom)
+
+
+def _read_clusters(query: Select[Any], bbox: geo.BBox, zoom: int) -> list[Cluster]:
+    """The grid clusters of all an audience's accounts in the viewport, read one by one."""
+    points = query.with_only_columns(geo.planar(Account.location).label("g"))
+    points = points.where(geo.in_bbox(Account.location, bbox))
+    return clusters_from_rows(db.session.execute(geo.grid_clusters(points, bbox, zoom)))
 
 
 def _count_and_clusters(

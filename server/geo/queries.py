@@ -11,7 +11,7 @@ import itertools
 import json
 import math
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeGuard
 
 from geoalchemy2 import Geography, Geometry
 from sqlalchemy import (
@@ -31,6 +31,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
 )
 
 from server.geo.geojson import Circle, Corridor, LineString, MultiPolygon, Point, Polygon
@@ -188,7 +189,7 @@ def _settled_flat_first(
     planar tests, a fifth of the cost: a point farther than FLAT_MARGIN_DEG from every flat
     edge lies on the same side of the true edges. The flat box, a margin wider, is what
     the planner estimates from the lng/lat statistics and what the planar indexes walk."""
-    flat = func.geometry(func.ST_Segmentize(polygon, FLAT_SEGMENT_M), type_=Geometry(srid=SRID))
+    flat = _flat_drawing(polygon)
     near_edges = func.ST_Buffer(func.ST_Boundary(flat), FLAT_MARGIN_DEG, type_=Geometry(srid=SRID))
     point = planar(column)
     in_box: ColumnElement[bool] = point.op("&&")(func.ST_Expand(flat, 2 * FLAT_MARGIN_DEG))
@@ -198,6 +199,11 @@ def _settled_flat_first(
         else_=func.ST_Intersects(flat, point),
     )
     return and_(in_box, decided)
+
+
+def _flat_drawing(polygon: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A geography polygon drawn flat in lng/lat, densified along its great circles."""
+    return func.geometry(func.ST_Segmentize(polygon, FLAT_SEGMENT_M), type_=Geometry(srid=SRID))
 
 
 def _rings(area: Polygon | MultiPolygon) -> list[list[list[float]]]:
@@ -543,3 +549,172 @@ def parse_bbox(text: str) -> BBox:
     if not (-90 <= min_lat <= max_lat <= 90):
         raise ValueError("latitudes must be between -90 and 90, the minimum first")
     return BBox(min_lng, min_lat, max_lng, max_lat)
+
+
+# An area's cells are taken at the finest kept level that splits its extent into no more than
+# this many columns (or rows), and never coarser than the grid they are summed into.
+AREA_CELLS_ACROSS = 32
+
+
+@dataclass(frozen=True)
+class AreaCells:
+    """The cells of one kept level that may hold points of a polygon: `inside`, those wholly
+    inside it (every point of them is in the area, whatever the rounding), and `edge`, those
+    crossing its edges. Cells of neither list hold no point of the area."""
+
+    level: int
+    inside: frozenset[tuple[int, int]]
+    edge: frozenset[tuple[int, int]]
+
+    def size(self) -> float:
+        """The cells' size in degrees."""
+        return 360.0 / float(1 << self.level)
+
+
+def cells_can_cover(area: object) -> TypeGuard[Polygon | MultiPolygon]:
+    """True for the areas area_cells can decide: polygons drawn flat as they are on the globe."""
+    return isinstance(area, Polygon | MultiPolygon) and _drawable_flat(area)
+
+
+def area_cell_level(area: Polygon | MultiPolygon, coarsest: int) -> int:
+    """The kept level area_cells uses for `area`: no coarser than level `coarsest` when that
+    is at most one level finer than the area's own (four times the cells to decide); the
+    area's own otherwise, so a wide area in a close viewport stays a bounded list."""
+    points = [point for ring in _rings(area) for point in ring]
+    width = max(point[0] for point in points) - min(point[0] for point in points)
+    height = max(point[1] for point in points) - min(point[1] for point in points)
+    across = max(width, height, 1e-9)
+    level = math.ceil(math.log2(360.0 * AREA_CELLS_ACROSS / across))
+    if coarsest - level <= 1:
+        level = max(level, coarsest)
+    return min(max(level, MAP_CELL_LEVELS.start), MAP_CELL_LEVELS.stop - 1)
+
+
+def area_cells(area: Polygon | MultiPolygon, level: int) -> Select[Any]:
+    """Every cell of `level` near a polygon (see cells_can_cover): cell_x, cell_y and whether
+    it lies wholly inside. Decided on the polygon drawn flat as inside_area draws it: a cell
+    farther than twice FLAT_MARGIN_DEG from the flat polygon holds no point of the area (not
+    listed); one inside it and as far from its edges lies wholly inside the area. The margin
+    dwarfs the rounding of a point's cell index, so the answer holds for the cells' accounts."""
+    size = 360.0 / float(1 << level)
+    margin = 2 * FLAT_MARGIN_DEG
+    flat = _flat_drawing(geography_area(area))
+    shape = select(flat.label("flat"), func.ST_Boundary(flat).label("edges")).cte("shape")
+    xs = _cell_indexes(func.ST_XMin(shape.c.flat), func.ST_XMax(shape.c.flat), margin, size, "x")
+    ys = _cell_indexes(func.ST_YMin(shape.c.flat), func.ST_YMax(shape.c.flat), margin, size, "y")
+    envelope = func.ST_MakeEnvelope(
+        xs.c.x * size, ys.c.y * size, (xs.c.x + 1) * size, (ys.c.y + 1) * size, SRID
+    )
+    inside = and_(
+        func.ST_Covers(shape.c.flat, envelope),
+        ~func.ST_DWithin(shape.c.edges, envelope, margin),
+    )
+    return (
+        select(xs.c.x.label("cell_x"), ys.c.y.label("cell_y"), inside.label("inside"))
+        .select_from(shape.join(xs, true()).join(ys, true()))
+        .where(func.ST_DWithin(shape.c.flat, envelope, margin))
+    )
+
+
+def _cell_indexes(low: Any, high: Any, margin: float, size: float, name: str) -> Any:
+    """A table of the cell indexes (column `name`) from `low` to `high`, a margin wider."""
+    series = func.generate_series(
+        cast(func.floor((low - margin) / size), Integer),
+        cast(func.floor((high + margin) / size), Integer),
+    )
+    return series.table_valued(name).render_derived(name=f"{name}s")
+
+
+def read_area_cells(rows: Any, level: int) -> AreaCells:
+    """AreaCells from the rows of area_cells."""
+    listed = [(row.cell_x, row.cell_y, row.inside) for row in rows]
+    inside = frozenset((x, y) for x, y, whole in listed if whole)
+    edge = frozenset((x, y) for x, y, whole in listed if not whole)
+    return AreaCells(level, inside, edge)
+
+
+def cell_windows(cells: frozenset[tuple[int, int]]) -> list[CellWindow]:
+    """The cells as few windows: the runs of each column, side by side columns with the same
+    runs made one window."""
+    runs: dict[int, list[tuple[int, int]]] = {}
+    for x, y in sorted(cells):
+        column = runs.setdefault(x, [])
+        if column and column[-1][1] == y - 1:
+            column[-1] = (column[-1][0], y)
+        else:
+            column.append((y, y))
+    windows: list[CellWindow] = []
+    open_windows: dict[tuple[int, int], CellWindow] = {}
+    for x in sorted(runs):
+        still_open: dict[tuple[int, int], CellWindow] = {}
+        for y0, y1 in runs[x]:
+            before = open_windows.pop((y0, y1), None)
+            if before is not None and before.x1 == x - 1:
+                still_open[(y0, y1)] = CellWindow(before.x0, x, y0, y1)
+            else:
+                if before is not None:
+                    windows.append(before)
+                still_open[(y0, y1)] = CellWindow(x, x, y0, y1)
+        windows += open_windows.values()
+        open_windows = still_open
+    return windows + list(open_windows.values())
+
+
+def cell_pieces(
+    cells: frozenset[tuple[int, int]], level: int, coarsest: int
+) -> tuple[CellPiece, ...]:
+    """The cells of `level` as pieces of as few map cells as may be: four cells that make a
+    whole cell of the level above are that cell, up to level `coarsest`."""
+    pieces: list[CellPiece] = []
+    while level > max(coarsest, MAP_CELL_LEVELS.start):
+        parents = {(x >> 1, y >> 1) for x, y in cells}
+        whole = {
+            (x, y)
+            for x, y in parents
+            if all((2 * x + dx, 2 * y + dy) in cells for dx in (0, 1) for dy in (0, 1))
+        }
+        left = frozenset((x, y) for x, y in cells if (x >> 1, y >> 1) not in whole)
+        pieces += (CellPiece(level, window) for window in cell_windows(left))
+        cells, level = frozenset(whole), level - 1
+    return tuple(pieces) + tuple(CellPiece(level, window) for window in cell_windows(cells))
+
+
+def inside_box(
+    cells: frozenset[tuple[int, int]], bbox: BBox, size: float
+) -> frozenset[tuple[int, int]]:
+    """The cells (of `size` degrees) wholly inside a viewport that does not cross the
+    antimeridian, by the same rounding-proof rule as grid_plan's windows."""
+    window = _window(bbox.min_lng, bbox.max_lng, bbox, size)
+    if window is None:
+        return frozenset()
+    return frozenset(
+        (x, y) for x, y in cells if window.x0 <= x <= window.x1 and window.y0 <= y <= window.y1
+    )
+
+
+def touching_box(
+    cells: frozenset[tuple[int, int]], bbox: BBox, size: float
+) -> frozenset[tuple[int, int]]:
+    """The cells (of `size` degrees) that share a point with a viewport that does not cross
+    the antimeridian (one more on every side, for the rounding of a point's cell index)."""
+    x0, x1 = math.floor(bbox.min_lng / size) - 1, math.floor(bbox.max_lng / size) + 1
+    y0, y1 = math.floor(bbox.min_lat / size) - 1, math.floor(bbox.max_lat / size) + 1
+    return frozenset((x, y) for x, y in cells if x0 <= x <= x1 and y0 <= y <= y1)
+
+
+def in_cells(column: Any, cells: frozenset[tuple[int, int]], size: float) -> ColumnElement[bool]:
+    """Points that may lie in the cells (of `size` degrees): each window of them widened by a
+    hair so that rounding cannot drop a point (index-backed). Skip the windows of other
+    cells with cell_sums for an exact split."""
+    margin = size * 1e-6
+    point = planar(column)
+    boxes = (
+        (
+            window.x0 * size - margin,
+            window.y0 * size - margin,
+            (window.x1 + 1) * size + margin,
+            (window.y1 + 1) * size + margin,
+        )
+        for window in cell_windows(cells)
+    )
+    return or_(false(), *(_in_envelope(point, *box) for box in boxes))

@@ -1,7 +1,8 @@
 """Map cells: a viewport summed from the pre-aggregated cells answers what clustering every
-account answers (per role, zoom, viewport and filter), and the triggers keep the cells equal
-to the accounts through inserts, moves, changes of owner, territory, kind and status, archives,
-deletes and concurrent writers."""
+account answers (per role, zoom, viewport and filter), so does a campaign audience past the
+count cap decided and clustered from the cells inside its area, and the triggers keep the
+cells equal to the accounts through inserts, moves, changes of owner, territory, kind and
+status, archives, deletes and concurrent writers."""
 
 from __future__ import annotations
 
@@ -16,15 +17,18 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from server.accounts.models import Account
 from server.accounts.queries import clusters_in_bbox
 from server.accounts.schemas import AccountFilters
+from server.campaigns import queries as campaign_queries
+from server.campaigns.schemas import CampaignFilters
 from server.core.auth import SystemPrincipal
 from server.core.clock import now_utc
 from server.core.transaction import unit_of_work
 from server.extensions import db
+from server.geo.geojson import MultiPolygon, Polygon
 from server.geo.queries import MAP_CELL_LEVELS, BBox, grid_plan
 from server.territories.models import Territory, TerritoryRep
 
@@ -499,3 +503,123 @@ def test_many_writers_at_once_lose_no_count(app, org, people):
     for (level, *_), cell in _stored_cells(app, org.id).items():
         counted[level] += cell[0]
     assert set(counted.values()) == {8 * (40 - len(range(1, 40, 3)))}
+
+
+# A campaign audience past the count cap.
+
+CAP = 40
+HEXAGON = [
+    [26.00, 44.36],
+    [26.12, 44.35],
+    [26.22, 44.40],
+    [26.20, 44.49],
+    [26.07, 44.50],
+    [25.98, 44.44],
+    [26.00, 44.36],
+]
+HOLE = [[26.08, 44.41], [26.08, 44.45], [26.13, 44.45], [26.13, 44.41], [26.08, 44.41]]
+EAST = [[26.25, 44.40], [26.35, 44.40], [26.35, 44.48], [26.25, 44.48], [26.25, 44.40]]
+AREAS = [
+    Polygon(type="Polygon", coordinates=[HEXAGON]),
+    Polygon(type="Polygon", coordinates=[HEXAGON, HOLE]),
+    MultiPolygon(type="MultiPolygon", coordinates=[[HEXAGON, HOLE], [EAST]]),
+]
+AUDIENCE_VIEWPORTS = [
+    BBox(25.93, 44.32, 26.27, 44.54),  # the whole area
+    BBox(26.05, 44.38, 26.30, 44.47),  # across its edges
+    BBox(170, -60, -170, 60),  # across the antimeridian: clusters read account by account
+]
+AUDIENCE_ZOOMS = [11, 14, 17]  # at 17 the grid is finer than the kept cells: read as well
+AUDIENCE_FILTERS = [{}, {"kind": "customer", "status": "active"}]
+
+
+def _seed_on_cell_borders(app, org, people, count=400, seed=5) -> None:
+    """Accounts exactly on the borders and corners of kept cells, across the area."""
+    rng = random.Random(seed)
+    rows = []
+    for number in range(count):
+        size = 360.0 / 2 ** rng.choice([14, 15, 16, 17, 18])
+        lng = size * round(rng.uniform(25.97, 26.36) / size)
+        lat = size * round(rng.uniform(44.34, 44.51) / size)
+        if rng.random() < 0.5:  # on a vertical border only
+            lat = rng.uniform(44.34, 44.51)
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "org_id": org.id,
+                "kind": rng.choice(["customer", "prospect"]),
+                "name": f"On a border {number}",
+                "lng": lng,
+                "lat": lat,
+                "status": rng.choice(["active", "new"]),
+                "industry": None,
+                "owner_id": rng.choice(people.owners),
+                "territory_id": None,
+                "archived": False,
+            }
+        )
+    with app.app_context():
+        db.session.execute(INSERT, rows)
+        db.session.commit()
+
+
+def _live(audience, bbox, zoom):
+    """The audience's exact size and its clusters from every one of its accounts."""
+    ids = audience.query.with_only_columns(audience.query.selected_columns.id).subquery()
+    size = int(db.session.scalar(select(func.count()).select_from(ids)) or 0)
+    return size, campaign_queries._read_clusters(audience.query, bbox, zoom)
+
+
+def _rows_of(clusters):
+    return sorted(
+        (*cluster.bbox, cluster.count, cluster.location.lng, cluster.location.lat)
+        for cluster in clusters
+    )
+
+
+def test_a_capped_audience_from_cells_answers_what_its_accounts_answer(
+    app, org, people, territories, monkeypatch
+):
+    """Cap decided and clusters summed from cells equal those of the live computation."""
+    _seed(app, org, people, territories)
+    _seed_on_cell_borders(app, org, people)
+    monkeypatch.setattr(campaign_queries, "COUNT_CAP", CAP)
+    from_cells = 0
+    with app.app_context():
+        for principal in people.principals(org):
+            for area in AREAS:
+                for filters in AUDIENCE_FILTERS:
+                    chosen = CampaignFilters.model_validate(filters)
+                    audience = campaign_queries.audience_of(principal, area, None, chosen)
+                    for bbox in AUDIENCE_VIEWPORTS:
+                        for zoom in AUDIENCE_ZOOMS:
+                            size, live = _live(audience, bbox, zoom)
+                            answer = campaign_queries.audience_page(audience, 5, None, bbox, zoom)
+                            assert answer["count_capped"] == (size > CAP)
+                            assert answer["count"] == min(size, CAP)
+                            _assert_same_clusters(_rows_of(answer["clusters"]), _rows_of(live))
+                            capped = campaign_queries._capped_clusters(audience, bbox, zoom)
+                            if capped is not None:
+                                from_cells += 1
+                                assert size > CAP
+                                _assert_same_clusters(_rows_of(capped), _rows_of(live))
+                    db.session.rollback()
+    assert from_cells >= len(AREAS) * len(AUDIENCE_VIEWPORTS) * len(AUDIENCE_ZOOMS)
+
+
+def test_an_audience_the_cells_cannot_count_is_counted_from_its_accounts(
+    app, org, people, territories, monkeypatch
+):
+    """Filters the cells do not carry (industry) leave the count to the accounts."""
+    _seed(app, org, people, territories)
+    monkeypatch.setattr(campaign_queries, "COUNT_CAP", CAP)
+    with app.app_context():
+        principal = people.principals(org)[0]
+        chosen = CampaignFilters.model_validate({"industry": "pharmacy"})
+        audience = campaign_queries.audience_of(principal, AREAS[0], None, chosen)
+        size, live = _live(audience, AUDIENCE_VIEWPORTS[0], 12)
+        assert size > CAP
+        assert campaign_queries._capped_clusters(audience, AUDIENCE_VIEWPORTS[0], 12) is None
+        answer = campaign_queries.audience_page(audience, 5, None, AUDIENCE_VIEWPORTS[0], 12)
+        assert answer["count_capped"]
+        _assert_same_clusters(_rows_of(answer["clusters"]), _rows_of(live))
