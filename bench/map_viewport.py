@@ -182,10 +182,11 @@ class Staff:
 
 def refill(bench: BenchDatabase, staff: Staff, size: int) -> dict[str, float]:
     """Replace every account by `size` new ones (the triggers keep the cells as they go), and
-    copy them into the plain-columns table; seconds per step and the cells kept."""
+    copy them into the plain-columns table; seconds per step and the cells kept. The territories
+    of an earlier size go too: an account belongs to the oldest territory covering it."""
     url = libpq_url(bench.url)
     with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("TRUNCATE accounts, account_map_cells CASCADE")
+        connection.execute("TRUNCATE accounts, account_map_cells, territories CASCADE")
         started = time.perf_counter()
         with progress(f"filling {size:,} accounts (and their map cells)"):
             connection.execute(
