@@ -1,76 +1,26 @@
-"""The CLI as an admin installing Waypoint uses it: seed-demo and create-org."""
+"""The CLI as an admin installing Waypoint uses it: seed-demo run twice or at a given time, and
+create-org. What one run of seed-demo leaves is read in test_seeded_demo.py."""
 
 from __future__ import annotations
 
-import math
-import re
 import uuid
-from collections import Counter
-from datetime import datetime, time, timedelta
-from itertools import pairwise
+from datetime import timedelta
 
-import numpy as np
-import pytest
-import shapely
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from server.accounts.models import Account
 from server.campaigns.models import Campaign, CampaignTarget
-from server.contacts.models import Contact
-from server.core.clock import now_utc
 from server.core.transaction import unit_of_work
-from server.demo.city import STREETS
-from server.demo.seed import DEMO_ORG_ID, DEMO_PASSWORD, seed_demo_organisation
+from server.demo.seed import seed_demo_organisation
 from server.demo.workday import DEMO_TIMEZONE
 from server.extensions import db
-from server.geo.distance import geodesic_m
-from server.geo.queries import latitude, longitude
 from server.orgs.models import Organisation
 from server.segments.models import Segment
 from server.tasks.models import Task
-from server.territories.models import Territory, TerritoryRep
+from server.territories.models import Territory
 from server.users.models import User
 from server.visits.models import Visit
-from server.visits.operations import verification_for
-
-# Local flat projection around the city centre: good to a fraction of a percent across Bucharest.
-METRES_PER_DEGREE_LAT = 111_320.0
-METRES_PER_DEGREE_LNG = METRES_PER_DEGREE_LAT * math.cos(math.radians(44.43))
-CITY_BOX = (25.95, 44.35, 26.25, 44.52)
-
-
-def _seed(app):
-    return app.test_cli_runner().invoke(args=["seed-demo"])
-
-
-def _count(app, model):
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
-
-
-def _accounts(app):
-    columns = (
-        longitude(Account.location).label("lng"),
-        latitude(Account.location).label("lat"),
-        Account.owner_id,
-        Account.address,
-        Account.kind,
-        Account.status,
-        Account.last_visit_at,
-    )
-    with app.app_context():
-        return db.session.execute(select(*columns)).all()
-
-
-def _metres(coordinates):
-    return [(lng * METRES_PER_DEGREE_LNG, lat * METRES_PER_DEGREE_LAT) for lng, lat in coordinates]
-
-
-def _distances_to_streets(rows):
-    """A matrix: metres from each account (row) to each street polyline (column)."""
-    points = shapely.points(np.array(_metres((row.lng, row.lat) for row in rows)))
-    lines = np.array([shapely.LineString(_metres(street.course)) for street in STREETS])
-    return shapely.distance(points[:, None], lines[None, :])
+from tests.cli.demo_reads import count_rows, demo_tasks, demo_today, local_time, rep_ids, seed_demo
 
 
 def _create_org(app, password):
@@ -85,28 +35,6 @@ def _create_org(app, password):
             password,
         ]
     )
-
-
-def test_seed_demo_creates_five_users_and_2000_accounts_when_run_once(app):
-    """One run makes an admin, a manager, three reps and 2,000 accounts."""
-    result = _seed(app)
-
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        roles = sorted(db.session.scalars(select(User.role)))
-    assert roles == ["admin", "manager", "rep", "rep", "rep"]
-    assert _count(app, Account) == 2000
-
-
-def test_seed_demo_prints_every_login_and_the_password_when_it_creates(app):
-    """The output names each demo user's role and email, and the shared password."""
-    result = _seed(app)
-
-    assert "created" in result.output
-    assert DEMO_PASSWORD in result.output
-    for role, local in [("admin", "admin"), ("manager", "manager"), ("rep", "rep1")]:
-        assert re.search(rf"^\s*{role}\s+{local}@waypoint-demo\.example\.com$", result.output, re.M)
-    assert "rep3@waypoint-demo.example.com" in result.output
 
 
 def _rows(app, *columns):
@@ -131,180 +59,16 @@ def _snapshot(app):
 
 def test_seed_demo_changes_nothing_when_run_twice(app):
     """The second run leaves every user, account, task and visit as the first run wrote it."""
-    _seed(app)
+    seed_demo(app)
     before = _snapshot(app)
 
-    result = _seed(app)
+    result = seed_demo(app)
 
     assert result.exit_code == 0, result.output
     assert "already present" in result.output
     assert "added" not in result.output
     assert _snapshot(app) == before
-    assert _count(app, Organisation) == 1
-
-
-def test_printed_admin_login_works_when_used_through_the_api(app, client):
-    """The admin email that seed-demo printed logs in with the demo password."""
-    output = _seed(app).output
-    email = re.search(r"^\s*admin\s+(\S+@\S+)$", output, re.M).group(1)
-
-    response = client.login(email, DEMO_PASSWORD)
-
-    assert response.status_code == 200, response.json
-    assert response.json["user"]["role"] == "admin"
-
-
-def test_seeded_reps_report_to_the_manager_when_seeded(app):
-    """Every rep's manager is the demo manager."""
-    _seed(app)
-
-    with app.app_context():
-        manager_id = db.session.scalar(select(User.id).where(User.role == "manager"))
-        rep_managers = set(db.session.scalars(select(User.manager_id).where(User.role == "rep")))
-
-    assert rep_managers == {manager_id}
-
-
-def test_seeded_reps_have_home_bases_in_the_city_and_the_others_none(app):
-    """Each rep starts the day somewhere in Bucharest (nearest_rep campaigns measure from it)."""
-    _seed(app)
-
-    with app.app_context():
-        rows = db.session.execute(
-            select(User.role, longitude(User.home_location), latitude(User.home_location))
-        ).all()
-
-    min_lng, min_lat, max_lng, max_lat = CITY_BOX
-    homes = [(lng, lat) for role, lng, lat in rows if role == "rep"]
-    assert len(set(homes)) == 3
-    assert all(min_lng < lng < max_lng and min_lat < lat < max_lat for lng, lat in homes)
-    assert all(lng is None for role, lng, _ in rows if role != "rep")
-
-
-def test_seeded_accounts_stay_inside_the_city_when_seeded(app):
-    """Every account lies within Bucharest's bounding box."""
-    _seed(app)
-
-    rows = _accounts(app)
-
-    min_lng, min_lat, max_lng, max_lat = CITY_BOX
-    assert all(min_lng < row.lng < max_lng and min_lat < row.lat < max_lat for row in rows)
-
-
-def test_seeded_accounts_line_the_streets_when_seeded(app):
-    """Nearly all accounts stand within 60 m of a street, not scattered over a square."""
-    _seed(app)
-    rows = _accounts(app)
-
-    nearest_m = _distances_to_streets(rows).min(axis=1)
-
-    assert (nearest_m < 60).mean() > 0.95
-
-
-def test_seeded_accounts_spread_over_many_streets_when_seeded(app):
-    """Accounts stand along at least 30 different streets."""
-    _seed(app)
-    rows = _accounts(app)
-
-    nearest_street = _distances_to_streets(rows).argmin(axis=1)
-
-    assert len(set(nearest_street.tolist())) >= 30
-
-
-def test_seeded_address_names_the_street_the_account_stands_on_when_seeded(app):
-    """An account's address starts with the name of the street nearest to it."""
-    _seed(app)
-    rows = _accounts(app)
-
-    nearest_street = _distances_to_streets(rows).argmin(axis=1)
-    matching = [
-        row.address.startswith(f"{STREETS[index].name} nr. ")
-        for row, index in zip(rows, nearest_street.tolist(), strict=True)
-    ]
-
-    # Where two streets cross, the nearest line may be the other one: most, not all.
-    assert sum(matching) / len(matching) > 0.9
-    assert all(row.address.endswith("Bucharest") and ", Sector " in row.address for row in rows)
-
-
-def test_each_rep_owns_a_fair_share_of_the_accounts_when_seeded(app):
-    """The three reps own all the accounts, each at least a fifth of them."""
-    _seed(app)
-    with app.app_context():
-        reps = set(db.session.scalars(select(User.id).where(User.role == "rep")))
-
-    owners = [row.owner_id for row in _accounts(app)]
-
-    assert set(owners) == reps
-    assert all(owners.count(rep) >= len(owners) / 5 for rep in reps)
-
-
-def test_each_rep_covers_a_separate_part_of_the_city_when_seeded(app):
-    """Reps' accounts form west-to-east bands that do not overlap, like territories."""
-    _seed(app)
-    rows = _accounts(app)
-
-    spans = {}
-    for row in rows:
-        low, high = spans.get(row.owner_id, (row.lng, row.lng))
-        spans[row.owner_id] = (min(low, row.lng), max(high, row.lng))
-    ordered = sorted(spans.values())
-
-    assert all(west[1] <= east[0] for west, east in pairwise(ordered))
-
-
-def test_seeded_statuses_suit_the_kind_when_seeded(app):
-    """About 60% are customers; customers and prospects carry only their own statuses."""
-    _seed(app)
-    rows = _accounts(app)
-
-    statuses = {
-        kind: {row.status for row in rows if row.kind == kind} for kind in ("customer", "prospect")
-    }
-    customers = sum(row.kind == "customer" for row in rows)
-
-    assert statuses["customer"] == {"active", "at_risk", "inactive"}
-    assert statuses["prospect"] == {"new", "contacted", "qualified", "lost"}
-    assert 0.5 < customers / len(rows) < 0.7
-
-
-def test_about_half_the_seeded_accounts_were_visited_lately_when_seeded(app):
-    """Roughly half the accounts have a last visit, all within the last 120 days."""
-    _seed(app)
-    rows = _accounts(app)
-
-    visits = [row.last_visit_at for row in rows if row.last_visit_at is not None]
-
-    assert 0.35 < len(visits) / len(rows) < 0.65
-    assert all(now_utc() - timedelta(days=120) < visit < now_utc() for visit in visits)
-
-
-def test_every_seeded_account_has_one_to_three_contacts_one_primary_when_seeded(app, client):
-    """People at every account, the first its primary contact, reachable and as the API
-    shows them to the account's owner."""
-    _seed(app)
-    with app.app_context():
-        rows = db.session.execute(
-            select(Contact.account_id, Contact.is_primary, Contact.phones, Contact.emails)
-        ).all()
-        account_ids = set(db.session.scalars(select(Account.id)))
-    per_account = Counter(row.account_id for row in rows)
-    primaries = Counter(row.account_id for row in rows if row.is_primary)
-
-    assert set(per_account) == account_ids
-    assert set(per_account.values()) == {1, 2, 3}
-    assert set(primaries) == account_ids and set(primaries.values()) == {1}
-    assert all(row.phones for row in rows)
-    assert all(email.endswith(".example.com") for row in rows for email in row.emails)
-    assert 0.5 < sum(bool(row.emails) for row in rows) / len(rows) < 0.9
-    some = next(row.account_id for row in rows if per_account[row.account_id] == 3)
-    with app.app_context():
-        owner = db.session.scalar(
-            select(User.email).join(Account, Account.owner_id == User.id).where(Account.id == some)
-        )
-    assert client.login(owner, DEMO_PASSWORD).status_code == 200
-    listed = client.get(f"/api/v1/accounts/{some}/contacts").json["items"]
-    assert len(listed) == 3 and listed[0]["is_primary"] is True
+    assert count_rows(app, Organisation) == 1
 
 
 def test_create_org_prints_an_id_whose_admin_can_log_in_when_details_are_valid(app, client):
@@ -325,11 +89,11 @@ def test_create_org_fails_with_a_clear_message_when_the_password_is_common(app):
 
     assert result.exit_code != 0
     assert "too common" in result.output
-    assert _count(app, Organisation) == 0
-    assert _count(app, User) == 0
+    assert count_rows(app, Organisation) == 0
+    assert count_rows(app, User) == 0
 
 
-# Visits and tasks: what a new user sees on the first day.
+# Visits and tasks at a given time, and on a later day.
 
 
 def _seed_at(app, now):
@@ -338,256 +102,41 @@ def _seed_at(app, now):
     return seeded
 
 
-def _local(day, hour, minute=0):
-    return datetime.combine(day, time(hour, minute), tzinfo=DEMO_TIMEZONE)
-
-
-def _today():
-    return now_utc().astimezone(DEMO_TIMEZONE).date()
-
-
-def _rep_ids(app):
-    with app.app_context():
-        return set(db.session.scalars(select(User.id).where(User.role == "rep")))
-
-
-def _tasks(app):
-    columns = (Task.id, Task.assignee_id, Task.created_by, Task.due_at, Task.status)
-    with app.app_context():
-        return db.session.execute(select(*columns).where(Task.org_id == DEMO_ORG_ID)).all()
-
-
-def test_every_accounts_last_visit_is_its_latest_visit_when_seeded(app):
-    """An account with a last visit has its visit history up to exactly that time; one without
-    has no visit at all (no "Last visit 2 months ago" above "No visits yet")."""
-    _seed(app)
-
-    latest = (
-        select(Visit.account_id, func.max(Visit.started_at).label("latest"))
-        .group_by(Visit.account_id)
-        .subquery()
-    )
-    with app.app_context():
-        rows = db.session.execute(
-            select(Account.last_visit_at, latest.c.latest)
-            .outerjoin(latest, latest.c.account_id == Account.id)
-            .where(Account.org_id == DEMO_ORG_ID)
-        ).all()
-
-    assert len(rows) == 2000
-    assert all(last_visit_at == latest for last_visit_at, latest in rows)
-    assert sum(last_visit_at is not None for last_visit_at, _ in rows) > 700
-
-
-def test_every_rep_has_tasks_due_today_overdue_and_done_when_seeded(app):
-    """Each rep finds work due today (by the demo's clock) and older work still open, and
-    has finished some; the manager assigned most of it."""
-    _seed(app)
-    tasks, today = _tasks(app), _today()
-    manager_id = uuid.uuid5(DEMO_ORG_ID, "manager")
-
-    for rep_id in _rep_ids(app):
-        own = [task for task in tasks if task.assignee_id == rep_id]
-        due_today = [t for t in own if t.due_at.astimezone(DEMO_TIMEZONE).date() == today]
-        overdue = [t for t in own if t.status == "open" and t.due_at < _local(today, 0)]
-        assert due_today, rep_id
-        assert overdue, rep_id
-        assert any(task.status == "done" for task in own), rep_id
-        assert sum(task.created_by == manager_id for task in own) > len(own) / 2
-
-
-def test_manager_and_admin_have_their_own_tasks_today_when_seeded(app):
-    """The manager's and the admin's Today are not empty either."""
-    _seed(app)
-    tasks, today = _tasks(app), _today()
-
-    for local in ("manager", "admin"):
-        user_id = uuid.uuid5(DEMO_ORG_ID, local)
-        assert any(
-            t.assignee_id == user_id and t.due_at.astimezone(DEMO_TIMEZONE).date() == today
-            for t in tasks
-        ), local
-
-
 def test_reps_visited_accounts_today_doing_their_tasks_when_seeded_in_the_afternoon(app):
     """Seeded at two in the afternoon, each rep has made visits today, each of them doing a
     task due today, which is done; the accounts show those visits as their last."""
-    now = _local(_today(), 14)
+    now = local_time(demo_today(), 14)
     _seed_at(app, now)
 
     with app.app_context():
         visits = db.session.execute(
             select(Visit.user_id, Visit.task_id, Visit.started_at, Account.last_visit_at)
             .join(Account, Account.id == Visit.account_id)
-            .where(Visit.started_at >= _local(now.date(), 0))
+            .where(Visit.started_at >= local_time(now.date(), 0))
         ).all()
         done = dict(db.session.execute(select(Task.id, Task.status)).all())
 
-    assert {visit.user_id for visit in visits} == _rep_ids(app)
+    assert {visit.user_id for visit in visits} == rep_ids(app)
     assert all(visit.started_at < now for visit in visits)
     assert all(done[visit.task_id] == "done" for visit in visits)
     assert all(visit.last_visit_at == visit.started_at for visit in visits)
 
 
-def test_visits_stand_near_their_accounts_verified_as_the_server_would_when_seeded(app):
-    """Each located visit's distance is the geodesic distance to its account and its
-    verification the server's rule for that fix; most are verified, some are not."""
-    _seed(app)
-    with app.app_context():
-        radius = db.session.get(Organisation, DEMO_ORG_ID).verification_radius_m
-        rows = db.session.execute(
-            select(
-                longitude(Visit.location).label("lng"),
-                latitude(Visit.location).label("lat"),
-                longitude(Account.location).label("account_lng"),
-                latitude(Account.location).label("account_lat"),
-                Visit.accuracy_m,
-                Visit.distance_m,
-                Visit.verification,
-                Visit.location_dropped_at,
-            ).join(Account, Account.id == Visit.account_id)
-        ).all()
-
-    located = [row for row in rows if row.lng is not None]
-    for row in located:
-        distance = geodesic_m(row.lng, row.lat, row.account_lng, row.account_lat)
-        assert row.distance_m == pytest.approx(distance, abs=0.01)
-        assert row.verification == verification_for(distance, row.accuracy_m, radius)
-    assert all(row.distance_m < 2000 for row in located)
-    verdicts = [row.verification for row in rows]
-    assert verdicts.count("verified") / len(verdicts) > 0.6
-    assert {"out_of_range", "unverifiable"} <= set(verdicts)
-
-
-def test_visits_past_the_retention_keep_no_coordinates_when_seeded(app):
-    """Visits older than the organisation's 60 days have lost their position, as the daily
-    job leaves them, and keep their distance and verification."""
-    _seed(app)
-    cutoff = now_utc() - timedelta(days=60)
-    with app.app_context():
-        old = db.session.execute(
-            select(Visit.location, Visit.location_dropped_at, Visit.verification).where(
-                Visit.started_at < cutoff
-            )
-        ).all()
-
-    assert old
-    assert all(row.location is None for row in old)
-    assert all(
-        row.location_dropped_at is not None for row in old if row.verification != "unverifiable"
-    )
-
-
 def test_seed_on_a_later_day_adds_that_days_work_once(app):
     """Run again on the next day, the seed gives every rep work due that day, once."""
-    today = _today()
-    _seed_at(app, _local(today, 9))
+    today = demo_today()
+    _seed_at(app, local_time(today, 9))
 
     tomorrow = today + timedelta(days=1)
-    added = _seed_at(app, _local(tomorrow, 10))
-    count = len(_tasks(app))
-    again = _seed_at(app, _local(tomorrow, 16))
+    added = _seed_at(app, local_time(tomorrow, 10))
+    count = len(demo_tasks(app))
+    again = _seed_at(app, local_time(tomorrow, 16))
 
     assert (added.created, added.day_added, again.day_added) == (False, tomorrow, None)
-    assert len(_tasks(app)) == count
+    assert len(demo_tasks(app)) == count
     due_tomorrow = {
         task.assignee_id
-        for task in _tasks(app)
+        for task in demo_tasks(app)
         if task.due_at.astimezone(DEMO_TIMEZONE).date() == tomorrow
     }
-    assert _rep_ids(app) <= due_tomorrow
-
-
-# The manager's desk: territories, a saved segment, campaigns.
-
-
-def _manager_api(client):
-    response = client.login("manager@waypoint-demo.example.com", DEMO_PASSWORD)
-    assert response.status_code == 200, response.json
-    return client
-
-
-def test_each_rep_has_a_territory_holding_every_account_they_own_when_seeded(app, client):
-    """Three territories, one rep each, and every account assigned to the territory of its
-    owner: no gaps among the demo accounts."""
-    _seed(app)
-    with app.app_context():
-        reps_of = dict(
-            db.session.execute(select(TerritoryRep.territory_id, TerritoryRep.user_id)).all()
-        )
-        rows = db.session.execute(select(Account.owner_id, Account.territory_id)).all()
-
-    territories = _manager_api(client).get("/api/v1/territories").json["items"]
-
-    assert len(territories) == 3
-    assert sorted(len(t["rep_ids"]) for t in territories) == [1, 1, 1]
-    assert {uuid.UUID(t["rep_ids"][0]) for t in territories} == _rep_ids(app)
-    assert all(t["account_count"] > 400 for t in territories)
-    assert all(territory_id is not None for _, territory_id in rows)
-    assert all(reps_of[territory_id] == owner_id for owner_id, territory_id in rows)
-
-
-def test_manager_finds_the_saved_segment_with_members_when_seeded(app, client):
-    """The saved segment of prospects not visited in 60 days is there and has members."""
-    _seed(app)
-    api = _manager_api(client)
-
-    segments = api.get("/api/v1/segments").json["items"]
-    members = api.get(f"/api/v1/segments/{segments[0]['id']}/members").json["items"]
-
-    assert [s["name"] for s in segments] == ["Prospects not visited in 60 days"]
-    filters = {name: value for name, value in segments[0]["filters"].items() if value is not None}
-    assert filters == {"kind": "prospect", "not_visited_days": 60}
-    assert members and all(member["kind"] == "prospect" for member in members)
-
-
-def test_launched_campaign_has_targets_tasks_and_visits_when_seeded(app, client):
-    """One campaign is launched (by owner, its launch done) with a task per target for the
-    reps, some targets visited since the launch; another is a draft."""
-    _seed(app)
-    api = _manager_api(client)
-    campaigns = {c["status"]: c for c in api.get("/api/v1/campaigns").json["items"]}
-    launched = campaigns["launched"]
-
-    stats = api.get(f"/api/v1/campaigns/{launched['id']}/stats").json
-    with app.app_context():
-        tasks = db.session.execute(
-            select(Task.assignee_id, Task.status, Task.notes).where(
-                Task.campaign_id == launched["id"]
-            )
-        ).all()
-
-    assert sorted(campaigns) == ["draft", "launched"]
-    assert launched["assignment"] == "owner"
-    assert launched["launch"]["state"] == "done"
-    assert launched["launch"]["created"] == launched["launch"]["total"] == stats["targets"] > 0
-    assert datetime.fromisoformat(launched["launched_at"]) < now_utc() - timedelta(days=1)
-    assert len(tasks) == stats["targets"]
-    assert {task.assignee_id for task in tasks} <= _rep_ids(app)
-    assert all(launched["talking_points"] in task.notes for task in tasks)
-    assert any(task.status == "open" for task in tasks)
-    assert 0 < stats["visited"] < stats["targets"]
-    assert stats["visited"] >= sum(task.status == "done" for task in tasks) > 0
-    assert campaigns["draft"]["segment_id"] is not None
-
-
-def test_a_demo_rep_has_a_week_to_plan_when_seeded(app, client):
-    """Customers carry visit frequencies, so a rep's first "plan my week" fills the days."""
-    output = _seed(app).output
-    email = re.findall(r"^\s*rep\s+(\S+@\S+)$", output, re.M)[0]
-    client.login(email, DEMO_PASSWORD)
-    today = now_utc().astimezone(DEMO_TIMEZONE).date()
-    days = [(today + timedelta(days=i)).isoformat() for i in range(5)]
-    start = {"type": "Point", "coordinates": [26.10, 44.43]}
-
-    plan = client.post(
-        "/api/v1/routes/plan-week",
-        json={"start": start, "days": days, "timezone": str(DEMO_TIMEZONE)},
-    )
-
-    assert plan.status_code == 200, plan.json
-    assert sum(1 for day in plan.json["days"] if day["order"]) >= 3
-    assert _count(app, Account) > 0
-    with app.app_context():
-        frequencies = set(db.session.scalars(select(Account.visit_every_days).distinct()))
-    assert frequencies == {None, 7, 14}
+    assert rep_ids(app) <= due_tomorrow

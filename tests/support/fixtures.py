@@ -118,6 +118,12 @@ def table_names(migrated_app: Flask) -> list[str]:
 @pytest.fixture
 def app(migrated_app: Flask, table_names: list[str], fake_geocoder: FakeNominatim) -> Flask:
     """The app with empty tables and a fresh fake geocoder."""
+    return emptied_app(migrated_app, table_names, fake_geocoder)
+
+
+def emptied_app(migrated_app: Flask, table_names: list[str], fake_geocoder: FakeNominatim) -> Flask:
+    """Empty every table and start the geocoder afresh: the `app` fixture, and the start of a
+    fixture of wider scope that sets data up once for a module's readers."""
     with migrated_app.app_context():
         _empty_tables(table_names)
     migrated_app.extensions.pop("waypoint_geocoder", None)
