@@ -122,7 +122,7 @@ def _audience_of(app: Flask, staff: Staff, box: dict[str, Any]) -> int:
     """The accounts of the box the bench manager may see: a campaign's audience."""
     area = Polygon.model_validate(box)
     with app.app_context():
-        query = campaign_queries.audience_of(staff.principal, area, None, CampaignFilters())
+        query = campaign_queries.audience_query(staff.principal, area, None, CampaignFilters())
         ids = query.with_only_columns(Account.id).subquery()
         found = int(db.session.scalar(select(func.count()).select_from(ids)) or 0)
         db.session.rollback()
