@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert
 
 from server.accounts.models import Account
 from server.contacts import queries
@@ -18,6 +17,7 @@ from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
 from server.core.errors import conflict, invalid
 from server.core.events import queue_event, sync_poke
+from server.core.inserts import insert_once
 from server.core.visibility import load_visible
 from server.extensions import db
 
@@ -56,12 +56,9 @@ def create_contact(principal: Principal, data: ContactCreate) -> tuple[Contact, 
         "updated_at": now,
         "version": 1,
     }
-    statement = insert(Contact).values(row).on_conflict_do_nothing(index_elements=["id"])
-    contact: Contact | None = db.session.scalar(statement.returning(Contact))
+    contact, earlier = insert_once(Contact, row)
     if contact is None:
-        # Sent twice at once: the other request stored it first.
-        raced = db.session.get(Contact, row["id"], populate_existing=True)
-        return _repeat(principal, data, raced), False
+        return _repeat(principal, data, earlier), False
     _poke(principal, account)
     return contact, True
 

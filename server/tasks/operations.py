@@ -19,6 +19,7 @@ from server.core.auth import Principal
 from server.core.clock import new_id, now_utc
 from server.core.errors import ApiError, conflict, invalid, not_found
 from server.core.events import Audience, Event, queue_event, sync_poke
+from server.core.inserts import insert_once
 from server.core.visibility import require_visible, visible_ids
 from server.extensions import db
 from server.tasks import queries
@@ -59,12 +60,9 @@ def create_task(principal: Principal, data: TaskCreate) -> tuple[Task, bool]:
         "updated_at": now,
         "version": 1,
     }
-    statement = insert(Task).values(row).on_conflict_do_nothing(index_elements=["id"])
-    task: Task | None = db.session.scalar(statement.returning(Task))
+    task, earlier = insert_once(Task, row)
     if task is None:
-        # Sent twice at once: the other request stored it first.
-        raced = db.session.get(Task, row["id"], populate_existing=True)
-        return _repeat(principal, data, raced), False
+        return _repeat(principal, data, earlier), False
     _announce("task.created", task)
     return task, True
 
