@@ -162,3 +162,48 @@ def test_a_manager_draws_an_area_launches_it_by_owner_and_the_reps_today_shows_t
     expect(progress.locator("table.reps tbody tr")).to_have_count(1)
     expect(progress.locator(f"table.reps tbody tr[data-id='{rep.id}'] th")).to_have_text("Radu Rep")
     expect(progress.locator(".leaflet-marker-pane .wp-target")).to_have_count(3)
+
+
+# One more target than the progress map draws as markers (MARKERS_UP_TO in campaign-progress.js).
+MANY_TARGETS = 401
+COUNT_DOTS_JS = """(progress) => {
+  let dots = 0;
+  progress.targetLayer.eachLayer((layer) => {
+    if (typeof layer.getRadius === "function") dots += 1;
+  });
+  return dots;
+}"""
+
+
+def test_a_campaign_of_hundreds_of_targets_is_drawn_as_dots_on_one_canvas(
+    org, rep, manager, laptop, app, make_account, logged_in
+):
+    """Past a few hundred targets the progress map draws dots on a canvas instead of one
+    element per target, every target still on it and counted in the legend."""
+    for number in range(MANY_TARGETS):
+        lng, lat = 26.0945 + (number % 21) * 0.0006, 44.4225 + (number // 21) * 0.0004
+        make_account(org, lng, lat, owner_id=rep.id)
+    ring = [[lng, lat] for lat, lng in [*CORNERS, CORNERS[0]]]
+    api = logged_in(manager)
+    made = api.post(
+        "/api/v1/campaigns", json={"name": NAME, "area": {"type": "Polygon", "coordinates": [ring]}}
+    )
+    assert made.status_code == 201, made.json
+    campaign_id = made.json["id"]
+    launched = api.post(f"/api/v1/campaigns/{campaign_id}/launch", json={"assignment": "owner"})
+    assert launched.status_code == 202, launched.json
+    run_jobs(app)
+
+    desk = laptop.new_page()
+    log_in(desk, manager.email, then_wait_for="wp-team")
+    origin = re.match(r"https?://[^/]+", desk.url)
+    assert origin is not None
+    desk.goto(f"{origin.group(0)}/campaigns/{campaign_id}")
+    progress = desk.locator("wp-campaign-progress")
+    expect(progress.locator("[data-count=targets]")).to_have_text(str(MANY_TARGETS))
+    expect(progress.locator("ul.legend li[data-state=to_visit] strong")).to_have_text(
+        str(MANY_TARGETS)
+    )
+    expect(progress.locator(".leaflet-overlay-pane canvas")).to_have_count(1)
+    wait_for(desk, "every target drawn", lambda: progress.evaluate(COUNT_DOTS_JS) == MANY_TARGETS)
+    expect(progress.locator(".leaflet-marker-pane .wp-target")).to_have_count(0)

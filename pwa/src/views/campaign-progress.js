@@ -29,6 +29,11 @@ const LIVE_EVENTS = new Set(["connect", "sync.poke", "task.created", "task.updat
 const DEBOUNCE_MS = 500;
 const LAUNCH_POLL_MS = 1500;
 const SHOWN_NAMES = 10;
+// Up to this many targets each is a marker with its glyph (an element each); above it they are
+// dots drawn on one canvas, their state told by colour, size and fill (hollow: to visit), so a
+// campaign of thousands of accounts pans as smoothly as a small one.
+const MARKERS_UP_TO = 400;
+const DOT_RADIUS = Object.freeze({ to_visit: 5, visited: 5, converted: 7 });
 
 const number = (n) => formatNumber(n ?? 0, locale);
 
@@ -38,6 +43,20 @@ function targetIcon(state) {
   mark.className = `mark ${TARGET_STATES[state] ? state : "to_visit"}`;
   mark.textContent = look.glyph;
   return L.divIcon({ html: mark, className: "wp-target", iconSize: [TOUCH, TOUCH] });
+}
+
+function targetDot(latLng, state, renderer) {
+  const known = TARGET_STATES[state] ? state : "to_visit";
+  const colour = TARGET_STATES[known].colour;
+  return L.circleMarker(latLng, {
+    renderer,
+    radius: DOT_RADIUS[known],
+    color: colour,
+    weight: 2,
+    fillColor: colour,
+    fillOpacity: known === "to_visit" ? 0 : 0.9,
+    className: `wp-target-dot ${known}`,
+  });
 }
 
 export class CampaignProgress extends LitElement {
@@ -126,6 +145,7 @@ export class CampaignProgress extends LitElement {
 
   setUpMap(map) {
     this.targetLayer = L.featureGroup().addTo(map);
+    this.dotRenderer = L.canvas({ padding: 0.5 });
     map.setView(WORLD.center, WORLD.zoom);
     this.drawTargets(true);
   }
@@ -167,14 +187,16 @@ export class CampaignProgress extends LitElement {
     const layer = this.targetLayer;
     if (!layer) return;
     layer.clearLayers();
+    const asDots = this.targets.length > MARKERS_UP_TO;
     for (const target of this.targets) {
       const coordinates = target.account?.location?.coordinates;
       if (!coordinates) continue;
       const [lng, lat] = coordinates;
       const title = `${target.account.name} — ${t(targetLook(target.state).label)}`;
-      L.marker([lat, lng], { icon: targetIcon(target.state), title, alt: title, keyboard: false }).addTo(
-        layer,
-      );
+      const mark = asDots
+        ? targetDot([lat, lng], target.state, this.dotRenderer).bindTooltip(title)
+        : L.marker([lat, lng], { icon: targetIcon(target.state), title, alt: title, keyboard: false });
+      mark.addTo(layer);
     }
     if (fit && layer.getLayers().length)
       this.map.fitBounds(layer.getBounds(), { padding: [TOUCH, TOUCH], maxZoom: 16 });
