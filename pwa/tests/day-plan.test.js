@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { languages } from "../src/i18n.js";
 import plan from "../src/locales/plan.js";
-import { planKey, reconcile, startPoint, todayStops } from "../src/shared/day-plan.js";
+import { planKey, reconcile, routeLine, startPoint, todayStops } from "../src/shared/day-plan.js";
 import { formatDuration } from "../src/shared/format.js";
 
 const NOW = new Date(2026, 4, 12, 10, 0); // local time, 12 May 2026 10:00
@@ -115,4 +115,48 @@ describe("the Plan my day strings", () => {
         expect(placeholders(plan[code][key]), key).toEqual(placeholders(text));
     },
   );
+});
+
+describe("routeLine", () => {
+  const stops = new Map([
+    ["a", { lat: 44.41, lng: 26.01 }],
+    ["b", { lat: 44.42, lng: 26.02 }],
+  ]);
+  const start = { lat: 44.4, lng: 26.0 };
+  const road = {
+    type: "LineString",
+    coordinates: [
+      [26.0, 44.4],
+      [26.0, 44.41],
+      [26.01, 44.41],
+      [26.02, 44.42],
+    ],
+  };
+
+  test("the road line, as [lat, lng], while the order is the one it was drawn for", () => {
+    const plan = { start, order: ["a", "b"], geometry: road, geometry_order: ["a", "b"] };
+    expect(routeLine(plan, stops)).toEqual([
+      [44.4, 26.0],
+      [44.41, 26.0],
+      [44.41, 26.01],
+      [44.42, 26.02],
+    ]);
+  });
+
+  test("straight lines from the start through the stops once reordered, or without a road line", () => {
+    const straight = [
+      [44.4, 26.0],
+      [44.42, 26.02],
+      [44.41, 26.01],
+    ];
+    const reordered = { start, order: ["b", "a"], geometry: road, geometry_order: ["a", "b"] };
+    expect(routeLine(reordered, stops)).toEqual(straight);
+    expect(routeLine({ start, order: ["b", "a"], geometry: null }, stops)).toEqual(straight);
+    expect(routeLine({ start, order: ["b", "a"] }, stops)).toEqual(straight);
+    const fewer = { start, order: ["a"], geometry: road, geometry_order: ["a", "b"] };
+    expect(routeLine(fewer, stops)).toEqual([
+      [44.4, 26.0],
+      [44.41, 26.01],
+    ]);
+  });
 });

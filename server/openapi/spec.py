@@ -786,7 +786,10 @@ ROUTES: tuple[Route, ...] = (
             "visit begins (after any wait for its window), `departures` when it ends; totals "
             "are driving only. `navigation_urls` are Google Maps directions of at most 9 "
             "waypoints each, each starting where the previous ends; each leg has Apple Maps, "
-            "Waze and `geo:` links too."
+            "Waze and `geo:` links too. `geometry` is the route along the roads (a GeoJSON "
+            "LineString through the start and the stops in order, from the routing service's "
+            "`route` service); null without a routing service or when it gives no route in "
+            "time, and then a client draws straight lines between the stops."
         ),
     ),
     Route(

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Literal
 
-from server.geo.geojson import Point
+from server.geo.geojson import LineString, Point
 from server.planning import navigation
 from server.planning.matrix import LngLat, TravelMatrix
 from server.planning.navigation import LegLinks
@@ -30,14 +30,12 @@ def plan_answer(
     points: list[LngLat],
     matrix: TravelMatrix,
     plan: DayPlan,
+    geometry: LineString | None = None,
 ) -> PlanOut:
     """The answer to POST /routes/plan for `plan`, made on `matrix` over `points` (the start,
-    the stops in request order, then the end when one was given)."""
-    # The route as matrix indices: start, each stop in order, then the end when one was given
-    # (without one the day ends at its last visit).
-    route = [0, *(number + 1 for number in plan.order)]
-    if request.end is not None:
-        route.append(len(stops) + 1)
+    the stops in request order, then the end when one was given), with the road line
+    `geometry` when the routing service gave one."""
+    route = route_indices(request, stops, plan)
     pairs = list(itertools.pairwise(route))
     legs = [
         _leg(stops, points, matrix, here, there, to_end=there == len(stops) + 1)
@@ -72,7 +70,17 @@ def plan_answer(
             )
             for stop in stops
         ],
+        geometry=geometry,
     )
+
+
+def route_indices(request: PlanRequest, stops: list[StopRow], plan: DayPlan) -> list[int]:
+    """The route as matrix indices: start, each stop in order, then the end when one was
+    given (without one the day ends at its last visit)."""
+    route = [0, *(number + 1 for number in plan.order)]
+    if request.end is not None:
+        route.append(len(stops) + 1)
+    return route
 
 
 def _leg(

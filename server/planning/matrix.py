@@ -99,7 +99,7 @@ def osrm_matrix(base_url: str, points: Sequence[LngLat], timeout_s: float) -> Tr
         query = "annotations=duration,distance"
         if len(rows) < size:
             query += "&sources=" + ";".join(str(row) for row in rows)
-        answer = _get_json(f"{url}?{query}", timeout_s)
+        answer = osrm_get_json(f"{url}?{query}", timeout_s)
         durations += _table(answer, "durations", len(rows), size)
         distances += _table(answer, "distances", len(rows), size)
     for index in range(size):
@@ -107,7 +107,7 @@ def osrm_matrix(base_url: str, points: Sequence[LngLat], timeout_s: float) -> Tr
     return TravelMatrix(distances, durations, "osrm")
 
 
-def _get_json(url: str, timeout_s: float) -> Any:
+def osrm_get_json(url: str, timeout_s: float) -> Any:
     """GET `url` and parse its JSON, all within `timeout_s` (a server that answers a byte at a
     time is as slow as one that does not answer)."""
     if urlsplit(url).scheme not in {"http", "https"}:

@@ -2,7 +2,8 @@
 
 Nothing is written. The stops are read first; then the request gives its database connection
 back before it asks the routing service (which may take up to ROUTING_TIMEOUT_S) and runs the
-solver (off the event loop under gevent: it computes for up to a second).
+solver (off the event loop under gevent: it computes for up to a second); the routing service
+is then asked once more, for the road line through the stops in their planned order.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from server.core.concurrency import off_the_event_loop
 from server.core.errors import invalid
 from server.core.transaction import release_connection
 from server.planning import queries
-from server.planning.answer import plan_answer
+from server.planning.answer import plan_answer, route_indices
 from server.planning.hours import WorkingHours
 from server.planning.matrix import LngLat, travel_matrix
 from server.planning.queries import StopRow
+from server.planning.road_line import road_line
 from server.planning.schemas import (
     DEFAULT_SERVICE_S,
     MAX_STOPS,
@@ -47,7 +49,8 @@ def plan_day(principal: Principal, request: PlanRequest) -> PlanOut:
         duration_s, distance_m = ending_anywhere(duration_s), ending_anywhere(distance_m)
     problem = day_problem(request, stops, departure, duration_s, distance_m)
     plan = off_the_event_loop(solve, problem, request.solver_ms)
-    return plan_answer(request, stops, departure, points, matrix, plan)
+    geometry = road_line([points[index] for index in route_indices(request, stops, plan)])
+    return plan_answer(request, stops, departure, points, matrix, plan, geometry)
 
 
 def _stops(principal: Principal, request: PlanRequest, departure: datetime) -> list[StopRow]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.core.validation import IsoTime, Schema
-from server.geo.geojson import Point
+from server.geo.geojson import LineString, Point
 from server.planning.hours import WorkingHours
 from server.planning.matrix import Provider
 from server.planning.navigation import LegLinks
@@ -102,7 +102,9 @@ class PlanMatrix(BaseModel):
 
 class PlanOut(BaseModel):
     """A day's route: the order, each leg with its links, totals (driving), when each visit
-    begins and ends, what could not fit, and the matrix to re-plan on the device."""
+    begins and ends, what could not fit, and the matrix to re-plan on the device. `geometry`
+    is the route along the roads from the routing service (null without one, or when it gave
+    no route: draw straight lines between the stops then)."""
 
     order: list[uuid.UUID]
     legs: list[Leg]
@@ -116,3 +118,4 @@ class PlanOut(BaseModel):
     provider: Provider
     matrix: PlanMatrix
     stops: list[PlanStop]
+    geometry: LineString | None = None

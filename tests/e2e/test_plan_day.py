@@ -177,9 +177,9 @@ def test_optimise_keeps_a_locked_stop_in_place_and_finds_the_best_order_of_the_o
     best = _best_order()
     _expect_order(page, best)
 
-    # Drag the last stop onto the first place.
+    # Drag the last stop by its number onto the first place, with the mouse.
     stops = page.locator(f"{PLAN} ol.stops li")
-    stops.last.drag_to(stops.first)
+    stops.last.locator(".number").drag_to(stops.first)
     first = best[-1]
     expect(page.locator(f"{PLAN} ol.stops li .name").first).to_have_text(first)
     page.get_by_role("button", name=f"Keep {first} at this place in the order").click()
@@ -191,6 +191,34 @@ def test_optimise_keeps_a_locked_stop_in_place_and_finds_the_best_order_of_the_o
     rest = min(itertools.permutations(others), key=lambda order: _totals([first, *order])[1])
     _expect_order(page, [first, *rest])
     expect(page.locator(f"{PLAN} .saved")).to_have_text("Optimised on this device.")
+
+
+def test_a_finger_drags_a_stop_by_its_number_to_another_place(phone, day, page):
+    """On a touch screen the rep presses the third stop's number, slides it onto the first
+    stop and lifts: it is first, the others follow in their order, the totals with them."""
+    _open_plan(page, phone)
+    best = _best_order()
+    _expect_order(page, best)
+    stops = page.locator(f"{PLAN} ol.stops li")
+    # Both on screen: touches land where they are given, nothing scrolls for them.
+    stops.first.evaluate("(stop) => stop.scrollIntoView({ block: 'start' })")
+    handle = stops.nth(2).locator(".number").bounding_box()
+    target = stops.first.bounding_box()
+    assert handle is not None and target is not None
+
+    touch = page.context.new_cdp_session(page)
+    touch.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    to_y = target["y"] + target["height"] / 2
+    touch.send(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}
+    )
+    for step in range(1, 6):
+        point = {"x": x, "y": y + (to_y - y) * step / 5}
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    _expect_order(page, [best[2], best[0], best[1], *best[3:]])
 
 
 def test_start_opens_the_navigation_app_for_the_next_stop_and_the_plan_follows_check_ins(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import uuid
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -11,6 +12,7 @@ import pytest
 
 from tests.support.app_process import free_port
 from tests.support.bulk import CITY_CENTRE
+from tests.support.fake_osrm import bend
 from tests.support.fixtures import ApiClient
 
 PLAN = "/api/v1/routes/plan"
@@ -195,6 +197,58 @@ def test_road_figures_come_from_the_routing_service_when_it_is_configured(
     metres, seconds = fake_osrm.figures(CITY_CENTRE, (lng, lat))
     assert first["distance_m"] == round(round(metres, 1))
     assert first["duration_s"] == round(round(seconds, 1))
+
+
+def test_the_route_line_follows_the_roads_when_the_routing_service_gives_one(
+    app_with, rep, spots, fake_osrm
+):
+    """One `route` request for the start and the stops in their planned order; its geometry
+    is the plan's `geometry`, bends and all."""
+    client = logged_in_to(app_with(routing_url=fake_osrm.url), rep)
+
+    body = plan(client, stops=spots[:4]).json
+
+    [route] = [r for r in fake_osrm.requests if r["path"].startswith("/route/v1/driving/")]
+    assert route["query"] == {"overview": "full", "geometries": "geojson"}
+    ordered = [CITY_CENTRE, *(SPOTS[spots.index(stop)] for stop in body["order"])]
+    expected = [list(ordered[0])]
+    for a, b in itertools.pairwise(ordered):
+        expected += [list(bend(a, b)), list(b)]
+    assert body["geometry"] == {"type": "LineString", "coordinates": expected}
+
+
+def test_a_plan_without_a_routing_service_has_no_route_line(rep_api, spots):
+    """Geodesic figures: no road line, clients draw straight lines."""
+    body = plan(rep_api, stops=spots[:3]).json
+
+    assert body["geometry"] is None
+
+
+@pytest.mark.parametrize("failure", ["down", "slow", "NoRoute"])
+def test_the_plan_is_answered_without_a_route_line_when_the_routing_service_gives_none(
+    app_with, rep, spots, fake_osrm, failure
+):
+    """The table answered but the route did not (refused, too slow, no route), or nothing
+    answers at all: the plan still comes, with `geometry` null."""
+    url = fake_osrm.url
+    if failure == "down":
+        url = f"http://127.0.0.1:{free_port()}"
+    elif failure == "slow":
+        fake_osrm.route_hold = threading.Event()
+    else:
+        fake_osrm.route_code = failure
+    client = logged_in_to(app_with(routing_url=url, routing_timeout_s=0.5), rep)
+
+    try:
+        response = plan(client, stops=spots[:3])
+    finally:
+        if fake_osrm.route_hold is not None:
+            fake_osrm.route_hold.set()
+
+    assert response.status_code == 200
+    assert len(response.json["order"]) == 3
+    assert response.json["geometry"] is None
+    assert response.json["provider"] == ("geodesic" if failure == "down" else "osrm")
 
 
 def test_plan_falls_back_to_geodesic_figures_when_the_routing_service_is_down(app_with, rep, spots):

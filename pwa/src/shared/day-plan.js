@@ -79,3 +79,19 @@ export function startPoint(position, user, stops) {
   if (stops.length) return { lng: stops[0].lng, lat: stops[0].lat, source: "first" };
   return null;
 }
+
+/**
+ * The route line to draw for `plan` as [lat, lng] points: the server's road line while the
+ * order is still the one it was drawn for, else straight lines from the start through the stops
+ * (`stops`: id → {lat, lng}) in order.
+ */
+export function routeLine(plan, stops) {
+  const road = plan.geometry?.coordinates;
+  const drawnFor = plan.geometry_order ?? [];
+  const same = drawnFor.length === plan.order.length && drawnFor.every((id, k) => id === plan.order[k]);
+  if (road && same) return road.map(([lng, lat]) => [lat, lng]);
+  return [
+    [plan.start.lat, plan.start.lng],
+    ...plan.order.map((id) => stops.get(id)).map((stop) => [stop.lat, stop.lng]),
+  ];
+}

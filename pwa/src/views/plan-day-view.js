@@ -2,8 +2,10 @@
 // location, read from the device so it works offline) in a visiting order, on a map with
 // numbered markers and the line between them, with the total distance and driving time. The
 // server plans the order when it can; offline, or when it cannot, the device does (nearest
-// neighbour and local search over straight-line distances) and says so. The rep reorders (drag,
-// or the up/down buttons), locks a stop at its place, skips a stop, optimises again on the device
+// neighbour and local search over straight-line distances) and says so. The line follows the
+// roads when the server's routing service drew one, until the order changes on the device; else
+// it is straight. The rep reorders (dragging a stop's number with a finger, pen or mouse, or the
+// up/down buttons), locks a stop at its place, skips a stop, optimises again on the device
 // (locks and skips kept), and "Start" opens the chosen navigation app for the next stop. The
 // plan (order, locks, skips and the figures it was made on) is kept per user and day, and
 // follows check-ins: a stop whose task is done, or whose account was visited, leaves the list.
@@ -13,8 +15,9 @@ import L from "leaflet";
 import { planDay } from "../api/routes.js";
 import { LANGUAGE_EVENT, addStrings, locale, t } from "../i18n.js";
 import strings from "../locales/plan.js";
-import { planKey, reconcile, startPoint, todayStops } from "../shared/day-plan.js";
+import { planKey, reconcile, routeLine, startPoint, todayStops } from "../shared/day-plan.js";
 import { formatDistance, formatDuration } from "../shared/format.js";
+import { slotAt } from "../shared/list-slots.js";
 import { NAVIGATION_APPS, googleRouteUrls, legLink } from "../shared/navigation.js";
 import { covers, geodesicMatrix, moveStop, planOrder, routeTotals } from "../shared/route-plan.js";
 import { allAccounts, allRows, getMeta, setMeta } from "../store/db.js";
@@ -52,6 +55,7 @@ export class PlanDayView extends LitElement {
     plan: { state: true },
     app: { state: true },
     notice: { state: true },
+    dragging: { state: true },
   };
 
   static styles = [
@@ -68,7 +72,8 @@ export class PlanDayView extends LitElement {
       li.stop { grid-template-columns: auto minmax(0, 1fr); align-items: center; }
       li.stop[data-locked="true"] { border-left: 4px solid var(--accent); }
       li.stop.dragging { opacity: 0.5; }
-      .number { display: grid; place-items: center; width: 32px; height: 32px; border-radius: 50%; background: var(--accent); color: #fff; font-weight: 700; }
+      li.stop.drop-here { outline: 2px dashed var(--accent); outline-offset: 2px; }
+      .number { display: grid; place-items: center; width: 40px; height: 40px; border-radius: 50%; background: var(--accent); color: #fff; font-weight: 700; cursor: grab; touch-action: none; user-select: none; }
       .name { font-weight: 600; overflow-wrap: anywhere; margin: 0; }
       .meta { color: var(--muted); font-size: 0.9rem; margin: 0; overflow-wrap: anywhere; }
       .actions { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 6px; }
@@ -88,6 +93,7 @@ export class PlanDayView extends LitElement {
     this.app = localStorage.getItem(APP_KEY) ?? "google";
     this.position = null;
     this.sequence = 0;
+    this.dragging = null;
     this.soon = debounced(() => this.load(), RELOAD_MS);
     this.base = new MapController(this, { ready: (map) => this.setUpMap(map) });
     this.geolocation = new PositionWatch(this, (position) => this.moved(position));
@@ -163,6 +169,8 @@ export class PlanDayView extends LitElement {
           start,
           matrix: answer.matrix,
           provider: answer.provider,
+          geometry: answer.geometry ?? null,
+          geometry_order: order,
           local: false,
         };
       }
@@ -243,7 +251,38 @@ export class PlanDayView extends LitElement {
     localStorage.setItem(APP_KEY, this.app);
   }
 
-  // The route on the map: the start, each stop numbered in order, straight lines between them.
+  // A stop's number is its handle: pressed (finger, pen or mouse), moved over another stop's
+  // place and let go, the stop moves there.
+  grab(event, k) {
+    if (!event.isPrimary || event.button !== 0) return;
+    event.preventDefault();
+    event.currentTarget.setPointerCapture(event.pointerId);
+    this.dragging = { from: k, to: k, pointer: event.pointerId };
+  }
+
+  drag(event) {
+    if (this.dragging?.pointer !== event.pointerId) return;
+    const items = [...this.renderRoot.querySelectorAll("ol.stops > li")];
+    const to = slotAt(
+      event.clientY,
+      items.map((item) => item.getBoundingClientRect()),
+    );
+    if (to !== this.dragging.to) this.dragging = { ...this.dragging, to };
+  }
+
+  drop(event) {
+    if (this.dragging?.pointer !== event.pointerId) return;
+    this.drag(event);
+    const { from, to } = this.dragging;
+    this.dragging = null;
+    this.move(from, to);
+  }
+
+  cancelDrag(event) {
+    if (this.dragging?.pointer === event.pointerId) this.dragging = null;
+  }
+
+  // The route on the map: the start, each stop numbered in order, the line between them.
   draw() {
     const layer = this.routeLayer;
     if (!layer || !this.plan?.start) return;
@@ -251,10 +290,7 @@ export class PlanDayView extends LitElement {
     this.fit = false;
     layer.clearLayers();
     const start = [this.plan.start.lat, this.plan.start.lng];
-    const points = [
-      start,
-      ...this.plan.order.map((id) => this.stops.get(id)).map((stop) => [stop.lat, stop.lng]),
-    ];
+    const points = routeLine(this.plan, this.stops);
     L.polyline(points, { color: "#0b5fff", weight: 4, opacity: 0.7, interactive: false }).addTo(layer);
     L.marker(start, {
       icon: numberIcon("●", "start"),
@@ -332,21 +368,9 @@ export class PlanDayView extends LitElement {
     const stop = this.stops.get(id);
     const locked = this.plan.locked.includes(id);
     const last = this.plan.order.length - 1;
-    const drag = {
-      start: (event) => {
-        this.dragging = k;
-        event.dataTransfer.effectAllowed = "move";
-        event.dataTransfer.setData("text/plain", id);
-      },
-      over: (event) => event.preventDefault(),
-      drop: (event) => {
-        event.preventDefault();
-        if (this.dragging !== undefined && this.dragging !== null) this.move(this.dragging, k);
-        this.dragging = null;
-      },
-    };
-    return html`<li class="card stop" data-id=${id} data-locked=${locked} draggable="true" @dragstart=${drag.start} @dragover=${drag.over} @drop=${drag.drop}>
-      <span class="number" aria-hidden="true">${k + 1}</span>
+    const state = this.dragging?.from === k ? "dragging" : this.dragging?.to === k ? "drop-here" : "";
+    return html`<li class="card stop ${state}" data-id=${id} data-locked=${locked}>
+      <span class="number" aria-hidden="true" @pointerdown=${(event) => this.grab(event, k)} @pointermove=${this.drag} @pointerup=${this.drop} @pointercancel=${this.cancelDrag}>${k + 1}</span>
       <div>
         <p class="name">${stop.name}</p>
         <p class="meta">${stop.title}</p>
