@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from geoalchemy2 import Geography
-from sqlalchemy import ColumnElement, Select, and_, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, any_, func, select, update
 
 from server.geo.geojson import MultiPolygon
 from server.geo.types import SRID
@@ -75,9 +75,17 @@ def reassign_points(
         .with_for_update(of=points)
         .cte("moved")
     )
+    # Rows are matched by id twice: the join gives each its area, and the id among those of the
+    # candidates (an array the planner cannot count, so thinks small) reads them through the
+    # primary key instead of hashing every point of the table.
+    candidate_ids = func.array(select(moved.c.id).scalar_subquery())
     changed = (
         update(points)
-        .where(points.id == moved.c.id, moved.c.from_id.is_distinct_from(moved.c.to_id))
+        .where(
+            points.id == moved.c.id,
+            points.id == any_(candidate_ids),
+            moved.c.from_id.is_distinct_from(moved.c.to_id),
+        )
         .values({area_id.key: moved.c.to_id})
         .cte("changed")
     )

@@ -52,7 +52,7 @@ def assign_accounts(org_id: uuid.UUID, account_ids: Collection[uuid.UUID]) -> Re
     if not account_ids:
         return Reassigned(0, 0)
     principal = SystemPrincipal(id=None, org_id=org_id)
-    return _reassign(principal, Account.id == any_(_id_array(account_ids)))
+    return _reassign(principal, _one_of(account_ids))
 
 
 def territory_candidates(principal: Principal, territory_id: uuid.UUID) -> ColumnElement[bool]:
@@ -142,6 +142,12 @@ def _stored_area(territory_id: uuid.UUID) -> Any:
     return select(Territory.area).where(Territory.id == territory_id).scalar_subquery()
 
 
+def _one_of(account_ids: Collection[uuid.UUID]) -> ColumnElement[bool]:
+    """Accounts among these ids: a set the planner counts and walks by primary key (a batch's
+    20,000 ids compared with `= ANY` made it read every account of the table)."""
+    return Account.id.in_(select(func.unnest(_id_array(account_ids))))
+
+
 def _id_array(ids: Collection[uuid.UUID]) -> Any:
     return bindparam(None, list(ids), type_=ARRAY(Uuid()))
 
@@ -171,7 +177,7 @@ def run_job_batch(territory_id: uuid.UUID, batch: Sequence[uuid.UUID]) -> bool:
     if territory is None or territory.assignment_state != "running":
         return False
     principal = SystemPrincipal(id=None, org_id=territory.org_id)
-    _reassign(principal, Account.id == any_(_id_array(batch)))
+    _reassign(principal, _one_of(batch))
     territory.assignment_done += len(batch)
     if territory.assignment_done >= territory.assignment_total:
         territory.assignment_state = "done"
